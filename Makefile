@@ -1,0 +1,64 @@
+# manualgen -- see README.md. `make` builds ./manualgen; `make demo` and
+# `make check` first install any missing Debian packages (scripts/deps).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+DATADIR  = $(PREFIX)/share/manualgen
+
+PKGS    = libxml-2.0 libxslt libexslt libcmark-gfm yaml-0.1
+CC     ?= cc
+CFLAGS ?= -O2 -g
+WARN    = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
+CPPFLAGS += $(shell pkg-config --cflags $(PKGS)) -DMG_DATADIR='"$(DATADIR)"'
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lcmark-gfm-extensions \
+           -lcmark-gfm -lpthread
+
+SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c))
+OBJS = $(SRCS:generator/%.c=build/obj/%.o)
+HDRS = generator/manualgen.h
+
+.PHONY: all demo check test unit deps install uninstall clean bench asan
+
+all: manualgen
+
+manualgen: build/obj/main.o $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+build/obj/%.o: generator/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+# The same program under AddressSanitizer and UndefinedBehaviorSanitizer.
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+build/asan/%.o: generator/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c -o $@ $<
+build/asan/manualgen: build/asan/main.o $(SRCS:generator/%.c=build/asan/%.o)
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+asan: build/asan/manualgen
+
+deps:
+	@scripts/deps
+
+demo: deps
+	$(MAKE) manualgen
+	./manualgen build
+	@echo
+	@echo "Open output/draft/index.html in a browser (file:// works)."
+
+check: deps
+	$(MAKE) manualgen build/asan/manualgen unit-tests
+	tests/run
+
+install: manualgen
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 manualgen $(DESTDIR)$(PREFIX)/bin/manualgen
+	cp -R templates $(DESTDIR)$(DATADIR)/
+	install -m 644 docs/manualgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/manualgen.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/manualgen $(DESTDIR)$(PREFIX)/share/man/man1/manualgen.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build manualgen output

@@ -1,0 +1,318 @@
+/* build.c -- the run: load and parse once, then every store in parallel.
+ *
+ *   1. params, outline, sections, templates: loaded, parsed and compiled
+ *      once, in the main thread;
+ *   2. each store, on a pool of threads: effective parameters, resolve,
+ *      transform, stage the pages (docs/design.md);
+ *   3. the edition's store index;
+ *   4. if no store reported an error, every staged file is renamed into
+ *      place; otherwise nothing is.
+ *
+ * `check` runs 1 and 2 without transforming or writing. */
+#define _DEFAULT_SOURCE
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "manualgen.h"
+
+void mg_edition_init(mg_edition *ed, const char *name) {
+  ed->name = name;
+  time_t t = time(NULL);
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  if (sde && *sde) {
+    char *end;
+    long long v = strtoll(sde, &end, 10);
+    if (!*end && v >= 0)
+      t = (time_t)v;
+  }
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(ed->date, sizeof ed->date, "%Y-%m-%d", &tm);
+}
+
+typedef struct {
+  char *id, *name, *city, *city_name, *type;
+  int ok;
+  size_t pages;
+} store_result;
+
+typedef struct {
+  const mg_build_opts *o;
+  mg_params *params;
+  mg_tree *tree;
+  mg_templates *tpl;
+  mg_edition ed;
+  mg_stage *stage;
+  const char **ids;
+  size_t nids;
+  store_result *results;
+  atomic_size_t next, done;
+  pthread_mutex_t progress_lock;
+  char *out_root; /* out/draft */
+} run;
+
+static void progress(run *r, const char *id) {
+  if (!r->o->progress)
+    return;
+  pthread_mutex_lock(&r->progress_lock);
+  size_t d = atomic_load(&r->done);
+  fprintf(stderr, "\r\033[K[%zu/%zu] %s", d, r->nids, id);
+  fflush(stderr);
+  pthread_mutex_unlock(&r->progress_lock);
+}
+
+static void one_store(run *r, size_t i) {
+  const char *id = r->ids[i];
+  store_result *res = &r->results[i];
+  res->id = mg_xstrdup(id);
+  xmlDocPtr eff = mg_params_effective(r->params, id);
+  if (!eff)
+    return;
+  res->name = mg_params_get(eff, "string(name)");
+  res->city = mg_params_get(eff, "string(@city)");
+  res->city_name = mg_params_get(eff, "string(city-name)");
+  res->type = mg_params_get(eff, "string(type)");
+  xmlDocPtr doc = mg_resolve(r->tree, eff, id, &r->ed,
+                             xmlDocGetRootElement(r->tpl->l10n_doc));
+  mg_params_effective_free(eff);
+  if (!doc)
+    return;
+  if (!r->o->write) {
+    res->ok = 1;
+    xmlFreeDoc(doc);
+    return;
+  }
+  mg_pages pages = {0};
+  char *what = mg_xasprintf("store '%s'", id);
+  const char *hparams[] = {"css", r->tpl->css, NULL};
+  int rc = 0;
+  if (r->o->single_store) {
+    rc = mg_transform(r->tpl->handbook, doc, hparams, &pages, what);
+  } else {
+    rc = mg_transform(r->tpl->site, doc, NULL, &pages, what);
+    if (!rc)
+      rc = mg_transform(r->tpl->handbook, doc, hparams, &pages, what);
+  }
+  free(what);
+  xmlFreeDoc(doc);
+  if (!rc && r->o->single_store) {
+    /* `handbook`: the one page, to a file or stdout */
+    const mg_page *pg = &pages.v[0];
+    if (r->o->single_out) {
+      rc = mg_stage_file(r->stage, r->o->single_out, pg->data, pg->len);
+    } else {
+      fwrite(pg->data, 1, pg->len, stdout);
+    }
+    res->pages = 1;
+  } else if (!rc) {
+    char *dir = mg_xasprintf("%s/stores/%s", r->out_root, id);
+    for (size_t k = 0; k < pages.n && !rc; k++) {
+      char *path = mg_path_join(dir, pages.v[k].href);
+      rc = mg_stage_file(r->stage, path, pages.v[k].data, pages.v[k].len);
+      free(path);
+    }
+    char *css = mg_path_join(dir, "manual.css");
+    if (!rc)
+      rc = mg_stage_file(r->stage, css, r->tpl->css, strlen(r->tpl->css));
+    free(css);
+    free(dir);
+    res->pages = pages.n;
+  }
+  mg_pages_free(&pages);
+  res->ok = rc == 0;
+}
+
+static void *worker(void *arg) {
+  run *r = arg;
+  mg_diag_install_xml_handlers();
+  for (;;) {
+    size_t i = atomic_fetch_add(&r->next, 1);
+    if (i >= r->nids)
+      break;
+    progress(r, r->ids[i]);
+    one_store(r, i);
+    atomic_fetch_add(&r->done, 1);
+  }
+  return NULL;
+}
+
+static int ncpus(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}
+
+/* The edition's front page: every store, its city and type. */
+static int build_index(run *r, size_t *pages) {
+  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "stores");
+  xmlNsPtr m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
+  xmlSetNs(root, m);
+  xmlDocSetRootElement(doc, root);
+  xmlNewProp(root, BAD_CAST "lang", BAD_CAST r->tree->outline->lang);
+  xmlNewTextChild(root, m, BAD_CAST "title", BAD_CAST r->tree->outline->title);
+  xmlNewTextChild(root, m, BAD_CAST "organisation",
+                  BAD_CAST r->tree->outline->organisation);
+  xmlNodePtr ed = xmlNewChild(root, m, BAD_CAST "edition", NULL);
+  xmlNewProp(ed, BAD_CAST "name", BAD_CAST r->ed.name);
+  xmlNewProp(ed, BAD_CAST "date", BAD_CAST r->ed.date);
+  xmlAddChild(root, xmlDocCopyNode(xmlDocGetRootElement(r->tpl->l10n_doc),
+                                   doc, 1));
+  /* every store of the content, not only those built this time */
+  for (size_t i = 0; i < r->params->store_ids.n; i++) {
+    const char *id = r->params->store_ids.v[i];
+    store_result *res = NULL, tmp = {0};
+    for (size_t k = 0; k < r->nids && !res; k++)
+      if (!strcmp(r->results[k].id, id))
+        res = &r->results[k];
+    if (!res) {
+      xmlDocPtr eff = mg_params_effective(r->params, id);
+      if (!eff)
+        continue;
+      tmp.id = mg_xstrdup(id);
+      tmp.name = mg_params_get(eff, "string(name)");
+      tmp.city = mg_params_get(eff, "string(@city)");
+      tmp.city_name = mg_params_get(eff, "string(city-name)");
+      tmp.type = mg_params_get(eff, "string(type)");
+      mg_params_effective_free(eff);
+      res = &tmp;
+    }
+    xmlNodePtr s = xmlNewChild(root, m, BAD_CAST "store", NULL);
+    xmlNewProp(s, BAD_CAST "id", BAD_CAST res->id);
+    xmlNewProp(s, BAD_CAST "name", BAD_CAST res->name);
+    xmlNewProp(s, BAD_CAST "city", BAD_CAST res->city);
+    xmlNewProp(s, BAD_CAST "city-name", BAD_CAST res->city_name);
+    xmlNewProp(s, BAD_CAST "type", BAD_CAST res->type);
+    free(tmp.id);
+    free(tmp.name);
+    free(tmp.city);
+    free(tmp.city_name);
+    free(tmp.type);
+  }
+  mg_pages pg = {0};
+  int rc = mg_transform(r->tpl->index, doc, NULL, &pg, "the store index");
+  for (size_t k = 0; k < pg.n && !rc; k++) {
+    char *path = mg_path_join(r->out_root, pg.v[k].href);
+    rc = mg_stage_file(r->stage, path, pg.v[k].data, pg.v[k].len);
+    free(path);
+  }
+  *pages += pg.n;
+  mg_pages_free(&pg);
+  xmlFreeDoc(doc);
+  return rc;
+}
+
+int mg_build(const mg_build_opts *o) {
+  double t0 = mg_now();
+  run r = {0};
+  r.o = o;
+  pthread_mutex_init(&r.progress_lock, NULL);
+  mg_edition_init(&r.ed, "draft");
+  r.params = mg_params_load(o->content_dir, o->templates_dir);
+  mg_outline *outline = mg_outline_load(o->content_dir);
+  if (r.params && outline)
+    r.tree = mg_tree_parse(outline, o->content_dir, r.params->names);
+  else
+    mg_outline_free(outline);
+  if (r.tree)
+    r.tpl = mg_templates_load(o->templates_dir, r.tree->outline->lang);
+  int rc = 1;
+  if (!r.params || !r.tree || !r.tpl)
+    goto done;
+
+  /* which stores */
+  if (o->single_store) {
+    r.ids = mg_xcalloc(1, sizeof *r.ids);
+    r.ids[r.nids++] = o->single_store;
+  } else if (o->nstores) {
+    r.ids = mg_xcalloc(o->nstores, sizeof *r.ids);
+    for (size_t i = 0; i < o->nstores; i++)
+      r.ids[r.nids++] = o->stores[i];
+  } else {
+    r.ids = mg_xcalloc(r.params->store_ids.n, sizeof *r.ids);
+    for (size_t i = 0; i < r.params->store_ids.n; i++)
+      r.ids[r.nids++] = r.params->store_ids.v[i];
+  }
+  if (!r.nids && !o->single_store)
+    mg_diag(MG_WARNING, o->content_dir, 0, 0, "no stores in %s/stores",
+            o->content_dir);
+  r.results = mg_xcalloc(r.nids ? r.nids : 1, sizeof *r.results);
+  r.stage = mg_stage_new();
+  r.out_root = mg_path_join(o->out_dir ? o->out_dir : "output", "draft");
+
+  int jobs = o->jobs > 0 ? o->jobs : ncpus();
+  if ((size_t)jobs > r.nids)
+    jobs = (int)(r.nids ? r.nids : 1);
+  pthread_t *th = mg_xcalloc((size_t)jobs, sizeof *th);
+  int started = 0;
+  if (jobs > 1)
+    for (int i = 0; i < jobs; i++)
+      if (pthread_create(&th[i], NULL, worker, &r) == 0)
+        started++;
+  if (!started)
+    worker(&r);
+  for (int i = 0; i < started; i++)
+    pthread_join(th[i], NULL);
+  free(th);
+  if (o->progress)
+    fputs("\r\033[K", stderr);
+
+  size_t pages = 0, built = 0;
+  for (size_t i = 0; i < r.nids; i++) {
+    pages += r.results[i].pages;
+    built += r.results[i].ok;
+  }
+  if (o->write && !o->single_store && !mg_diag_errors())
+    build_index(&r, &pages);
+  if (mg_diag_errors())
+    mg_stage_abort(r.stage);
+  else
+    mg_stage_commit(r.stage);
+  rc = mg_diag_errors() ? 1 : 0;
+  int warnings = mg_diag_warnings(), errors = mg_diag_errors();
+  mg_diag_flush(stderr);
+  double secs = mg_now() - t0;
+  if (o->single_store) {
+    if (rc == 0 && o->single_out)
+      fprintf(stderr, "wrote %s\n", o->single_out);
+  } else if (!o->write) {
+    fprintf(stderr, "checked %zu store%s: %d error%s, %d warning%s (%.2f s)\n",
+            r.nids, r.nids == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+            warnings, warnings == 1 ? "" : "s", secs);
+  } else if (rc == 0) {
+    fprintf(stderr, "built %zu handbook%s, %zu pages, %d warning%s in %.2f s "
+            "-> %s/index.html\n", built, built == 1 ? "" : "s", pages,
+            warnings, warnings == 1 ? "" : "s", secs, r.out_root);
+  } else {
+    fprintf(stderr, "build failed: %d error%s, %d warning%s; nothing was "
+            "written (%.2f s)\n", errors, errors == 1 ? "" : "s", warnings,
+            warnings == 1 ? "" : "s", secs);
+  }
+  goto cleanup;
+done:
+  mg_diag_flush(stderr);
+  fprintf(stderr, "%s failed: %d error%s; nothing was written\n",
+          o->write ? "build" : "check", mg_diag_errors(),
+          mg_diag_errors() == 1 ? "" : "s");
+cleanup:
+  for (size_t i = 0; i < r.nids; i++) {
+    free(r.results[i].id);
+    free(r.results[i].name);
+    free(r.results[i].city);
+    free(r.results[i].city_name);
+    free(r.results[i].type);
+  }
+  free(r.results);
+  free(r.ids);
+  free(r.out_root);
+  mg_stage_free(r.stage);
+  mg_templates_free(r.tpl);
+  mg_tree_free(r.tree);
+  mg_params_free(r.params);
+  pthread_mutex_destroy(&r.progress_lock);
+  return rc;
+}

@@ -1,0 +1,167 @@
+/* outline.c -- content/manual.xml: title, language, chapters, sections. */
+#define _DEFAULT_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "manualgen.h"
+
+static char *text_of(xmlNodePtr n) {
+  xmlChar *c = xmlNodeGetContent(n);
+  char *s = mg_xstrdup(c ? (const char *)c : "");
+  xmlFree(c);
+  /* trim */
+  char *b = s;
+  while (*b == ' ' || *b == '\n' || *b == '\t' || *b == '\r')
+    b++;
+  size_t l = strlen(b);
+  while (l && (b[l - 1] == ' ' || b[l - 1] == '\n' || b[l - 1] == '\t' ||
+               b[l - 1] == '\r'))
+    l--;
+  char *r = mg_xstrndup(b, l);
+  free(s);
+  return r;
+}
+
+static char *attr(xmlNodePtr n, const char *name) {
+  xmlChar *v = xmlGetProp(n, BAD_CAST name);
+  if (!v)
+    return NULL;
+  char *s = mg_xstrdup((const char *)v);
+  xmlFree(v);
+  return s;
+}
+
+static int is_el(xmlNodePtr n, const char *name) {
+  return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+mg_outline *mg_outline_load(const char *content_dir) {
+  char *path = mg_path_join(content_dir, "manual.xml");
+  xmlDocPtr doc = mg_safe_read_xml(path);
+  if (!doc) {
+    if (!mg_diag_errors())
+      mg_diag(MG_ERROR, path, 0, 0, "cannot read the manual outline");
+    free(path);
+    return NULL;
+  }
+  int errors = mg_diag_errors();
+  mg_outline *o = mg_xcalloc(1, sizeof *o);
+  o->path = path;
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  if (!root || !is_el(root, "manual")) {
+    mg_diag(MG_ERROR, path, root ? (int)xmlGetLineNo(root) : 1, 0,
+            "the outline's root element must be <manual>");
+    goto done;
+  }
+  o->lang = attr(root, "lang");
+  if (!o->lang)
+    o->lang = mg_xstrdup("zh-CN");
+  size_t nch = 0;
+  for (xmlNodePtr c = root->children; c; c = c->next)
+    if (is_el(c, "chapter"))
+      nch++;
+  o->chapters = mg_xcalloc(nch, sizeof *o->chapters);
+  for (xmlNodePtr c = root->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE)
+      continue;
+    int line = (int)xmlGetLineNo(c);
+    if (is_el(c, "title")) {
+      free(o->title);
+      o->title = text_of(c);
+    } else if (is_el(c, "organisation")) {
+      free(o->organisation);
+      o->organisation = text_of(c);
+    } else if (is_el(c, "chapter")) {
+      mg_chapter *ch = &o->chapters[o->nchapters++];
+      ch->line = line;
+      ch->id = attr(c, "id");
+      if (!mg_is_id(ch->id)) {
+        mg_diag(MG_ERROR, path, line, 0,
+                "chapter id '%s' must be lowercase letters, digits and '-'",
+                ch->id ? ch->id : "");
+      }
+      for (size_t k = 0; k + 1 < o->nchapters && ch->id; k++)
+        if (o->chapters[k].id && !strcmp(o->chapters[k].id, ch->id))
+          mg_diag(MG_ERROR, path, line, 0,
+                  "duplicate chapter id '%s' (first used at line %d)",
+                  ch->id, o->chapters[k].line);
+      for (xmlNodePtr s = c->children; s; s = s->next) {
+        if (s->type != XML_ELEMENT_NODE)
+          continue;
+        if (is_el(s, "title")) {
+          free(ch->title);
+          ch->title = text_of(s);
+        } else if (is_el(s, "section")) {
+          char *href = attr(s, "href");
+          if (!href || !*href) {
+            mg_diag(MG_ERROR, path, (int)xmlGetLineNo(s), 0,
+                    "<section> needs an href naming a Markdown file");
+            free(href);
+            continue;
+          }
+          mg_section *sec = mg_xcalloc(1, sizeof *sec);
+          sec->path = mg_path_normalize(href);
+          free(href);
+          sec->file = mg_path_join(content_dir, sec->path);
+          sec->outline_line = (int)xmlGetLineNo(s);
+          sec->chapter = ch;
+          sec->applies_expr = -1;
+          ch->sections = mg_xrealloc(ch->sections,
+                                     sizeof(mg_section *) * (ch->nsections + 1));
+          ch->sections[ch->nsections++] = sec;
+        } else {
+          mg_diag(MG_ERROR, path, (int)xmlGetLineNo(s), 0,
+                  "unexpected <%s> in <chapter> (expected <title> or "
+                  "<section>)", (const char *)s->name);
+        }
+      }
+      if (!ch->title)
+        mg_diag(MG_ERROR, path, line, 0, "chapter '%s' has no <title>",
+                ch->id ? ch->id : "");
+    } else {
+      mg_diag(MG_ERROR, path, line, 0,
+              "unexpected <%s> in <manual> (expected <title>, "
+              "<organisation> or <chapter>)", (const char *)c->name);
+    }
+  }
+  if (!o->title)
+    mg_diag(MG_ERROR, path, (int)xmlGetLineNo(root), 0,
+            "the manual has no <title>");
+  if (!o->organisation)
+    o->organisation = mg_xstrdup("");
+  if (strcmp(o->lang, "zh-CN") && strcmp(o->lang, "en"))
+    mg_diag(MG_ERROR, path, (int)xmlGetLineNo(root), 0,
+            "unsupported language '%s' (zh-CN or en)", o->lang);
+done:
+  xmlFreeDoc(doc);
+  if (mg_diag_errors() > errors) {
+    /* keep going with what we have so that sections are still checked,
+     * unless the outline is unusable */
+    if (!o->nchapters) {
+      mg_outline_free(o);
+      return NULL;
+    }
+  }
+  return o;
+}
+
+void mg_outline_free(mg_outline *o) {
+  if (!o)
+    return;
+  for (size_t i = 0; i < o->nchapters; i++) {
+    mg_chapter *ch = &o->chapters[i];
+    free(ch->id);
+    free(ch->title);
+    for (size_t k = 0; k < ch->nsections; k++)
+      mg_section_free(ch->sections[k]);
+    free(ch->sections);
+  }
+  free(o->chapters);
+  free(o->path);
+  free(o->title);
+  free(o->organisation);
+  free(o->lang);
+  free(o);
+}

@@ -1,0 +1,376 @@
+/* params.c -- store parameters: defaults <- city <- store.
+ *
+ * Every file is parsed once (safely) and validated against
+ * templates/schema/params.xsd. The effective parameters of a store are a
+ * new document built by merging the three, element by element; list
+ * entries are matched by their `key` attribute, and `merge="replace"`
+ * replaces an inherited element whole. Each node of the result remembers
+ * in _private the file that set it (for `manualgen params`). */
+#define _DEFAULT_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/xmlschemas.h>
+
+#include "manualgen.h"
+
+static void schema_error(void *ctx, xmlErrorPtr e) {
+  (void)ctx;
+  if (!e)
+    return;
+  mg_diag(MG_ERROR, e->file, e->line, 0, "%s", e->message ? e->message : "");
+}
+
+/* Validates doc; returns the number of errors. */
+static int validate(mg_params *p, xmlDocPtr doc) {
+  xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(p->schema);
+  xmlSchemaSetValidStructuredErrors(v, schema_error, NULL);
+  int rc = xmlSchemaValidateDoc(v, doc);
+  xmlSchemaFreeValidCtxt(v);
+  return rc != 0;
+}
+
+static xmlDocPtr load(mg_params *p, const char *path, const char *root,
+                      const char *id) {
+  xmlDocPtr doc = mg_safe_read_xml(path);
+  if (!doc)
+    return NULL;
+  xmlNodePtr r = xmlDocGetRootElement(doc);
+  if (strcmp((const char *)r->name, root)) {
+    mg_diag(MG_ERROR, path, (int)xmlGetLineNo(r), 0,
+            "the root element must be <%s>, not <%s>", root,
+            (const char *)r->name);
+    xmlFreeDoc(doc);
+    return NULL;
+  }
+  if (validate(p, doc)) {
+    xmlFreeDoc(doc);
+    return NULL;
+  }
+  if (id) {
+    xmlChar *a = xmlGetProp(r, BAD_CAST "id");
+    if (!a || strcmp((const char *)a, id))
+      mg_diag(MG_ERROR, path, (int)xmlGetLineNo(r), 0,
+              "id=\"%s\" does not match the file name (expected \"%s\")",
+              a ? (const char *)a : "", id);
+    xmlFree(a);
+  }
+  return doc;
+}
+
+mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
+  mg_params *p = mg_xcalloc(1, sizeof *p);
+  pthread_mutex_init(&p->lock, NULL);
+  p->content_dir = mg_xstrdup(content_dir);
+  p->xsd_path = mg_path_join(templates_dir, "schema/params.xsd");
+  p->xsd_doc = mg_safe_read_xml(p->xsd_path);
+  if (!p->xsd_doc) {
+    mg_diag(MG_ERROR, p->xsd_path, 0, 0, "cannot read the parameter schema");
+    mg_params_free(p);
+    return NULL;
+  }
+  xmlSchemaParserCtxtPtr pc = xmlSchemaNewDocParserCtxt(p->xsd_doc);
+  xmlSchemaSetParserStructuredErrors(pc, schema_error, NULL);
+  p->schema = xmlSchemaParse(pc);
+  xmlSchemaFreeParserCtxt(pc);
+  if (!p->schema) {
+    mg_params_free(p);
+    return NULL;
+  }
+  p->names = mg_schema_names_load(p->xsd_doc, p->xsd_path);
+
+  char *path = mg_path_join(content_dir, "defaults.xml");
+  p->defaults = load(p, path, "defaults", NULL);
+  free(path);
+
+  char *cdir = mg_path_join(content_dir, "cities");
+  mg_strv cities = {0};
+  mg_list_dir(cdir, ".xml", &cities);
+  p->city_ids = mg_xcalloc(cities.n, sizeof(char *));
+  p->city_docs = mg_xcalloc(cities.n, sizeof(xmlDocPtr));
+  for (size_t i = 0; i < cities.n; i++) {
+    char *id = mg_xstrndup(cities.v[i], strlen(cities.v[i]) - 4);
+    char *f = mg_path_join(cdir, cities.v[i]);
+    if (!mg_is_id(id))
+      mg_diag(MG_ERROR, f, 0, 0,
+              "city file names must be lowercase letters, digits and '-'");
+    p->city_ids[p->ncities] = id;
+    p->city_docs[p->ncities++] = load(p, f, "city", id);
+    free(f);
+  }
+  mg_strv_free(&cities);
+  free(cdir);
+
+  char *sdir = mg_path_join(content_dir, "stores");
+  mg_strv stores = {0};
+  mg_list_dir(sdir, ".xml", &stores);
+  for (size_t i = 0; i < stores.n; i++) {
+    char *id = mg_xstrndup(stores.v[i], strlen(stores.v[i]) - 4);
+    if (!mg_is_id(id)) {
+      char *f = mg_path_join(sdir, stores.v[i]);
+      mg_diag(MG_ERROR, f, 0, 0,
+              "store file names must be lowercase letters, digits and '-' "
+              "(the name is the store id and its output folder)");
+      free(f);
+      free(id);
+      continue;
+    }
+    mg_strv_push(&p->store_ids, id);
+  }
+  mg_strv_free(&stores);
+  free(sdir);
+  return p;
+}
+
+void mg_params_free(mg_params *p) {
+  if (!p)
+    return;
+  for (size_t i = 0; i < p->ncities; i++) {
+    free(p->city_ids[i]);
+    xmlFreeDoc(p->city_docs[i]);
+  }
+  free(p->city_ids);
+  free(p->city_docs);
+  xmlFreeDoc(p->defaults);
+  mg_schema_names_free(p->names);
+  xmlSchemaFree(p->schema);
+  xmlFreeDoc(p->xsd_doc);
+  mg_strv_free(&p->store_ids);
+  free(p->content_dir);
+  free(p->xsd_path);
+  pthread_mutex_destroy(&p->lock);
+  free(p);
+}
+
+/* ------------------------------------------------------------- merge */
+
+/* The origin of a node: the URL of its source document, kept in the
+ * document (so it lives as long as the parsed file). */
+static void mark(xmlNodePtr n, const char *origin) {
+  n->_private = (void *)origin;
+  if (n->type == XML_ELEMENT_NODE)
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+      a->_private = (void *)origin;
+  for (xmlNodePtr k = n->children; k; k = k->next)
+    mark(k, origin);
+}
+
+static int has_elements(xmlNodePtr n) {
+  for (xmlNodePtr k = n->children; k; k = k->next)
+    if (k->type == XML_ELEMENT_NODE)
+      return 1;
+  return 0;
+}
+
+static int same_key(xmlNodePtr a, xmlNodePtr b) {
+  xmlChar *ka = xmlGetProp(a, BAD_CAST "key");
+  xmlChar *kb = xmlGetProp(b, BAD_CAST "key");
+  int same = (!ka && !kb) || (ka && kb && !strcmp((char *)ka, (char *)kb));
+  xmlFree(ka);
+  xmlFree(kb);
+  return same;
+}
+
+static int wants_replace(xmlNodePtr n) {
+  xmlChar *m = xmlGetProp(n, BAD_CAST "merge");
+  int r = m && !strcmp((const char *)m, "replace");
+  xmlFree(m);
+  return r;
+}
+
+static xmlNodePtr copy_marked(xmlDocPtr doc, xmlNodePtr n, const char *origin) {
+  xmlNodePtr c = xmlDocCopyNode(n, doc, 1);
+  xmlUnsetProp(c, BAD_CAST "merge");
+  mark(c, origin);
+  return c;
+}
+
+/* Merges the element `over` (from a more specific file) into `base`. */
+static void merge(xmlDocPtr doc, xmlNodePtr base, xmlNodePtr over,
+                  const char *origin) {
+  for (xmlAttrPtr a = over->properties; a; a = a->next) {
+    if (!strcmp((const char *)a->name, "merge"))
+      continue;
+    xmlChar *v = xmlNodeListGetString(over->doc, a->children, 1);
+    xmlAttrPtr na = xmlSetProp(base, a->name, v);
+    na->_private = (void *)origin;
+    xmlFree(v);
+  }
+  if (has_elements(over)) {
+    for (xmlNodePtr c = over->children; c; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE)
+        continue;
+      xmlNodePtr match = NULL;
+      for (xmlNodePtr b = base->children; b && !match; b = b->next)
+        if (b->type == XML_ELEMENT_NODE && xmlStrEqual(b->name, c->name) &&
+            same_key(b, c))
+          match = b;
+      if (!match) {
+        xmlAddChild(base, copy_marked(doc, c, origin));
+      } else if (wants_replace(c)) {
+        xmlNodePtr n = copy_marked(doc, c, origin);
+        xmlReplaceNode(match, n);
+        xmlFreeNode(match);
+      } else {
+        merge(doc, match, c, origin);
+      }
+    }
+  } else {
+    xmlChar *t = xmlNodeGetContent(over);
+    int blank = 1;
+    for (const xmlChar *q = t; q && *q; q++)
+      if (*q != ' ' && *q != '\n' && *q != '\t' && *q != '\r')
+        blank = 0;
+    if (!blank) { /* an element with only attributes keeps its text */
+      xmlNodeSetContent(base, NULL);
+      xmlNodeAddContent(base, t);
+      base->_private = (void *)origin;
+      for (xmlNodePtr k = base->children; k; k = k->next)
+        k->_private = (void *)origin;
+    }
+    xmlFree(t);
+  }
+}
+
+static const char *origin_of(xmlDocPtr d) {
+  return d && d->URL ? (const char *)d->URL : "?";
+}
+
+xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
+  if (!mg_is_id(store_id)) {
+    mg_diag(MG_ERROR, NULL, 0, 0,
+            "invalid store id '%s' (lowercase letters, digits and '-')",
+            store_id);
+    return NULL;
+  }
+  char *path = mg_xasprintf("%s/stores/%s.xml", p->content_dir, store_id);
+  xmlDocPtr sdoc = load(p, path, "store", store_id);
+  if (!sdoc) {
+    if (access(path, R_OK) != 0)
+      mg_diag(MG_ERROR, path, 0, 0, "no such store '%s'", store_id);
+    free(path);
+    return NULL;
+  }
+  free(path);
+  xmlNodePtr sroot = xmlDocGetRootElement(sdoc);
+  xmlChar *city = xmlGetProp(sroot, BAD_CAST "city");
+  xmlDocPtr cdoc = NULL;
+  for (size_t i = 0; i < p->ncities; i++)
+    if (city && !strcmp(p->city_ids[i], (const char *)city))
+      cdoc = p->city_docs[i];
+  int known = 0;
+  for (size_t i = 0; i < p->ncities; i++)
+    known |= city && !strcmp(p->city_ids[i], (const char *)city);
+  if (!known) {
+    mg_diag(MG_ERROR, (const char *)sdoc->URL, (int)xmlGetLineNo(sroot), 0,
+            "unknown city '%s' (no file %s/cities/%s.xml)",
+            city ? (const char *)city : "", p->content_dir,
+            city ? (const char *)city : "");
+  }
+  if (!known || !cdoc || !p->defaults) {
+    /* the city or defaults failed to load: already reported */
+    xmlFree(city);
+    xmlFreeDoc(sdoc);
+    return NULL;
+  }
+  xmlDocPtr eff = xmlNewDoc(BAD_CAST "1.0");
+  /* keep the store document alive with the result: origins point into
+   * its URL, and it is freed with it (see mg_params_effective_free) */
+  eff->_private = sdoc;
+  xmlNodePtr droot = xmlDocGetRootElement(p->defaults);
+  xmlNodePtr root = xmlDocCopyNode(droot, eff, 1);
+  xmlNodeSetName(root, BAD_CAST "store");
+  mark(root, origin_of(p->defaults));
+  xmlDocSetRootElement(eff, root);
+  merge(eff, root, xmlDocGetRootElement(cdoc), origin_of(cdoc));
+  xmlUnsetProp(root, BAD_CAST "id"); /* the city's id is not the store's */
+  merge(eff, root, sroot, origin_of(sdoc));
+  xmlSetProp(root, BAD_CAST "city", city);
+  xmlFree(city);
+  /* the merged result must itself be a valid store */
+  if (validate(p, eff)) {
+    mg_diag(MG_ERROR, (const char *)sdoc->URL, (int)xmlGetLineNo(sroot), 0,
+            "the effective parameters of store '%s' are not valid (see "
+            "above)", store_id);
+    mg_params_effective_free(eff);
+    return NULL;
+  }
+  return eff;
+}
+
+void mg_params_effective_free(xmlDocPtr eff) {
+  if (!eff)
+    return;
+  xmlDocPtr sdoc = eff->_private;
+  xmlFreeDoc(eff);
+  xmlFreeDoc(sdoc);
+}
+
+/* ------------------------------------------------------------- print */
+
+static void path_of(xmlNodePtr n, mg_buf *b) {
+  if (!n || n->type != XML_ELEMENT_NODE || !n->parent ||
+      n->parent->type != XML_ELEMENT_NODE)
+    return;
+  path_of(n->parent, b);
+  if (b->len)
+    mg_buf_puts(b, "/");
+  mg_buf_puts(b, (const char *)n->name);
+  xmlChar *k = xmlGetProp(n, BAD_CAST "key");
+  if (k) {
+    mg_buf_printf(b, "[@key='%s']", (const char *)k);
+    xmlFree(k);
+  }
+}
+
+static void print_line(FILE *out, const char *path, const char *value,
+                       const void *origin, long line) {
+  fprintf(out, "%-48s = %-24s  %s", path, value,
+          origin ? (const char *)origin : "?");
+  if (line > 0)
+    fprintf(out, ":%ld", line);
+  fputc('\n', out);
+}
+
+static void print_el(xmlNodePtr n, FILE *out) {
+  mg_buf path = {0};
+  path_of(n, &path);
+  for (xmlAttrPtr a = n->properties; a; a = a->next) {
+    if (!strcmp((const char *)a->name, "key"))
+      continue;
+    xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+    char *p = mg_xasprintf("%s%s@%s", path.data ? path.data : "",
+                           path.len ? "/" : "", (const char *)a->name);
+    print_line(out, p, (const char *)v, a->_private, xmlGetLineNo(n));
+    free(p);
+    xmlFree(v);
+  }
+  if (!has_elements(n) && n->parent && n->parent->type == XML_ELEMENT_NODE) {
+    xmlChar *t = xmlNodeGetContent(n);
+    if (t && *t)
+      print_line(out, path.data, (const char *)t, n->_private,
+                 xmlGetLineNo(n));
+    xmlFree(t);
+  }
+  mg_buf_free(&path);
+  for (xmlNodePtr k = n->children; k; k = k->next)
+    if (k->type == XML_ELEMENT_NODE)
+      print_el(k, out);
+}
+
+void mg_params_print(xmlDocPtr eff, FILE *out) { print_el(xmlDocGetRootElement(eff), out); }
+
+char *mg_params_get(xmlDocPtr eff, const char *xpath) {
+  xmlXPathContextPtr ctx = mg_expr_context_new(eff);
+  xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST xpath, ctx);
+  char *s = NULL;
+  if (r) {
+    xmlChar *v = xmlXPathCastToString(r);
+    s = mg_xstrdup(v ? (const char *)v : "");
+    xmlFree(v);
+    xmlXPathFreeObject(r);
+  }
+  xmlXPathFreeContext(ctx);
+  return s ? s : mg_xstrdup("");
+}

@@ -1,0 +1,263 @@
+/* transform.c -- resolved manual to HTML pages, through XSLT.
+ *
+ * Each stylesheet driver is compiled once per run and then applied from
+ * any number of threads. A driver's result is an m:pages wrapper; each
+ * page's <html> is serialized by libxml2's HTML serializer, behind an
+ * HTML5 doctype. Stylesheets cannot write files, reach the network or
+ * load documents (document() is refused). */
+#define _DEFAULT_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include <libexslt/exslt.h>
+#include <libxml/HTMLtree.h>
+#include <libxslt/documents.h>
+#include <libxslt/transform.h>
+#include <libxslt/variables.h>
+#include <libxslt/xsltutils.h>
+
+#include "manualgen.h"
+
+static xsltDocLoaderFunc default_loader;
+
+/* Stylesheet modules (xsl:include/import) load through the safe parser
+ * options; document() at transform time is refused. */
+static xmlDocPtr loader(const xmlChar *uri, xmlDictPtr dict, int options,
+                        void *ctxt, xsltLoadType type) {
+  (void)options;
+  if (type == XSLT_LOAD_DOCUMENT) {
+    mg_diag(MG_ERROR, "templates", 0, 0,
+            "document('%s') is not allowed in templates", (const char *)uri);
+    return NULL;
+  }
+  return default_loader(uri, dict, mg_safe_xml_options(), ctxt, type);
+}
+
+static xsltStylesheetPtr compile(const char *dir, const char *name) {
+  char *path = mg_xasprintf("%s/html/%s", dir, name);
+  xmlDocPtr doc = mg_safe_read_xml(path);
+  xsltStylesheetPtr s = doc ? xsltParseStylesheetDoc(doc) : NULL;
+  if (!s) {
+    if (doc)
+      xmlFreeDoc(doc);
+    mg_diag(MG_ERROR, path, 0, 0, "cannot compile stylesheet");
+  }
+  free(path);
+  return s;
+}
+
+static xmlDocPtr load_strings(const char *dir, const char *lang) {
+  char *path = mg_xasprintf("%s/l10n/%s.xml", dir, lang);
+  xmlDocPtr d = mg_safe_read_xml(path);
+  if (!d)
+    mg_diag(MG_ERROR, path, 0, 0, "cannot read the strings for '%s'", lang);
+  free(path);
+  return d;
+}
+
+static xmlNodePtr find_string(xmlDocPtr d, const xmlChar *key) {
+  if (!d)
+    return NULL;
+  for (xmlNodePtr s = xmlDocGetRootElement(d)->children; s; s = s->next) {
+    if (s->type != XML_ELEMENT_NODE)
+      continue;
+    xmlChar *k = xmlGetProp(s, BAD_CAST "key");
+    int eq = k && xmlStrEqual(k, key);
+    xmlFree(k);
+    if (eq)
+      return s;
+  }
+  return NULL;
+}
+
+/* <m:l10n lang>: every key of en.xml, in the manual's language where it
+ * has one, in English (with a warning) where it does not. */
+static xmlDocPtr build_l10n(const char *dir, const char *lang) {
+  xmlDocPtr en = load_strings(dir, "en");
+  xmlDocPtr tr = strcmp(lang, "en") ? load_strings(dir, lang) : NULL;
+  if (!en || (strcmp(lang, "en") && !tr)) {
+    xmlFreeDoc(en);
+    xmlFreeDoc(tr);
+    return NULL;
+  }
+  xmlDocPtr out = xmlNewDoc(BAD_CAST "1.0");
+  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "l10n");
+  xmlNsPtr m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
+  xmlSetNs(root, m);
+  xmlNewProp(root, BAD_CAST "lang", BAD_CAST lang);
+  xmlDocSetRootElement(out, root);
+  for (xmlNodePtr s = xmlDocGetRootElement(en)->children; s; s = s->next) {
+    if (s->type != XML_ELEMENT_NODE)
+      continue;
+    xmlChar *key = xmlGetProp(s, BAD_CAST "key");
+    xmlNodePtr use = s;
+    if (tr) {
+      xmlNodePtr t = find_string(tr, key);
+      if (t)
+        use = t;
+      else
+        mg_diag(MG_WARNING, (const char *)tr->URL, 0, 0,
+                "no string for key '%s'; using the English one", key);
+    }
+    xmlChar *v = xmlNodeGetContent(use);
+    xmlNodePtr n = xmlNewTextChild(root, m, BAD_CAST "string", v);
+    xmlNewProp(n, BAD_CAST "key", key);
+    xmlFree(v);
+    xmlFree(key);
+  }
+  xmlFreeDoc(en);
+  xmlFreeDoc(tr);
+  return out;
+}
+
+mg_templates *mg_templates_load(const char *dir, const char *lang) {
+  static int once;
+  if (!once) {
+    default_loader = xsltDocDefaultLoader;
+    xsltSetLoaderFunc(loader);
+    once = 1;
+  }
+  mg_templates *t = mg_xcalloc(1, sizeof *t);
+  t->templates_dir = mg_xstrdup(dir);
+  t->site = compile(dir, "site.xsl");
+  t->handbook = compile(dir, "handbook.xsl");
+  t->index = compile(dir, "index.xsl");
+  t->body = compile(dir, "body.xsl");
+  t->l10n_doc = build_l10n(dir, lang);
+  char *css = mg_xasprintf("%s/css/manual.css", dir);
+  t->css = mg_read_file(css, NULL);
+  if (!t->css)
+    mg_diag(MG_ERROR, css, 0, 0, "cannot read the stylesheet");
+  free(css);
+  if (!t->site || !t->handbook || !t->index || !t->body || !t->l10n_doc ||
+      !t->css) {
+    mg_templates_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+void mg_templates_free(mg_templates *t) {
+  if (!t)
+    return;
+  if (t->site)
+    xsltFreeStylesheet(t->site);
+  if (t->handbook)
+    xsltFreeStylesheet(t->handbook);
+  if (t->index)
+    xsltFreeStylesheet(t->index);
+  if (t->body)
+    xsltFreeStylesheet(t->body);
+  xmlFreeDoc(t->l10n_doc);
+  free(t->css);
+  free(t->templates_dir);
+  free(t);
+}
+
+void mg_pages_free(mg_pages *p) {
+  for (size_t i = 0; i < p->n; i++) {
+    free(p->v[i].href);
+    free(p->v[i].data);
+  }
+  free(p->v);
+  p->v = NULL;
+  p->n = 0;
+}
+
+static xmlDocPtr apply(xsltStylesheetPtr style, xmlDocPtr doc,
+                       const char **params, const char *what) {
+  xsltTransformContextPtr ctxt = xsltNewTransformContext(style, doc);
+  if (!ctxt)
+    return NULL;
+  xsltSetCtxtSecurityPrefs(mg_safe_xslt_prefs(), ctxt);
+  xsltSetCtxtParseOptions(ctxt, mg_safe_xml_options());
+  /* parameters are literal strings, never XPath expressions */
+  if (params)
+    xsltQuoteUserParams(ctxt, params);
+  xmlDocPtr res = xsltApplyStylesheetUser(style, doc, NULL, NULL, NULL, ctxt);
+  int failed = ctxt->state == XSLT_STATE_ERROR ||
+               ctxt->state == XSLT_STATE_STOPPED;
+  xsltFreeTransformContext(ctxt);
+  if (failed || !res) {
+    mg_diag(MG_ERROR, "templates", 0, 0, "the transformation of %s failed",
+            what);
+    if (res)
+      xmlFreeDoc(res);
+    return NULL;
+  }
+  return res;
+}
+
+static int safe_href(const char *h) {
+  /* a page name or stores/<id>/..., never absolute, never "..": the
+   * writer joins it to the output folder */
+  if (!h || !*h || h[0] == '/' || strstr(h, ".."))
+    return 0;
+  for (const char *p = h; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+          *p == '.' || *p == '/' || *p == '_'))
+      return 0;
+  return 1;
+}
+
+static char *serialize_html(xmlDocPtr res, xmlNodePtr html, size_t *len) {
+  xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
+  xmlOutputBufferWriteString(ob, "<!DOCTYPE html>\n");
+  htmlNodeDumpFormatOutput(ob, res, html, "UTF-8", 0);
+  xmlOutputBufferWriteString(ob, "\n");
+  xmlOutputBufferFlush(ob);
+  size_t n = xmlOutputBufferGetSize(ob);
+  char *data = mg_xstrndup((const char *)xmlOutputBufferGetContent(ob), n);
+  xmlOutputBufferClose(ob);
+  *len = n;
+  return data;
+}
+
+int mg_transform(xsltStylesheetPtr style, xmlDocPtr doc, const char **params,
+                 mg_pages *out, const char *what) {
+  xmlDocPtr res = apply(style, doc, params, what);
+  if (!res)
+    return -1;
+  xmlNodePtr root = xmlDocGetRootElement(res);
+  int rc = 0;
+  if (!root || strcmp((const char *)root->name, "pages")) {
+    mg_diag(MG_ERROR, "templates", 0, 0,
+            "a driver must produce <m:pages> (transforming %s)", what);
+    rc = -1;
+  }
+  for (xmlNodePtr p = root ? root->children : NULL; p && !rc; p = p->next) {
+    if (p->type != XML_ELEMENT_NODE)
+      continue;
+    xmlChar *href = xmlGetProp(p, BAD_CAST "href");
+    xmlNodePtr html = p->children;
+    while (html && html->type != XML_ELEMENT_NODE)
+      html = html->next;
+    if (!safe_href((const char *)href) || !html) {
+      mg_diag(MG_ERROR, "templates", 0, 0,
+              "bad page '%s' in the result of %s", href ? (char *)href : "",
+              what);
+      rc = -1;
+    } else {
+      out->v = mg_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+      mg_page *pg = &out->v[out->n++];
+      pg->href = mg_xstrdup((const char *)href);
+      pg->data = serialize_html(res, html, &pg->len);
+    }
+    xmlFree(href);
+  }
+  xmlFreeDoc(res);
+  return rc;
+}
+
+char *mg_transform_fragment(xsltStylesheetPtr style, xmlDocPtr doc) {
+  xmlDocPtr res = apply(style, doc, NULL, "a section");
+  if (!res)
+    return NULL;
+  xmlChar *buf = NULL;
+  int len = 0;
+  xsltSaveResultToString(&buf, &len, res, style);
+  xmlFreeDoc(res);
+  char *s = mg_xstrdup(buf ? (const char *)buf : "");
+  xmlFree(buf);
+  return s;
+}

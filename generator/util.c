@@ -1,0 +1,253 @@
+/* util.c -- allocation, buffers, files and paths. */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "manualgen.h"
+
+static void oom(void) {
+  fputs("manualgen: out of memory\n", stderr);
+  abort();
+}
+
+void *mg_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p)
+    oom();
+  return p;
+}
+
+void *mg_xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p)
+    oom();
+  return p;
+}
+
+void *mg_xrealloc(void *p, size_t n) {
+  p = realloc(p, n ? n : 1);
+  if (!p)
+    oom();
+  return p;
+}
+
+char *mg_xstrdup(const char *s) { return mg_xstrndup(s, strlen(s)); }
+
+char *mg_xstrndup(const char *s, size_t n) {
+  char *d = mg_xmalloc(n + 1);
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+char *mg_xasprintf(const char *fmt, ...) {
+  mg_buf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  b.data = mg_xmalloc((size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return b.data;
+}
+
+static void buf_grow(mg_buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap)
+    return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1)
+    cap *= 2;
+  b->data = mg_xrealloc(b->data, cap);
+  b->cap = cap;
+}
+
+void mg_buf_put(mg_buf *b, const void *p, size_t n) {
+  buf_grow(b, n);
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void mg_buf_puts(mg_buf *b, const char *s) { mg_buf_put(b, s, strlen(s)); }
+
+void mg_buf_printf(mg_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  buf_grow(b, (size_t)n);
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+void mg_buf_free(mg_buf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+char *mg_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  mg_buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    mg_buf_put(&b, chunk, n);
+  int err = ferror(f);
+  fclose(f);
+  if (err) {
+    mg_buf_free(&b);
+    errno = EIO;
+    return NULL;
+  }
+  if (!b.data)
+    b.data = mg_xstrdup("");
+  if (len)
+    *len = b.len;
+  return b.data;
+}
+
+char *mg_path_join(const char *a, const char *b) {
+  if (!a || !*a || b[0] == '/')
+    return mg_xstrdup(b);
+  size_t la = strlen(a);
+  return mg_xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+}
+
+char *mg_path_dir(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    return mg_xstrdup(".");
+  if (slash == path)
+    return mg_xstrdup("/");
+  return mg_xstrndup(path, (size_t)(slash - path));
+}
+
+char *mg_path_normalize(const char *path) {
+  size_t n = strlen(path);
+  char *out = mg_xmalloc(n + 2);
+  /* stack of segment start offsets in out */
+  size_t *seg = mg_xmalloc(sizeof(size_t) * (n + 1));
+  size_t nseg = 0, o = 0, up = 0;
+  int abs = path[0] == '/';
+  if (abs)
+    out[o++] = '/';
+  const char *p = path;
+  while (*p) {
+    while (*p == '/')
+      p++;
+    const char *e = p;
+    while (*e && *e != '/')
+      e++;
+    size_t l = (size_t)(e - p);
+    if (l == 0)
+      break;
+    if (l == 1 && p[0] == '.') {
+      /* skip */
+    } else if (l == 2 && p[0] == '.' && p[1] == '.') {
+      if (nseg > up) {
+        o = seg[--nseg];
+        if (o > (size_t)abs)
+          o--; /* the slash before it */
+      } else if (!abs) {
+        if (o > 0 && out[o - 1] != '/')
+          out[o++] = '/';
+        seg[nseg++] = o;
+        up = nseg;
+        memcpy(out + o, "..", 2);
+        o += 2;
+      }
+    } else {
+      if (o > 0 && out[o - 1] != '/')
+        out[o++] = '/';
+      seg[nseg++] = o;
+      memcpy(out + o, p, l);
+      o += l;
+    }
+    p = e;
+  }
+  if (o == 0)
+    out[o++] = '.';
+  out[o] = '\0';
+  free(seg);
+  return out;
+}
+
+int mg_mkdirs(const char *path) {
+  char *p = mg_xstrdup(path);
+  for (char *s = p + 1; *s; s++) {
+    if (*s != '/')
+      continue;
+    *s = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+      free(p);
+      return -1;
+    }
+    *s = '/';
+  }
+  int rc = mkdir(p, 0777);
+  free(p);
+  if (rc != 0 && errno != EEXIST)
+    return -1;
+  return 0;
+}
+
+int mg_is_id(const char *s) {
+  if (!s || !*s)
+    return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+      return 0;
+  return 1;
+}
+
+double mg_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void mg_strv_push(mg_strv *sv, char *s) {
+  sv->v = mg_xrealloc(sv->v, sizeof(char *) * (sv->n + 1));
+  sv->v[sv->n++] = s;
+}
+
+void mg_strv_free(mg_strv *sv) {
+  for (size_t i = 0; i < sv->n; i++)
+    free(sv->v[i]);
+  free(sv->v);
+  sv->v = NULL;
+  sv->n = 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int mg_list_dir(const char *dir, const char *suffix, mg_strv *out) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return -1;
+  size_t ls = strlen(suffix);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    size_t l = strlen(e->d_name);
+    if (e->d_name[0] == '.' || l <= ls || strcmp(e->d_name + l - ls, suffix))
+      continue;
+    mg_strv_push(out, mg_xstrdup(e->d_name));
+  }
+  closedir(d);
+  if (out->n)
+    qsort(out->v, out->n, sizeof(char *), cmp_str);
+  return 0;
+}
