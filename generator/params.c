@@ -145,15 +145,42 @@ void mg_params_free(mg_params *p) {
 
 /* ------------------------------------------------------------- merge */
 
+/* Where a value came from. The records live as long as the effective
+ * document: they hang off its _private (with the store's own document). */
+typedef struct {
+  const char *file;
+  long line;
+} provenance;
+
+typedef struct {
+  xmlDocPtr sdoc;
+  provenance **v;
+  size_t n;
+} eff_extra;
+
+static __thread eff_extra *cur_extra; /* the document being merged */
+
+static const provenance *new_origin(const char *file, long line) {
+  eff_extra *x = cur_extra;
+  provenance *o = mg_xmalloc(sizeof *o);
+  o->file = file;
+  o->line = line;
+  x->v = mg_xrealloc(x->v, (x->n + 1) * sizeof *x->v);
+  x->v[x->n++] = o;
+  return o;
+}
+
 /* The origin of a node: the URL of its source document, kept in the
  * document (so it lives as long as the parsed file). */
-static void mark(xmlNodePtr n, const char *origin) {
-  n->_private = (void *)origin;
-  if (n->type == XML_ELEMENT_NODE)
-    for (xmlAttrPtr a = n->properties; a; a = a->next)
-      a->_private = (void *)origin;
+static void mark(xmlNodePtr n, const char *file) {
+  if (n->type != XML_ELEMENT_NODE)
+    return;
+  const provenance *o = new_origin(file, xmlGetLineNo(n));
+  n->_private = (void *)o;
+  for (xmlAttrPtr a = n->properties; a; a = a->next)
+    a->_private = (void *)o;
   for (xmlNodePtr k = n->children; k; k = k->next)
-    mark(k, origin);
+    mark(k, file);
 }
 
 static int has_elements(xmlNodePtr n) {
@@ -194,7 +221,7 @@ static void merge(xmlDocPtr doc, xmlNodePtr base, xmlNodePtr over,
       continue;
     xmlChar *v = xmlNodeListGetString(over->doc, a->children, 1);
     xmlAttrPtr na = xmlSetProp(base, a->name, v);
-    na->_private = (void *)origin;
+    na->_private = (void *)new_origin(origin, xmlGetLineNo(over));
     xmlFree(v);
   }
   if (has_elements(over)) {
@@ -225,9 +252,7 @@ static void merge(xmlDocPtr doc, xmlNodePtr base, xmlNodePtr over,
     if (!blank) { /* an element with only attributes keeps its text */
       xmlNodeSetContent(base, NULL);
       xmlNodeAddContent(base, t);
-      base->_private = (void *)origin;
-      for (xmlNodePtr k = base->children; k; k = k->next)
-        k->_private = (void *)origin;
+      base->_private = (void *)new_origin(origin, xmlGetLineNo(over));
     }
     xmlFree(t);
   }
@@ -277,7 +302,10 @@ xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
   xmlDocPtr eff = xmlNewDoc(BAD_CAST "1.0");
   /* keep the store document alive with the result: origins point into
    * its URL, and it is freed with it (see mg_params_effective_free) */
-  eff->_private = sdoc;
+  eff_extra *extra = mg_xcalloc(1, sizeof *extra);
+  extra->sdoc = sdoc;
+  eff->_private = extra;
+  cur_extra = extra;
   xmlNodePtr droot = xmlDocGetRootElement(p->defaults);
   xmlNodePtr root = xmlDocCopyNode(droot, eff, 1);
   xmlNodeSetName(root, BAD_CAST "store");
@@ -302,9 +330,13 @@ xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
 void mg_params_effective_free(xmlDocPtr eff) {
   if (!eff)
     return;
-  xmlDocPtr sdoc = eff->_private;
+  eff_extra *x = eff->_private;
   xmlFreeDoc(eff);
-  xmlFreeDoc(sdoc);
+  xmlFreeDoc(x->sdoc);
+  for (size_t i = 0; i < x->n; i++)
+    free(x->v[i]);
+  free(x->v);
+  free(x);
 }
 
 /* ------------------------------------------------------------- print */
@@ -324,12 +356,48 @@ static void path_of(xmlNodePtr n, mg_buf *b) {
   }
 }
 
+/* Display width of UTF-8 text in a terminal: CJK characters take two
+ * columns. */
+static int width(const char *s) {
+  int w = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    unsigned cp = *p;
+    int n = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+    if (n == 2)
+      cp = ((cp & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+    else if (n == 3)
+      cp = ((cp & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    else if (n == 4)
+      cp = 0x10000;
+    w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                 (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                 (cp >= 0xF900 && cp <= 0xFAFF) ||
+                 (cp >= 0xFE30 && cp <= 0xFE4F) ||
+                 (cp >= 0xFF00 && cp <= 0xFF60) ||
+                 (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x10000
+             ? 2
+             : 1;
+    for (int k = 0; k < n && *p; k++)
+      p++;
+  }
+  return w;
+}
+
+static void pad(FILE *out, const char *s, int cols) {
+  fputs(s, out);
+  for (int w = width(s); w < cols; w++)
+    fputc(' ', out);
+}
+
 static void print_line(FILE *out, const char *path, const char *value,
-                       const void *origin, long line) {
-  fprintf(out, "%-48s = %-24s  %s", path, value,
-          origin ? (const char *)origin : "?");
-  if (line > 0)
-    fprintf(out, ":%ld", line);
+                       const void *o) {
+  const provenance *org = o;
+  pad(out, path, 48);
+  fputs(" = ", out);
+  pad(out, value, 24);
+  fprintf(out, "  %s", org ? org->file : "?");
+  if (org && org->line > 0)
+    fprintf(out, ":%ld", org->line);
   fputc('\n', out);
 }
 
@@ -342,15 +410,14 @@ static void print_el(xmlNodePtr n, FILE *out) {
     xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
     char *p = mg_xasprintf("%s%s@%s", path.data ? path.data : "",
                            path.len ? "/" : "", (const char *)a->name);
-    print_line(out, p, (const char *)v, a->_private, xmlGetLineNo(n));
+    print_line(out, p, (const char *)v, a->_private);
     free(p);
     xmlFree(v);
   }
   if (!has_elements(n) && n->parent && n->parent->type == XML_ELEMENT_NODE) {
     xmlChar *t = xmlNodeGetContent(n);
     if (t && *t)
-      print_line(out, path.data, (const char *)t, n->_private,
-                 xmlGetLineNo(n));
+      print_line(out, path.data, (const char *)t, n->_private);
     xmlFree(t);
   }
   mg_buf_free(&path);

@@ -5,7 +5,9 @@
  * the roots the program allowed (the content and templates folders);
  * stylesheets may not write files, create folders or use the network. */
 #define _DEFAULT_SOURCE
+#include <errno.h>
 #include <limits.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +56,10 @@ static xmlParserInputPtr loader(const char *url, const char *id,
     path = url + 7;
   if (strstr(url, "://") && path == url) {
     mg_diag(MG_ERROR, url, 0, 0, "refusing to load a network resource");
+    return NULL;
+  }
+  if (access(path, R_OK) != 0) {
+    mg_diag(MG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
     return NULL;
   }
   if (!allowed(path)) {
