@@ -200,6 +200,11 @@ static int build_index(run *r, size_t *pages) {
     rc = mg_stage_file(r->stage, path, pg.v[k].data, pg.v[k].len);
     free(path);
   }
+  if (!rc) {
+    char *css = mg_path_join(r->out_root, "manual.css");
+    rc = mg_stage_file(r->stage, css, r->tpl->css, strlen(r->tpl->css));
+    free(css);
+  }
   *pages += pg.n;
   mg_pages_free(&pg);
   xmlFreeDoc(doc);
@@ -273,8 +278,8 @@ int mg_build(const mg_build_opts *o) {
   else
     mg_stage_commit(r.stage);
   rc = mg_diag_errors() ? 1 : 0;
-  int warnings = mg_diag_warnings(), errors = mg_diag_errors();
   mg_diag_flush(stderr);
+  int warnings = mg_diag_printed_warnings(), errors = mg_diag_printed_errors();
   double secs = mg_now() - t0;
   if (o->single_store) {
     if (rc == 0 && o->single_out)
@@ -296,8 +301,8 @@ int mg_build(const mg_build_opts *o) {
 done:
   mg_diag_flush(stderr);
   fprintf(stderr, "%s failed: %d error%s; nothing was written\n",
-          o->write ? "build" : "check", mg_diag_errors(),
-          mg_diag_errors() == 1 ? "" : "s");
+          o->write ? "build" : "check", mg_diag_printed_errors(),
+          mg_diag_printed_errors() == 1 ? "" : "s");
 cleanup:
   for (size_t i = 0; i < r.nids; i++) {
     free(r.results[i].id);

@@ -26,6 +26,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static diag *diags;
 static size_t ndiags, cap;
 static int nerrors, nwarnings;
+static int printed_errors, printed_warnings;
 
 void mg_vdiag(mg_level lvl, const char *file, int line, int col,
               const char *store, const char *fmt, va_list ap) {
@@ -72,6 +73,8 @@ void mg_diag_store(mg_level lvl, const char *file, int line, int col,
 }
 
 int mg_diag_errors(void) { return nerrors; }
+int mg_diag_printed_errors(void) { return printed_errors; }
+int mg_diag_printed_warnings(void) { return printed_warnings; }
 int mg_diag_warnings(void) { return nwarnings; }
 
 static int strcmp0(const char *a, const char *b) {
@@ -121,6 +124,10 @@ static void render(mg_buf *out) {
       mg_buf_puts(out, "manualgen: ");
     }
     mg_buf_puts(out, d->lvl == MG_ERROR ? "error: " : "warning: ");
+    if (d->lvl == MG_ERROR)
+      printed_errors++;
+    else
+      printed_warnings++;
     mg_buf_puts(out, d->msg);
     /* the stores this applies to; the same message repeated without a
      * store is printed once */
@@ -183,7 +190,16 @@ static void xml_structured(void *ctx, xmlErrorPtr e) {
   /* validity warnings of the schema module are real problems too */
   mg_level lvl = e->level == XML_ERR_WARNING ? MG_WARNING : MG_ERROR;
   const char *msg = e->message ? e->message : "unknown XML error";
-  mg_diag(lvl, e->file, e->line, e->int2 > 0 ? e->int2 : 0, "%s", msg);
+  int col = e->int2 > 0 ? e->int2 : 0;
+  if (col > 0 && e->file && e->line > 0) {
+    /* libxml2 counts bytes; editors count characters */
+    size_t len;
+    char *src = mg_read_file(e->file, &len);
+    if (src)
+      col = mg_char_col(src, len, e->line, col);
+    free(src);
+  }
+  mg_diag(lvl, e->file, e->line, col, "%s", msg);
 }
 
 /* libxslt reports through a generic printf-style handler; messages from

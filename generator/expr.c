@@ -123,6 +123,14 @@ static int name_char(unsigned char c) {
   return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
+/* The column of byte offset `off` of src, when src starts at column col. */
+static int at(const char *src, size_t off, int col) {
+  for (size_t i = 0; i < off; i++)
+    if (((unsigned char)src[i] & 0xC0) != 0x80)
+      col++;
+  return col;
+}
+
 /* Checks the names of an expression. Returns the number of errors. */
 static int check_names(const mg_schema_names *names, const char *src,
                        const char *file, int line, int col) {
@@ -141,7 +149,7 @@ static int check_names(const mg_schema_names *names, const char *src,
     if (c == '"' || c == '\'') {
       const char *e = strchr(src + i + 1, c);
       if (!e) {
-        mg_diag(MG_ERROR, file, line, col + (int)i,
+        mg_diag(MG_ERROR, file, line, at(src, i, col),
                 "unterminated string in expression '%s'", src);
         return errors + 1;
       }
@@ -160,7 +168,7 @@ static int check_names(const mg_schema_names *names, const char *src,
       size_t s = ++i;
       while (i < n && name_char((unsigned char)src[i]))
         i++;
-      mg_diag(MG_ERROR, file, line, col + (int)s - 1,
+      mg_diag(MG_ERROR, file, line, at(src, s, col) - 1,
               "unknown variable '$%.*s' (expressions have no variables)",
               (int)(i - s), src + s);
       errors++;
@@ -184,7 +192,7 @@ static int check_names(const mg_schema_names *names, const char *src,
       }
       if (j < n && src[j] == ':' && j + 1 < n && src[j + 1] == ':') {
         if (!in_list(axes, src + s, l)) {
-          mg_diag(MG_ERROR, file, line, col + (int)s,
+          mg_diag(MG_ERROR, file, line, at(src, s, col),
                   "unknown axis '%.*s' in expression", (int)l, src + s);
           errors++;
         }
@@ -194,7 +202,7 @@ static int check_names(const mg_schema_names *names, const char *src,
         continue;
       }
       if (j < n && src[j] == ':') {
-        mg_diag(MG_ERROR, file, line, col + (int)s,
+        mg_diag(MG_ERROR, file, line, at(src, s, col),
                 "namespace prefixes are not supported in expressions ('%.*s:')",
                 (int)l, src + s);
         errors++;
@@ -204,7 +212,7 @@ static int check_names(const mg_schema_names *names, const char *src,
       }
       if (j < n && src[j] == '(') {
         if (!in_list(functions, src + s, l)) {
-          mg_diag(MG_ERROR, file, line, col + (int)s,
+          mg_diag(MG_ERROR, file, line, at(src, s, col),
                   "unknown function '%.*s()' in expression", (int)l, src + s);
           errors++;
         }
@@ -216,11 +224,11 @@ static int check_names(const mg_schema_names *names, const char *src,
       const mg_strv *v = attr ? &names->attributes : &names->elements;
       if (!has(v, src + s, l)) {
         const char *sug = suggest(v, src + s, l);
-        mg_diag(MG_ERROR, file, line, col + (int)s,
-                "unknown %s '%s%.*s' in expression (not declared in %s)%s%s%s",
+        mg_diag(MG_ERROR, file, line, at(src, s, col),
+                "unknown %s '%s%.*s' in expression (not declared in %s)%s%s%s%s",
                 attr ? "parameter attribute" : "parameter", attr ? "@" : "",
                 (int)l, src + s, names->xsd_path, sug ? "; did you mean '" : "",
-                sug ? sug : "", sug ? "'?" : "");
+                sug && attr ? "@" : "", sug ? sug : "", sug ? "'?" : "");
         errors++;
       }
       after_at = after_axis_attr = 0;

@@ -96,6 +96,10 @@ void mg_vdiag(mg_level lvl, const char *file, int line, int col,
               const char *store, const char *fmt, va_list ap);
 int mg_diag_errors(void);
 int mg_diag_warnings(void);
+/* The number of lines printed so far, by level (a message reported for
+ * several stores is one line). */
+int mg_diag_printed_errors(void);
+int mg_diag_printed_warnings(void);
 /* Prints and clears everything collected so far. */
 void mg_diag_flush(FILE *out);
 /* For tests: the collected messages as printed, one per line. */

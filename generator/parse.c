@@ -14,6 +14,7 @@
  *
  * Expressions are checked against the schema and compiled here, once. */
 #define _DEFAULT_SOURCE
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,18 +116,28 @@ static int colof(pctx *c, cmark_node *n, size_t extra_bytes) {
                      col + (int)extra_bytes);
 }
 
-static int add_expr(pctx *c, const char *src, int line, int col) {
+static int add_expr(pctx *c, const char *raw, int line, int col) {
+  /* trim: the column is that of the expression's first character */
+  while (*raw == ' ' || *raw == '\t') {
+    raw++;
+    col++;
+  }
+  size_t n = strlen(raw);
+  while (n && (raw[n - 1] == ' ' || raw[n - 1] == '\t'))
+    n--;
+  char *src = mg_xstrndup(raw, n);
   xmlXPathCompExprPtr comp =
       mg_expr_compile(c->t->names, src, c->sec->file, line, col);
-  if (!comp)
+  if (!comp) {
+    free(src);
     return -1;
+  }
   mg_tree *t = c->t;
   if (t->nexprs == t->cap_exprs) {
     t->cap_exprs = t->cap_exprs ? t->cap_exprs * 2 : 64;
     t->exprs = mg_xrealloc(t->exprs, t->cap_exprs * sizeof *t->exprs);
   }
-  t->exprs[t->nexprs] =
-      (mg_expr){mg_xstrdup(src), comp, c->sec->file, line, col};
+  t->exprs[t->nexprs] = (mg_expr){src, comp, c->sec->file, line, col};
   return (int)t->nexprs++;
 }
 
@@ -169,11 +180,9 @@ static int scan_placeholders(pctx *c, xmlNodePtr parent, const char *s,
       break;
     }
     char *src = mg_xstrndup(open + 2, (size_t)(close - open - 2));
-    /* column of the expression itself: skip "{{" and spaces */
-    const char *e = open + 2;
-    while (*e == ' ')
-      e++;
-    int ecol = at ? colof(c, at, (size_t)(e - s) + (size_t)bytecol0) : 0;
+    /* column just after "{{"; add_expr skips the spaces */
+    int ecol = at ? colof(c, at, (size_t)(open + 2 - s) + (size_t)bytecol0)
+                  : 0;
     int idx = add_expr(c, src, line, ecol);
     free(src);
     if (idx < 0)
@@ -687,7 +696,7 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder,
   s->src = mg_read_file(s->file, &len);
   if (!s->src) {
     mg_diag(MG_ERROR, t->outline->path, s->outline_line, 0,
-            "cannot read section '%s'", s->path);
+            "cannot read section '%s': %s", s->path, strerror(errno));
     return;
   }
   s->srclen = len;

@@ -23,6 +23,7 @@ struct mg_stage {
   pthread_mutex_t lock;
   staged *v;
   size_t n, cap;
+  mg_strv dirs; /* folders this build created, removed again on abort */
   unsigned long seq;
 };
 
@@ -43,12 +44,36 @@ static int same_content(const char *path, const char *data, size_t len) {
   return same;
 }
 
+/* mkdir -p, remembering each folder it creates. */
+static int make_dirs(mg_stage *st, const char *dir) {
+  char *p = mg_xstrdup(dir);
+  int rc = 0;
+  for (char *s = p + 1;; s++) {
+    if (*s != '/' && *s != '\0')
+      continue;
+    char c = *s;
+    *s = '\0';
+    if (mkdir(p, 0777) == 0) {
+      pthread_mutex_lock(&st->lock);
+      mg_strv_push(&st->dirs, mg_xstrdup(p));
+      pthread_mutex_unlock(&st->lock);
+    } else if (errno != EEXIST) {
+      rc = -1;
+    }
+    *s = c;
+    if (!c || rc)
+      break;
+  }
+  free(p);
+  return rc;
+}
+
 int mg_stage_file(mg_stage *st, const char *path, const char *data,
                   size_t len) {
   if (same_content(path, data, len))
     return 0;
   char *dir = mg_path_dir(path);
-  if (mg_mkdirs(dir) != 0) {
+  if (make_dirs(st, dir) != 0) {
     mg_diag(MG_ERROR, dir, 0, 0, "cannot create folder: %s", strerror(errno));
     free(dir);
     return -1;
@@ -110,6 +135,7 @@ int mg_stage_commit(mg_stage *st) {
     free(st->v[i].tmp);
   }
   st->n = 0;
+  mg_strv_free(&st->dirs);
   return changed;
 }
 
@@ -120,6 +146,10 @@ void mg_stage_abort(mg_stage *st) {
     free(st->v[i].tmp);
   }
   st->n = 0;
+  /* deepest first: a folder is created after its parent */
+  for (size_t i = st->dirs.n; i-- > 0;)
+    rmdir(st->dirs.v[i]);
+  mg_strv_free(&st->dirs);
 }
 
 void mg_stage_free(mg_stage *st) {

@@ -4,7 +4,9 @@
 usage: compare.py RENDER_CMD FILE.md...
 
 For each FILE, runs RENDER_CMD (shell-split, FILE appended) and
-`cmark-gfm -e table -e tasklist -e strikethrough -e autolink --to html FILE`,
+`cmark-gfm -e table -e tasklist -e strikethrough -e autolink
+--table-prefer-style-attributes --to html FILE` (cmark-gfm's own option for
+HTML5-valid table alignment),
 normalises both outputs to a token stream and prints a unified diff for each
 file whose streams differ.  Ends with "N passed, N failed"; exit status 1 on
 any failure (2 on usage or a renderer that fails).
@@ -13,7 +15,6 @@ Normalisation (the deviations manualgen accepts on purpose):
 - comments and doctype dropped (cmark's "raw HTML omitted");
 - whitespace runs collapsed to one space; whitespace-only text dropped;
   text trimmed next to block-level tags;
-- cmark's align="x" becomes style="text-align: x";
 - id dropped on h1-h6;
 - end tags an HTML serializer may omit (empty <li>, <td>, <p>...) restored;
 - boolean attributes written bare (checked) equal the empty value (checked="");
@@ -27,7 +28,7 @@ import subprocess
 import sys
 
 CMARK = ["cmark-gfm", "-e", "table", "-e", "tasklist", "-e", "strikethrough",
-         "-e", "autolink", "--to", "html"]
+         "-e", "autolink", "--table-prefer-style-attributes", "--to", "html"]
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
         "meta", "source", "track", "wbr"}
@@ -76,8 +77,6 @@ class Tokens(html.parser.HTMLParser):
         norm = {}
         for name, value in attrs:
             value = "" if value is None else value
-            if name == "align":
-                name, value = "style", "text-align: " + value
             if name == "id" and tag in HEADINGS:
                 continue
             norm[name] = value

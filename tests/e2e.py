@@ -1,0 +1,516 @@
+"""End-to-end tests: build the fixture content and look at the pages.
+
+Each test_* function gets a fresh workspace (tests/fixtures/basic copied to
+content/) and raises AssertionError on failure. Pages are checked for their
+structure and text, not only for their existence.
+"""
+import glob
+import html.parser
+import os
+import shutil
+import subprocess
+import time
+
+import harness
+from harness import run, write
+
+ROOT = harness.ROOT
+
+
+def read(ws, rel):
+    with open(os.path.join(ws, rel), encoding="utf-8") as f:
+        return f.read()
+
+
+def exists(ws, rel):
+    return os.path.exists(os.path.join(ws, rel))
+
+
+def build(ws, *extra, code=0):
+    r = run(["build", "--content", "content", "--out", "out"] + list(extra),
+            ws)
+    assert r.code == code, r
+    return r
+
+
+class Page(html.parser.HTMLParser):
+    """A parsed page: text, elements with attributes, and ids."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.elements = []  # (tag, attrs dict)
+        self.text_parts = []
+        self.ids = set()
+        self.feed(text)
+        self.text = "".join(self.text_parts)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        self.elements.append((tag, a))
+        if "id" in a:
+            self.ids.add(a["id"])
+
+    def handle_data(self, data):
+        self.text_parts.append(data)
+
+    def find(self, tag, **attrs):
+        return [a for t, a in self.elements if t == tag and
+                all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+    def hrefs(self):
+        return [a["href"] for t, a in self.elements if t == "a" and "href" in a]
+
+
+def page(ws, rel):
+    return Page(read(ws, rel))
+
+
+STORE = "out/draft/stores/"
+
+# ---------------------------------------------------------------- outputs
+
+
+def test_build_writes_every_page():
+    ws = harness.workspace()
+    r = build(ws)
+    assert "built 3 handbooks, 13 pages, 0 warnings" in r.err, r
+    for s in ("a-flag", "a-std", "b-county"):
+        for f in ("index.html", "duties.html", "patrol.html",
+                  "handbook.html", "manual.css"):
+            assert exists(ws, STORE + s + "/" + f), (s, f)
+    assert exists(ws, "out/draft/index.html")
+    assert exists(ws, "out/draft/manual.css")
+    leftovers = glob.glob(os.path.join(ws, "out", "**", "*.tmp-*"),
+                          recursive=True)
+    assert not leftovers, leftovers
+    return ws
+
+
+def test_edition_index_lists_every_store():
+    ws = harness.workspace()
+    build(ws)
+    p = page(ws, "out/draft/index.html")
+    for sid, name, city, label in (("a-flag", "甲市旗舰厅", "甲市", "旗舰厅"),
+                                   ("a-std", "甲市标准厅", "甲市", "标准厅"),
+                                   ("b-county", "乙县营业厅", "乙市", "县级营业厅")):
+        assert f"stores/{sid}/index.html" in p.hrefs(), sid
+        assert f"stores/{sid}/handbook.html" in p.hrefs(), sid
+        assert name in p.text and city in p.text and label in p.text, sid
+
+
+def test_every_page_names_store_and_edition():
+    ws = harness.workspace()
+    build(ws)
+    for f in glob.glob(os.path.join(ws, STORE, "b-county", "*.html")):
+        t = open(f, encoding="utf-8").read()
+        p = Page(t)
+        assert t.startswith("<!DOCTYPE html>"), f
+        assert p.find("html", lang="zh-CN"), f
+        assert p.find("meta", charset="utf-8"), f
+        assert p.find("meta", name="viewport"), f
+        for word in ("乙县营业厅", "乙市", "县级营业厅", "草稿", "2026-01-01"):
+            assert word in p.text, (f, word)
+
+
+def test_site_navigation():
+    ws = harness.workspace()
+    build(ws)
+    p = page(ws, STORE + "a-flag/duties.html")
+    cur = p.find("a", aria_current="page")
+    assert cur and cur[0]["href"] == "duties.html", cur
+    assert "patrol.html" in [a["href"] for a in p.find("a", rel="next")]
+    assert not p.find("a", rel="prev")
+    q = page(ws, STORE + "a-flag/patrol.html")
+    assert "duties.html" in [a["href"] for a in q.find("a", rel="prev")]
+    assert "目录" in p.text and "下一章" in p.text and "上一章" in q.text
+    toc = page(ws, STORE + "a-flag/index.html")
+    assert "duties.html#manager" in toc.hrefs()
+    assert "patrol.html#rounds" in toc.hrefs()
+
+
+def test_sections_follow_applies_to():
+    ws = harness.workspace()
+    build(ws)
+    flag = page(ws, STORE + "a-flag/duties.html")
+    std = page(ws, STORE + "a-std/duties.html")
+    assert "lobby" in flag.ids and "lobby" not in std.ids
+    assert "county" in page(ws, STORE + "b-county/patrol.html").ids
+    assert "county" not in page(ws, STORE + "a-std/patrol.html").ids
+    assert "patrol.html#county" not in page(ws, STORE + "a-flag/index.html").hrefs()
+
+
+def test_conditional_passages():
+    ws = harness.workspace()
+    build(ws)
+    flag = page(ws, STORE + "a-flag/duties.html").text
+    std = page(ws, STORE + "a-std/duties.html").text
+    assert "大堂秩序由大堂经理负责" in flag and "没有大堂经理时" not in flag
+    assert "没有大堂经理时" in std and "大堂秩序由大堂经理负责" not in std
+
+
+def test_placeholders_take_inherited_values():
+    ws = harness.workspace()
+    build(ws)
+    flag = page(ws, STORE + "a-flag/duties.html").text
+    std = page(ws, STORE + "a-std/duties.html").text
+    county = page(ws, STORE + "b-county/duties.html").text
+    assert "店长 王一 负责 甲市旗舰厅" in flag
+    assert "60%" in flag and "40%" in flag          # from the city
+    assert "70%" in std and "30%" in std            # the store overrides
+    assert "50%" in county                          # the HQ default
+    rounds = page(ws, STORE + "b-county/patrol.html").text
+    assert "工作日 09:00 开门" in rounds             # store attribute
+    assert "19:00 关门" in rounds                    # city attribute
+    assert "025-8660-1000" in rounds                # default
+    assert "{{" not in rounds
+
+
+def test_placeholders_never_in_code():
+    ws = harness.workspace()
+    build(ws)
+    t = read(ws, STORE + "a-std/duties.html")
+    assert "<code>{{ not-a-placeholder }}</code>" in t
+
+
+def test_cross_references_resolve_per_output():
+    ws = harness.workspace()
+    build(ws)
+    patrol = page(ws, STORE + "a-std/patrol.html")
+    assert "duties.html#manager" in patrol.hrefs()
+    flag = page(ws, STORE + "a-flag/duties.html")
+    lobby = [h for h in flag.hrefs() if h.startswith("#lobby--")]
+    assert lobby, flag.hrefs()
+    single = page(ws, STORE + "a-std/handbook.html")
+    assert "#manager" in single.hrefs()
+    assert "manager" in single.ids
+
+
+def test_link_to_left_out_section_warns_and_unlinks():
+    ws = harness.workspace()
+    write(ws, "sections/rounds.md", read(ws, "content/sections/rounds.md") +
+          "\n另见[大堂经理](lobby.md)。\n")
+    r = build(ws)
+    assert ("content/sections/rounds.md:11:3: warning: link to section "
+            "'lobby', which this store's handbook leaves out: shown as plain "
+            "text (stores a-std, b-county)") in r.err.splitlines(), r
+    std = page(ws, STORE + "a-std/patrol.html")
+    assert "另见大堂经理。" in std.text
+    assert not [h for h in std.hrefs() if "lobby" in h]
+    flag = page(ws, STORE + "a-flag/patrol.html")
+    assert "duties.html#lobby" in flag.hrefs()
+
+
+def test_single_page_handbook_is_self_contained():
+    ws = harness.workspace()
+    build(ws)
+    t = read(ws, STORE + "a-flag/handbook.html")
+    p = Page(t)
+    assert "<style>" in t and not p.find("link", rel="stylesheet")
+    assert "@media print" in t
+    for sid in ("manager", "lobby", "rounds"):
+        assert sid in p.ids, sid
+    assert "岗位职责" in p.text and "现场巡视" in p.text
+
+
+def test_no_external_resources():
+    ws = harness.workspace()
+    build(ws)
+    for f in glob.glob(os.path.join(ws, "out", "**", "*.html"),
+                       recursive=True):
+        p = Page(open(f, encoding="utf-8").read())
+        for tag, a in p.elements:
+            for attr in ("src", "href"):
+                v = a.get(attr, "")
+                if tag in ("link", "script", "img", "iframe") and v:
+                    assert "//" not in v, (f, tag, v)
+        assert not p.find("script"), f
+
+
+def test_values_are_escaped():
+    ws = harness.workspace()
+    s = read(ws, "content/stores/a-std.xml").replace(
+        "<manager>李二</manager>",
+        "<manager>&lt;script&gt;alert(1)&lt;/script&gt; *粗体* [x](y)</manager>")
+    write(ws, "stores/a-std.xml", s)
+    build(ws)
+    t = read(ws, STORE + "a-std/duties.html")
+    assert "<script>" not in t
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; *粗体* [x](y)" in t
+
+
+def test_dangerous_urls_are_blanked():
+    ws = harness.workspace()
+    write(ws, "sections/county.md", read(ws, "content/sections/county.md") +
+          "\n[点我](javascript:alert(1)) ![图](data:text/html,x)\n")
+    build(ws)
+    t = read(ws, STORE + "b-county/patrol.html")
+    assert "javascript:" not in t and "data:text" not in t
+    assert '<a href="">点我</a>' in t
+
+
+def test_english_manual_uses_english_strings():
+    ws = harness.workspace()
+    m = read(ws, "content/manual.xml").replace('lang="zh-CN"', 'lang="en"')
+    write(ws, "manual.xml", m)
+    build(ws)
+    p = page(ws, STORE + "a-flag/duties.html")
+    assert p.find("html", lang="en")
+    assert "Contents" in p.text and "Next chapter" in p.text
+    assert "目录" not in p.text and "下一章" not in p.text
+
+
+def test_output_is_deterministic():
+    ws = harness.workspace()
+    build(ws)
+    first = {f: open(f, "rb").read() for f in
+             glob.glob(os.path.join(ws, "out", "**", "*.*"), recursive=True)}
+    shutil.rmtree(os.path.join(ws, "out"))
+    build(ws, "--jobs", "1")
+    second = {f: open(f, "rb").read() for f in
+              glob.glob(os.path.join(ws, "out", "**", "*.*"), recursive=True)}
+    assert first == second
+
+
+def test_source_date_epoch_sets_the_date():
+    ws = harness.workspace()
+    r = run(["build", "--content", "content", "--out", "out"], ws,
+            SOURCE_DATE_EPOCH="1798761600")
+    assert r.code == 0, r
+    assert "2027-01-01" in read(ws, STORE + "a-std/index.html")
+
+
+def test_unchanged_pages_are_not_rewritten():
+    ws = harness.workspace()
+    build(ws)
+    f = os.path.join(ws, STORE, "a-std", "duties.html")
+    g = os.path.join(ws, STORE, "a-std", "patrol.html")
+    os.utime(f, (1000000000, 1000000000))
+    os.utime(g, (1000000000, 1000000000))
+    write(ws, "sections/rounds.md",
+          read(ws, "content/sections/rounds.md") + "\n新增一句。\n")
+    build(ws)
+    assert os.stat(f).st_mtime == 1000000000      # same bytes: untouched
+    assert os.stat(g).st_mtime != 1000000000      # changed: rewritten
+    assert "新增一句" in read(ws, STORE + "a-std/patrol.html")
+
+
+def test_failed_build_writes_nothing():
+    ws = harness.workspace()
+    build(ws)
+    before = {f: open(f, "rb").read() for f in
+              glob.glob(os.path.join(ws, "out", "**", "*.*"), recursive=True)}
+    write(ws, "sections/rounds.md",
+          read(ws, "content/sections/rounds.md") + "\n改动 {{ nosuch }}\n")
+    write(ws, "sections/manager.md",
+          read(ws, "content/sections/manager.md") + "\n另一处改动。\n")
+    r = build(ws, code=1)
+    assert "nothing was written" in r.err, r
+    after = {f: open(f, "rb").read() for f in
+             glob.glob(os.path.join(ws, "out", "**", "*"), recursive=True)
+             if os.path.isfile(f)}
+    assert before == after
+
+
+def test_store_selection():
+    ws = harness.workspace()
+    r = build(ws, "--store", "a-std")
+    assert "built 1 handbook" in r.err, r
+    assert exists(ws, STORE + "a-std/index.html")
+    assert not exists(ws, STORE + "a-flag")
+    idx = page(ws, "out/draft/index.html")
+    assert "stores/a-flag/index.html" in idx.hrefs()   # the index lists all
+
+
+def test_unknown_store_is_an_error():
+    ws = harness.workspace()
+    r = build(ws, "--store", "nosuch", code=1)
+    assert "content/stores/nosuch.xml: error: no such store 'nosuch'" in \
+        r.err.splitlines(), r
+
+
+def test_handbook_command():
+    ws = harness.workspace()
+    r = run(["handbook", "b-county", "--content", "content", "-o",
+             "hb.html"], ws)
+    assert r.code == 0, r
+    p = page(ws, "hb.html")
+    assert "county" in p.ids and "乙县营业厅" in p.text
+    r = run(["handbook", "a-std", "--content", "content"], ws)
+    assert r.code == 0 and r.out.startswith("<!DOCTYPE html>"), r
+    assert "甲市标准厅" in r.out
+
+
+def test_params_command_shows_origins():
+    ws = harness.workspace()
+    r = run(["params", "b-county", "--content", "content"], ws)
+    assert r.code == 0, r
+    lines = [" ".join(l.split()) for l in r.out.splitlines()]
+    assert ("hours/weekday/@open = 09:00 content/stores/b-county.xml:7"
+            in lines), r
+    assert ("hours/weekday/@close = 19:00 content/cities/beta.xml:5"
+            in lines), r
+    assert ("hours/weekend/@open = 09:00 content/defaults.xml:6"
+            in lines), r
+    assert not any(l.startswith("posts/post[@key='lobby") for l in lines)
+
+
+def test_render_command():
+    ws = harness.workspace()
+    r = run(["render", "content/sections/manager.md", "--store", "a-flag",
+             "--content", "content"], ws)
+    assert r.code == 0, r
+    assert "店长 王一 负责" in r.out and "<table>" in r.out
+    assert "<html" not in r.out
+    r = run(["render", "content/sections/manager.md", "--content",
+             "content"], ws)
+    assert r.code == 0 and "previewing for store 'a-flag'" in r.err, r
+
+
+def test_check_writes_nothing():
+    ws = harness.workspace()
+    r = run(["check", "--content", "content"], ws)
+    assert r.code == 0, r
+    assert "checked 3 stores: 0 errors, 0 warnings" in r.err, r
+    assert not exists(ws, "output")
+
+
+def test_usage_errors_exit_2():
+    ws = harness.workspace()
+    for args, msg in ((["frobnicate"], "unknown command 'frobnicate'"),
+                      (["build", "--bogus"], "unknown option '--bogus'"),
+                      (["params"], "missing argument"),
+                      (["build", "--store", "../etc"], "invalid store id"),
+                      (["build", "--jobs", "0"], "--jobs takes a number"),
+                      (["check", "--content", "nowhere"],
+                       "no content folder 'nowhere'"),
+                      ([], "usage: manualgen COMMAND")):
+        r = run(args, ws)
+        assert r.code == 2, r
+        assert msg in r.err, (msg, r)
+
+
+def test_help_and_version():
+    ws = harness.workspace()
+    for cmd in ("build", "check", "render", "params", "handbook"):
+        r = run([cmd, "--help"], ws)
+        assert r.code == 0 and ("usage: manualgen " + cmd) in r.out, r
+    r = run(["--version"], ws)
+    assert r.code == 0 and r.out.startswith("manualgen "), r
+
+
+# ---------------------------------------------------------------- safety
+
+
+def test_xxe_is_refused():
+    ws = harness.workspace()
+    secret = os.path.join(ws, "secret.txt")
+    open(secret, "w").write("TOPSECRET")
+    write(ws, "stores/a-std.xml",
+          '<?xml version="1.0"?>\n<!DOCTYPE store [<!ENTITY x SYSTEM '
+          f'"file://{secret}">]>\n<store id="a-std" city="alpha">'
+          '<name>&x;</name></store>\n')
+    r = build(ws, code=1)
+    assert "TOPSECRET" not in r.err + r.out
+    assert "content/stores/a-std.xml" in r.err, r
+    assert not exists(ws, "out/draft")
+
+
+def test_billion_laughs_is_refused():
+    ws = harness.workspace()
+    ents = "".join(f'<!ENTITY l{i} "&l{i-1};&l{i-1};&l{i-1};&l{i-1};'
+                   f'&l{i-1};&l{i-1};&l{i-1};&l{i-1};&l{i-1};&l{i-1};">'
+                   for i in range(1, 10))
+    write(ws, "cities/beta.xml",
+          f'<?xml version="1.0"?>\n<!DOCTYPE city [<!ENTITY l0 "lol">{ents}]>'
+          '\n<city id="beta"><city-name>&l9;</city-name></city>\n')
+    t = time.time()
+    r = build(ws, code=1)
+    assert time.time() - t < 20, "took too long"
+    assert "content/cities/beta.xml" in r.err, r
+    assert "lollol" not in r.err
+
+
+def test_stylesheets_cannot_write_files():
+    ws = harness.workspace()
+    tpl = os.path.join(ws, "templates")
+    shutil.copytree(os.path.join(ROOT, "templates"), tpl)
+    victim = os.path.join(ws, "pwned.txt")
+    site = os.path.join(tpl, "html", "site.xsl")
+    s = open(site, encoding="utf-8").read()
+    s = s.replace("<xsl:stylesheet", '<xsl:stylesheet xmlns:exsl='
+                  '"http://exslt.org/common" extension-element-prefixes="exsl"',
+                  1)
+    s = s.replace("</xsl:stylesheet>",
+                  '<xsl:template match="/" priority="100"><exsl:document '
+                  f'href="{victim}"><x/></exsl:document></xsl:template>'
+                  "</xsl:stylesheet>")
+    open(site, "w", encoding="utf-8").write(s)
+    r = run(["build", "--content", "content", "--out", "out",
+             "--templates", tpl], ws)
+    assert r.code == 1, r
+    assert not os.path.exists(victim)
+
+
+def test_store_ids_cannot_escape_the_output_folder():
+    ws = harness.workspace()
+    shutil.copy(os.path.join(ws, "content/stores/a-std.xml"),
+                os.path.join(ws, "content/stores/Bad..Name.xml"))
+    r = build(ws, code=1)
+    assert ("content/stores/Bad..Name.xml: error: store file names must be "
+            "lowercase letters, digits and '-' (the name is the store id and "
+            "its output folder)") in r.err.splitlines(), r
+
+
+# ---------------------------------------------------------------- runner
+
+
+def run_all(only=None):
+    for name, fn in sorted(globals().items()):
+        if not name.startswith("test_") or not callable(fn):
+            continue
+        if only and only not in name and only not in "e2e":
+            continue
+        try:
+            fn()
+            harness.record(f"{harness.LABEL}e2e {name[5:]}", True)
+        except AssertionError as ex:
+            harness.record(f"{harness.LABEL}e2e {name[5:]}", False, str(ex))
+        except Exception as ex:  # a broken test is a failed test
+            harness.record(f"{harness.LABEL}e2e {name[5:]}", False, repr(ex))
+    if not only or only in "equiv":
+        corpus = sorted(glob.glob(os.path.join(ROOT, "tests/equiv/*.md")))
+        p = subprocess.run(
+            ["python3", os.path.join(ROOT, "tests/equiv/compare.py"),
+             f"{harness.BINARY} render --content "
+             f"{os.path.join(ROOT, 'tests/fixtures/basic')}"] + corpus,
+            capture_output=True, text=True, env=harness.env())
+        last = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
+        harness.record(f"{harness.LABEL}equiv cmark-gfm HTML over "
+                       f"{len(corpus)} files ({last})",
+                       p.returncode == 0, p.stdout[-3000:] + p.stderr[-2000:])
+    if not only or only in "sample":
+        r = run(["check", "--content", os.path.join(ROOT, "content")], ROOT)
+        harness.record(f"{harness.LABEL}sample content checks clean",
+                       r.code == 0 and ": warning:" not in r.err and
+                       ": error:" not in r.err, repr(r))
+
+
+def validate_html():
+    """Every page of the fixture and of the sample, through vnu."""
+    jar = os.path.join(ROOT, "tests/node_modules/vnu-jar/build/dist/vnu.jar")
+    if not os.path.exists(jar):
+        harness.record("html5 validator installed", False,
+                       "run `make check` (it installs tests/node_modules)")
+        return
+    ws = harness.workspace()
+    build(ws)
+    r = run(["build", "--content", os.path.join(ROOT, "content"), "--out",
+             os.path.join(ws, "sample")], ROOT)
+    pages = glob.glob(os.path.join(ws, "out", "**", "*.html"), recursive=True)
+    pages += glob.glob(os.path.join(ws, "sample", "**", "*.html"),
+                       recursive=True)
+    p = subprocess.run(["java", "-jar", jar, "--errors-only", "--also-check-css"]
+                       + pages, capture_output=True, text=True)
+    harness.record(f"html5 {len(pages)} pages valid (Nu checker)",
+                   p.returncode == 0 and r.code == 0 and len(pages) > 20,
+                   p.stderr[-3000:] + repr(r))
