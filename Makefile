@@ -62,3 +62,31 @@ uninstall:
 
 clean:
 	rm -rf build manualgen output
+
+# ---------------------------------------------------------------- unit tests
+# cmocka unit tests: tests/unit/test_<name>.c -> build/tests/test_<name>,
+# linked with the generator objects (not main.o), and the same under the
+# sanitizers -> build/asan/tests/test_<name>. Run each binary; it exits
+# non-zero when a test fails.
+UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
+UNIT_HDRS  = $(HDRS) $(wildcard tests/unit/*.h)
+UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+UNIT_ASAN  = $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+ASAN_OBJS  = $(SRCS:generator/%.c=build/asan/%.o)
+UNIT_CPPFLAGS = -Igenerator -DTEMPLATES_DIR='"$(CURDIR)/templates"'
+UNIT_LIBS  = -lcmocka $(LDLIBS)
+
+.PHONY: unit-tests
+unit-tests: $(UNIT_BINS) $(UNIT_ASAN)
+
+build/tests/test_%: tests/unit/test_%.c $(OBJS) $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(UNIT_CPPFLAGS) $(LDFLAGS) -o $@ $< $(OBJS) $(UNIT_LIBS)
+
+build/asan/tests/test_%: tests/unit/test_%.c $(ASAN_OBJS) $(UNIT_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(UNIT_CPPFLAGS) -o $@ $< $(ASAN_OBJS) $(UNIT_LIBS)
+
+# Figures for the README: N=1000 stores cloned from the samples.
+bench: manualgen
+	bench/run $(or $(N),1000)

@@ -46,6 +46,9 @@ static int same_content(const char *path, const char *data, size_t len) {
 
 /* mkdir -p, remembering each folder it creates. */
 static int make_dirs(mg_stage *st, const char *dir) {
+  struct stat sb;
+  if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+    return 0; /* the common case: one stat instead of a mkdir a level */
   char *p = mg_xstrdup(dir);
   int rc = 0;
   for (char *s = p + 1;; s++) {
