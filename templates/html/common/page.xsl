@@ -55,11 +55,21 @@
           </a>
           <header class="page-header">
             <xsl:copy-of select="$header"/>
+            <xsl:if test="normalize-space($nav) != ''">
+              <!-- on a phone the contents follow the text: a way there -->
+              <p class="toc-jump">
+                <a href="#toc">
+                  <xsl:call-template name="gentext">
+                    <xsl:with-param name="key" select="'contents'"/>
+                  </xsl:call-template>
+                </a>
+              </p>
+            </xsl:if>
             <xsl:call-template name="user.header.content"/>
           </header>
           <div class="layout">
             <xsl:if test="normalize-space($nav) != ''">
-              <nav class="sidebar">
+              <nav class="sidebar" id="toc">
                 <xsl:attribute name="aria-label">
                   <xsl:call-template name="gentext">
                     <xsl:with-param name="key" select="'contents'"/>
