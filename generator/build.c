@@ -51,17 +51,17 @@ typedef struct {
   const char **ids;
   size_t nids;
   store_result *results;
-  atomic_size_t next, done;
+  atomic_size_t next;
   pthread_mutex_t progress_lock;
   char *out_root; /* out/draft */
 } run;
 
-static void progress(run *r, const char *id) {
+/* "[k/N] store" on one terminal line, rewritten as stores start. */
+static void progress(run *r, size_t i) {
   if (!r->o->progress)
     return;
   pthread_mutex_lock(&r->progress_lock);
-  size_t d = atomic_load(&r->done);
-  fprintf(stderr, "\r\033[K[%zu/%zu] %s", d, r->nids, id);
+  fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, r->nids, r->ids[i]);
   fflush(stderr);
   pthread_mutex_unlock(&r->progress_lock);
 }
@@ -134,9 +134,8 @@ static void *worker(void *arg) {
     size_t i = atomic_fetch_add(&r->next, 1);
     if (i >= r->nids)
       break;
-    progress(r, r->ids[i]);
+    progress(r, i);
     one_store(r, i);
-    atomic_fetch_add(&r->done, 1);
   }
   return NULL;
 }

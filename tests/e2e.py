@@ -398,6 +398,53 @@ def test_help_and_version():
     assert r.code == 0 and r.out.startswith("manualgen "), r
 
 
+def test_installed_program_finds_its_templates():
+    if harness.LABEL:  # installs the plain build; once is enough
+        return
+    ws = harness.workspace()
+    dest = os.path.join(ws, "dest")
+    p = subprocess.run(["make", "-s", "install", "PREFIX=/opt/mg",
+                        "DESTDIR=" + dest], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert p.returncode == 0, p.stderr
+    prog = os.path.join(dest, "opt/mg/bin/manualgen")
+    assert os.path.exists(os.path.join(dest, "opt/mg/share/man/man1/"
+                                       "manualgen.1"))
+    assert os.path.exists(os.path.join(dest, "opt/mg/share/manualgen/"
+                                       "templates/html/site.xsl"))
+    e = harness.env()
+    del e["MANUALGEN_TEMPLATES"]
+    r = subprocess.run([prog, "build", "--content", "content", "--out",
+                        "out"], cwd=ws, capture_output=True, text=True, env=e)
+    assert r.returncode == 0, r.stderr
+    assert exists(ws, STORE + "a-std/handbook.html")
+
+
+def test_progress_on_a_terminal():
+    import pty
+    ws = harness.workspace()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ws)
+        os.execve(harness.BINARY, [harness.BINARY, "build", "--content",
+                                   "content", "--out", "out", "--jobs", "1"],
+                  harness.env())
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    text = out.decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "[1/3] a-flag" in text and "[3/3] b-county" in text, text
+    assert "\r" in text and "built 3 handbooks" in text, text
+
+
 # ---------------------------------------------------------------- safety
 
 

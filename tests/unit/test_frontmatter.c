@@ -168,6 +168,34 @@ static void crlf_line_endings_are_accepted(void **state) {
   mg_frontmatter_free(&fm);
 }
 
+static void scalar_posts_value_is_one_post(void **state) {
+  (void)state;
+  mg_frontmatter fm;
+  char *d;
+  assert_int_equal(parse("---\nid: a\ntitle: A\nposts: clerk\n---\n", &fm,
+                         &d),
+                   0);
+  assert_int_equal(fm.posts.n, 1);
+  assert_string_equal(fm.posts.v[0], "clerk");
+  free(d);
+  mg_frontmatter_free(&fm);
+}
+
+/* Reported bug: a single post key is not checked as list entries are. */
+static void scalar_posts_value_is_checked_like_a_list_entry(void **state) {
+  (void)state;
+  expect_error("---\nid: a\ntitle: A\nposts: Lobby_Manager\n---\n",
+               F ":4:8: error: post key 'Lobby_Manager' must be lowercase");
+}
+
+/* Reported bug: the duplicate check looks at the number of posts, so an
+ * empty first list lets a second 'posts' through. */
+static void duplicate_posts_after_an_empty_list_is_reported(void **state) {
+  (void)state;
+  expect_error("---\nid: a\ntitle: A\nposts: []\nposts: [clerk]\n---\n",
+               F ":5:1: error: front matter: duplicate key 'posts'");
+}
+
 /* ----------------------------------------------------------- errors */
 
 static void missing_opening_line_is_an_error_at_1_1(void **state) {
@@ -311,6 +339,9 @@ int main(void) {
       cmocka_unit_test(closing_dots_line_ends_the_front_matter),
       cmocka_unit_test(closing_line_at_end_of_file_gives_empty_body),
       cmocka_unit_test(crlf_line_endings_are_accepted),
+      cmocka_unit_test(scalar_posts_value_is_one_post),
+      cmocka_unit_test(scalar_posts_value_is_checked_like_a_list_entry),
+      cmocka_unit_test(duplicate_posts_after_an_empty_list_is_reported),
       cmocka_unit_test(missing_opening_line_is_an_error_at_1_1),
       cmocka_unit_test(opening_line_with_trailing_text_is_not_front_matter),
       cmocka_unit_test(unclosed_front_matter_is_an_error),
@@ -330,5 +361,6 @@ int main(void) {
       cmocka_unit_test(invalid_yaml_is_reported_with_position),
       cmocka_unit_test(unclosed_flow_list_is_invalid_yaml),
   };
+  tu_filter();
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

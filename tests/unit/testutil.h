@@ -26,6 +26,16 @@
 
 #include "manualgen.h"
 
+/* Runs only the tests whose name matches $MG_TEST (a cmocka pattern,
+ * e.g. MG_TEST='*marker*') and skips those matching $MG_SKIP. */
+static inline void tu_filter(void) {
+  const char *f = getenv("MG_TEST"), *s = getenv("MG_SKIP");
+  if (f && *f)
+    cmocka_set_test_filter(f);
+  if (s && *s)
+    cmocka_set_skip_filter(s);
+}
+
 /* ------------------------------------------------------- diagnostics */
 
 /* Throws away whatever an earlier test left behind. */
