@@ -17,7 +17,7 @@ SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c))
 OBJS = $(SRCS:generator/%.c=build/obj/%.o)
 HDRS = generator/manualgen.h
 
-.PHONY: all demo check test unit deps install uninstall clean bench asan
+.PHONY: all demo check test unit deps install uninstall clean bench asan lint format unit-tests
 
 all: manualgen
 
@@ -90,3 +90,12 @@ build/asan/tests/test_%: tests/unit/test_%.c $(ASAN_OBJS) $(UNIT_HDRS)
 # Figures for the README: N=1000 stores cloned from the samples.
 bench: manualgen
 	bench/run $(or $(N),1000)
+
+# The developer's habits (README, "Tests"): static analysis and formatting.
+lint:
+	cppcheck --enable=warning,portability --std=c11 --quiet --error-exitcode=1 \
+	  --suppress=missingIncludeSystem -I generator generator/*.c tests/unit/*.c
+	clang-format --dry-run --Werror generator/*.c generator/*.h
+
+format:
+	clang-format -i generator/*.c generator/*.h tests/unit/*.c

@@ -159,8 +159,8 @@ static int build_index(run *r, size_t *pages) {
   xmlNodePtr ed = xmlNewChild(root, m, BAD_CAST "edition", NULL);
   xmlNewProp(ed, BAD_CAST "name", BAD_CAST r->ed.name);
   xmlNewProp(ed, BAD_CAST "date", BAD_CAST r->ed.date);
-  xmlAddChild(root, xmlDocCopyNode(xmlDocGetRootElement(r->tpl->l10n_doc),
-                                   doc, 1));
+  xmlAddChild(root,
+              xmlDocCopyNode(xmlDocGetRootElement(r->tpl->l10n_doc), doc, 1));
   /* every store of the content, not only those built this time */
   for (size_t i = 0; i < r->params->store_ids.n; i++) {
     const char *id = r->params->store_ids.v[i];
@@ -288,13 +288,17 @@ int mg_build(const mg_build_opts *o) {
             r.nids, r.nids == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
             warnings, warnings == 1 ? "" : "s", secs);
   } else if (rc == 0) {
-    fprintf(stderr, "built %zu handbook%s, %zu pages, %d warning%s in %.2f s "
-            "-> %s/index.html\n", built, built == 1 ? "" : "s", pages,
-            warnings, warnings == 1 ? "" : "s", secs, r.out_root);
+    fprintf(stderr,
+            "built %zu handbook%s, %zu pages, %d warning%s in %.2f s "
+            "-> %s/index.html\n",
+            built, built == 1 ? "" : "s", pages, warnings,
+            warnings == 1 ? "" : "s", secs, r.out_root);
   } else {
-    fprintf(stderr, "build failed: %d error%s, %d warning%s; nothing was "
-            "written (%.2f s)\n", errors, errors == 1 ? "" : "s", warnings,
-            warnings == 1 ? "" : "s", secs);
+    fprintf(stderr,
+            "build failed: %d error%s, %d warning%s; nothing was "
+            "written (%.2f s)\n",
+            errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+            secs);
   }
   goto cleanup;
 done:

@@ -44,10 +44,9 @@ void mg_vdiag(mg_level lvl, const char *file, int line, int col,
     cap = cap ? cap * 2 : 32;
     diags = mg_xrealloc(diags, cap * sizeof *diags);
   }
-  diags[ndiags] = (diag){lvl,  file ? mg_xstrdup(file) : NULL,
-                         line, col,
-                         store ? mg_xstrdup(store) : NULL,
-                         msg,  ndiags};
+  diags[ndiags] = (diag){lvl,   file ? mg_xstrdup(file) : NULL,   line,
+                         col,   store ? mg_xstrdup(store) : NULL, msg,
+                         ndiags};
   ndiags++;
   if (lvl == MG_ERROR)
     nerrors++;
@@ -56,8 +55,8 @@ void mg_vdiag(mg_level lvl, const char *file, int line, int col,
   pthread_mutex_unlock(&lock);
 }
 
-void mg_diag(mg_level lvl, const char *file, int line, int col,
-             const char *fmt, ...) {
+void mg_diag(mg_level lvl, const char *file, int line, int col, const char *fmt,
+             ...) {
   va_list ap;
   va_start(ap, fmt);
   mg_vdiag(lvl, file, line, col, NULL, fmt, ap);
@@ -133,8 +132,8 @@ static void render(mg_buf *out) {
      * store is printed once */
     size_t nst = 0;
     for (size_t k = i; k < j; k++)
-      if (diags[k].store && (k == i || strcmp0(diags[k].store,
-                                               diags[k - 1].store)))
+      if (diags[k].store &&
+          (k == i || strcmp0(diags[k].store, diags[k - 1].store)))
         nst++;
     if (nst) {
       mg_buf_puts(out, nst == 1 ? " (store " : " (stores ");
@@ -212,7 +211,12 @@ static void xslt_key_free(void *p) {
   mg_buf_free(b);
   free(b);
 }
-static void xslt_key_init(void) { pthread_key_create(&xslt_key, xslt_key_free); }
+static void xslt_generic(void *ctx, const char *fmt, ...);
+static void xslt_key_init(void) {
+  pthread_key_create(&xslt_key, xslt_key_free);
+  /* libxslt's handler is one process-wide variable: set it once */
+  xsltSetGenericErrorFunc(NULL, xslt_generic);
+}
 
 static void xslt_generic(void *ctx, const char *fmt, ...) {
   (void)ctx;
@@ -251,6 +255,5 @@ static void xslt_generic(void *ctx, const char *fmt, ...) {
 
 void mg_diag_install_xml_handlers(void) {
   pthread_once(&xslt_once, xslt_key_init);
-  xmlSetStructuredErrorFunc(NULL, xml_structured);
-  xsltSetGenericErrorFunc(NULL, xslt_generic);
+  xmlSetStructuredErrorFunc(NULL, xml_structured); /* per thread */
 }

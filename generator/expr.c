@@ -95,18 +95,46 @@ static const char *suggest(const mg_strv *v, const char *s, size_t n) {
   return bd <= 2 || (bd <= 3 && n > 6) ? best : NULL;
 }
 
-static const char *functions[] = {
-    "last", "position", "count", "id", "local-name", "namespace-uri", "name",
-    "string", "concat", "starts-with", "contains", "substring-before",
-    "substring-after", "substring", "string-length", "normalize-space",
-    "translate", "boolean", "not", "true", "false", "lang", "number", "sum",
-    "floor", "ceiling", "round", "node", "text", "comment",
-    "processing-instruction", NULL};
+static const char *functions[] = {"last",
+                                  "position",
+                                  "count",
+                                  "id",
+                                  "local-name",
+                                  "namespace-uri",
+                                  "name",
+                                  "string",
+                                  "concat",
+                                  "starts-with",
+                                  "contains",
+                                  "substring-before",
+                                  "substring-after",
+                                  "substring",
+                                  "string-length",
+                                  "normalize-space",
+                                  "translate",
+                                  "boolean",
+                                  "not",
+                                  "true",
+                                  "false",
+                                  "lang",
+                                  "number",
+                                  "sum",
+                                  "floor",
+                                  "ceiling",
+                                  "round",
+                                  "node",
+                                  "text",
+                                  "comment",
+                                  "processing-instruction",
+                                  NULL};
 
-static const char *axes[] = {
-    "ancestor", "ancestor-or-self", "attribute", "child", "descendant",
-    "descendant-or-self", "following", "following-sibling", "namespace",
-    "parent", "preceding", "preceding-sibling", "self", NULL};
+static const char *axes[] = {"ancestor",   "ancestor-or-self",
+                             "attribute",  "child",
+                             "descendant", "descendant-or-self",
+                             "following",  "following-sibling",
+                             "namespace",  "parent",
+                             "preceding",  "preceding-sibling",
+                             "self",       NULL};
 
 static int in_list(const char **l, const char *s, size_t n) {
   for (; *l; l++)
@@ -224,11 +252,12 @@ static int check_names(const mg_schema_names *names, const char *src,
       const mg_strv *v = attr ? &names->attributes : &names->elements;
       if (!has(v, src + s, l)) {
         const char *sug = suggest(v, src + s, l);
-        mg_diag(MG_ERROR, file, line, at(src, s, col),
-                "unknown %s '%s%.*s' in expression (not declared in %s)%s%s%s%s",
-                attr ? "parameter attribute" : "parameter", attr ? "@" : "",
-                (int)l, src + s, names->xsd_path, sug ? "; did you mean '" : "",
-                sug && attr ? "@" : "", sug ? sug : "", sug ? "'?" : "");
+        mg_diag(
+            MG_ERROR, file, line, at(src, s, col),
+            "unknown %s '%s%.*s' in expression (not declared in %s)%s%s%s%s",
+            attr ? "parameter attribute" : "parameter", attr ? "@" : "", (int)l,
+            src + s, names->xsd_path, sug ? "; did you mean '" : "",
+            sug && attr ? "@" : "", sug ? sug : "", sug ? "'?" : "");
         errors++;
       }
       after_at = after_axis_attr = 0;
@@ -261,8 +290,8 @@ static void capture(void *ctx, xmlErrorPtr e) {
 }
 
 xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
-                                    const char *src, const char *file,
-                                    int line, int col) {
+                                    const char *src, const char *file, int line,
+                                    int col) {
   const char *p = src;
   while (*p == ' ' || *p == '\t')
     p++;

@@ -48,8 +48,8 @@ static long find_end(const char *src, size_t len, size_t *body, int *lines) {
 
 static int is_opening(const char *src, size_t len) {
   return len >= 3 && !memcmp(src, "---", 3) &&
-         (len == 3 || src[3] == '\n' || (src[3] == '\r' && len > 4 &&
-                                         src[4] == '\n'));
+         (len == 3 || src[3] == '\n' ||
+          (src[3] == '\r' && len > 4 && src[4] == '\n'));
 }
 
 /* yaml marks are 0-based; the YAML text starts on line 2 of the file */
@@ -148,7 +148,8 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
         if (!ok)
           mg_diag(MG_ERROR, path, LINE(keymark), COL(keymark),
                   "front matter: unknown key '%s' (expected id, title, posts, "
-                  "applies-to)", key);
+                  "applies-to)",
+                  key);
         else if ((!strcmp(key, "id") && fm->id) ||
                  (!strcmp(key, "title") && fm->title) ||
                  (!strcmp(key, "applies-to") && fm->applies_to) ||
@@ -165,7 +166,8 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
           if (!mg_is_id(v))
             mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
                     "section id '%s' must be lowercase letters, digits and "
-                    "'-'", v);
+                    "'-'",
+                    v);
         } else if (!strcmp(key, "title")) {
           free(fm->title);
           fm->title = mg_xstrdup(v);
@@ -173,13 +175,12 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
           free(fm->applies_to);
           fm->applies_to = mg_xstrdup(v);
           fm->applies_line = LINE(ev.start_mark);
-          fm->applies_col = COL(ev.start_mark) +
-                            (ev.data.scalar.style ==
-                                     YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-                                 ev.data.scalar.style ==
-                                     YAML_DOUBLE_QUOTED_SCALAR_STYLE
-                             ? 1
-                             : 0);
+          fm->applies_col =
+              COL(ev.start_mark) +
+              (ev.data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                       ev.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
+                   ? 1
+                   : 0);
         } else if (!strcmp(key, "posts")) {
           if (*v)
             mg_strv_push(&fm->posts, mg_xstrdup(v));
@@ -190,8 +191,7 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
       } else if (state == SEQ) {
         if (!mg_is_id(v))
           mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
-                  "post key '%s' must be lowercase letters, digits and '-'",
-                  v);
+                  "post key '%s' must be lowercase letters, digits and '-'", v);
         mg_strv_push(&fm->posts, mg_xstrdup(v));
       } else {
         if (*v)

@@ -123,8 +123,14 @@ static char *find_templates(const char *opt) {
   return mg_xstrdup(MG_DATADIR "/templates");
 }
 
-enum { OPT_CONTENT = 1000, OPT_TEMPLATES, OPT_OUT, OPT_STORE, OPT_JOBS,
-       OPT_VERSION };
+enum {
+  OPT_CONTENT = 1000,
+  OPT_TEMPLATES,
+  OPT_OUT,
+  OPT_STORE,
+  OPT_JOBS,
+  OPT_VERSION
+};
 
 static const struct option longopts[] = {
     {"content", required_argument, NULL, OPT_CONTENT},
@@ -171,15 +177,18 @@ static int parse_args(int argc, char **argv, const char *cmd_usage,
       if (!mg_is_id(optarg))
         return usage_error(cmd_usage,
                            "invalid store id '%s' (lowercase letters, "
-                           "digits and '-')", optarg);
+                           "digits and '-')",
+                           optarg);
       a->stores[a->nstores++] = optarg;
       break;
     case OPT_JOBS: {
       char *end;
       long j = strtol(optarg, &end, 10);
       if (*end || j < 1 || j > 256)
-        return usage_error(cmd_usage, "--jobs takes a number from 1 to 256, "
-                                      "not '%s'", optarg);
+        return usage_error(cmd_usage,
+                           "--jobs takes a number from 1 to 256, "
+                           "not '%s'",
+                           optarg);
       a->jobs = (int)j;
       break;
     }
@@ -318,8 +327,10 @@ static int cmd_render(int argc, char **argv) {
   int needs_store = t->nexprs > before || s->applies_expr >= 0;
   if (!store && needs_store && p->store_ids.n) {
     store = p->store_ids.v[0];
-    fprintf(stderr, "manualgen: note: previewing for store '%s' (choose with "
-                    "--store)\n", store);
+    fprintf(stderr,
+            "manualgen: note: previewing for store '%s' (choose with "
+            "--store)\n",
+            store);
   }
   xmlDocPtr eff = store ? mg_params_effective(p, store) : NULL;
   if (!mg_diag_errors() && s->body) {

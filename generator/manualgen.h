@@ -16,14 +16,14 @@
 #ifndef MANUALGEN_H
 #define MANUALGEN_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <pthread.h>
 
 #include <libxml/tree.h>
-#include <libxml/xpath.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
 #include <libxslt/security.h>
 #include <libxslt/xsltInternals.h>
 
@@ -41,8 +41,7 @@ void *mg_xcalloc(size_t n, size_t size);
 void *mg_xrealloc(void *p, size_t n);
 char *mg_xstrdup(const char *s);
 char *mg_xstrndup(const char *s, size_t n);
-char *mg_xasprintf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+char *mg_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A growable byte buffer, always NUL-terminated. */
 typedef struct {
@@ -86,8 +85,8 @@ void mg_strv_free(mg_strv *sv);
  * printed compiler-style: "path:line:col: error: message". */
 typedef enum { MG_WARNING, MG_ERROR } mg_level;
 
-void mg_diag(mg_level lvl, const char *file, int line, int col,
-             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void mg_diag(mg_level lvl, const char *file, int line, int col, const char *fmt,
+             ...) __attribute__((format(printf, 5, 6)));
 /* Same, on behalf of one store (merged across stores when printed). */
 void mg_diag_store(mg_level lvl, const char *file, int line, int col,
                    const char *store, const char *fmt, ...)
@@ -159,8 +158,8 @@ typedef struct {
   mg_strv posts;
   char *applies_to;
   int applies_line, applies_col;
-  int body_line;       /* 1-based line where the Markdown body starts */
-  size_t body_offset;  /* byte offset of the body in the file */
+  int body_line;      /* 1-based line where the Markdown body starts */
+  size_t body_offset; /* byte offset of the body in the file */
 } mg_frontmatter;
 
 /* Parses the YAML front matter at the start of src (path for messages).
@@ -189,8 +188,8 @@ void mg_schema_names_free(mg_schema_names *n);
  * errors at file:line:col (col = column of the expression's first byte).
  * Returns the compiled expression or NULL. */
 xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
-                                    const char *src, const char *file,
-                                    int line, int col);
+                                    const char *src, const char *file, int line,
+                                    int col);
 
 /* Evaluates against a store's effective <store> element. xpctx is a
  * per-thread context (mg_expr_context_new). */
@@ -210,24 +209,24 @@ typedef struct {
 } mg_heading;
 
 struct mg_section {
-  char *path;     /* as written in the outline, relative to content dir */
-  char *file;     /* content_dir/path, for messages */
+  char *path; /* as written in the outline, relative to content dir */
+  char *file; /* content_dir/path, for messages */
   int outline_line;
   mg_chapter *chapter;
-  size_t index;   /* position in the manual */
+  size_t index; /* position in the manual */
   mg_frontmatter fm;
-  xmlNodePtr body; /* md:document in the tree doc, NULL if parsing failed */
+  xmlNodePtr body;  /* md:document in the tree doc, NULL if parsing failed */
   int applies_expr; /* index into the expression table, -1 when none */
   mg_heading *headings;
   size_t nheadings;
-  char *src;  /* the file, kept for column conversions */
+  char *src; /* the file, kept for column conversions */
   size_t srclen;
 };
 
 /* The store-independent tree: every section parsed once. */
 typedef struct {
   mg_outline *outline;
-  xmlDocPtr doc;        /* holds the md:document bodies */
+  xmlDocPtr doc;         /* holds the md:document bodies */
   mg_section **sections; /* all sections in manual order */
   size_t nsections;
   mg_expr *exprs;
@@ -311,7 +310,7 @@ xmlDocPtr mg_resolve_section(const mg_tree *t, const mg_section *s,
 typedef struct {
   char *templates_dir;
   xsltStylesheetPtr site, handbook, index, body;
-  xmlDocPtr l10n_doc;  /* <m:l10n>: language strings over English */
+  xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
 } mg_templates;
 
@@ -346,8 +345,7 @@ char *mg_transform_fragment(xsltStylesheetPtr style, xmlDocPtr doc);
  * alone (its time stamp too). Thread-safe. */
 typedef struct mg_stage mg_stage;
 mg_stage *mg_stage_new(void);
-int mg_stage_file(mg_stage *st, const char *path, const char *data,
-                  size_t len);
+int mg_stage_file(mg_stage *st, const char *path, const char *data, size_t len);
 /* Returns the number of files that changed, -1 on error. */
 int mg_stage_commit(mg_stage *st);
 void mg_stage_abort(mg_stage *st);
@@ -361,9 +359,9 @@ typedef struct {
   const char *templates_dir;
   const char **stores; /* NULL = every store */
   size_t nstores;
-  int jobs;          /* worker threads, 0 = number of CPUs */
-  int write;         /* 0 for `check` */
-  int progress;      /* show progress on stderr */
+  int jobs;                 /* worker threads, 0 = number of CPUs */
+  int write;                /* 0 for `check` */
+  int progress;             /* show progress on stderr */
   const char *single_store; /* `handbook`: just this store's one page */
   const char *single_out;   /* `handbook -o FILE`, NULL = stdout */
 } mg_build_opts;

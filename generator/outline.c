@@ -85,8 +85,8 @@ mg_outline *mg_outline_load(const char *content_dir) {
       for (size_t k = 0; k + 1 < o->nchapters && ch->id; k++)
         if (o->chapters[k].id && !strcmp(o->chapters[k].id, ch->id))
           mg_diag(MG_ERROR, path, line, 0,
-                  "duplicate chapter id '%s' (first used at line %d)",
-                  ch->id, o->chapters[k].line);
+                  "duplicate chapter id '%s' (first used at line %d)", ch->id,
+                  o->chapters[k].line);
       for (xmlNodePtr s = c->children; s; s = s->next) {
         if (s->type != XML_ELEMENT_NODE)
           continue;
@@ -108,13 +108,14 @@ mg_outline *mg_outline_load(const char *content_dir) {
           sec->outline_line = (int)xmlGetLineNo(s);
           sec->chapter = ch;
           sec->applies_expr = -1;
-          ch->sections = mg_xrealloc(ch->sections,
-                                     sizeof(mg_section *) * (ch->nsections + 1));
+          ch->sections = mg_xrealloc(ch->sections, sizeof(mg_section *) *
+                                                       (ch->nsections + 1));
           ch->sections[ch->nsections++] = sec;
         } else {
           mg_diag(MG_ERROR, path, (int)xmlGetLineNo(s), 0,
                   "unexpected <%s> in <chapter> (expected <title> or "
-                  "<section>)", (const char *)s->name);
+                  "<section>)",
+                  (const char *)s->name);
         }
       }
       if (!ch->title)
@@ -123,7 +124,8 @@ mg_outline *mg_outline_load(const char *content_dir) {
     } else {
       mg_diag(MG_ERROR, path, line, 0,
               "unexpected <%s> in <manual> (expected <title>, "
-              "<organisation> or <chapter>)", (const char *)c->name);
+              "<organisation> or <chapter>)",
+              (const char *)c->name);
     }
   }
   if (!o->title)

@@ -320,7 +320,8 @@ xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
   if (validate(p, eff)) {
     mg_diag(MG_ERROR, (const char *)sdoc->URL, (int)xmlGetLineNo(sroot), 0,
             "the effective parameters of store '%s' are not valid (see "
-            "above)", store_id);
+            "above)",
+            store_id);
     mg_params_effective_free(eff);
     return NULL;
   }
@@ -426,7 +427,9 @@ static void print_el(xmlNodePtr n, FILE *out) {
       print_el(k, out);
 }
 
-void mg_params_print(xmlDocPtr eff, FILE *out) { print_el(xmlDocGetRootElement(eff), out); }
+void mg_params_print(xmlDocPtr eff, FILE *out) {
+  print_el(xmlDocGetRootElement(eff), out);
+}
 
 char *mg_params_get(xmlDocPtr eff, const char *xpath) {
   xmlXPathContextPtr ctx = mg_expr_context_new(eff);

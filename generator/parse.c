@@ -181,8 +181,7 @@ static int scan_placeholders(pctx *c, xmlNodePtr parent, const char *s,
     }
     char *src = mg_xstrndup(open + 2, (size_t)(close - open - 2));
     /* column just after "{{"; add_expr skips the spaces */
-    int ecol = at ? colof(c, at, (size_t)(open + 2 - s) + (size_t)bytecol0)
-                  : 0;
+    int ecol = at ? colof(c, at, (size_t)(open + 2 - s) + (size_t)bytecol0) : 0;
     int idx = add_expr(c, src, line, ecol);
     free(src);
     if (idx < 0)
@@ -196,8 +195,8 @@ static int scan_placeholders(pctx *c, xmlNodePtr parent, const char *s,
   return errors;
 }
 
-static void emit_text(pctx *c, xmlNodePtr parent, const char *text,
-                      size_t len, int expr, int line, int col) {
+static void emit_text(pctx *c, xmlNodePtr parent, const char *text, size_t len,
+                      int expr, int line, int col) {
   if (expr == -2) {
     xmlNodePtr t = xmlNewNode(c->md, BAD_CAST "text");
     xmlNodePtr tx = xmlNewTextLen(BAD_CAST text, (int)len);
@@ -247,15 +246,16 @@ static enum marker classify(pctx *c, cmark_node *n, char **expr,
   else if (il == 5 && !strncmp(in, "endif", 5))
     kind = M_ENDIF;
   else {
-    static const char *looks[] = {"if ", "if(", "elif", "else", "endif",
-                                  "end if", "end-if", "fi", "elsif"};
+    static const char *looks[] = {"if ",    "if(",    "elif", "else", "endif",
+                                  "end if", "end-if", "fi",   "elsif"};
     for (size_t i = 0; i < sizeof looks / sizeof *looks; i++) {
       size_t l = strlen(looks[i]);
       if (il >= l && !strncmp(in, looks[i], l) &&
           (il == l || strchr(" (:", in[l]) || l > 2)) {
         mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
                 "malformed marker '<!-- %.*s -->' (expected 'if: EXPR', "
-                "'elif: EXPR', 'else' or 'endif')", (int)il, in);
+                "'elif: EXPR', 'else' or 'endif')",
+                (int)il, in);
         return M_COMMENT;
       }
     }
@@ -335,7 +335,8 @@ static void add_heading(pctx *c, cmark_node *n, xmlNodePtr h) {
     uniq = mg_xasprintf("%s-%d", slug, k);
   }
   free(slug);
-  s->headings = mg_xrealloc(s->headings, (s->nheadings + 1) * sizeof *s->headings);
+  s->headings =
+      mg_xrealloc(s->headings, (s->nheadings + 1) * sizeof *s->headings);
   mg_heading *hd = &s->headings[s->nheadings++];
   hd->slug = uniq;
   hd->id = mg_xasprintf("%s--%s", s->fm.id ? s->fm.id : "section", uniq);
@@ -385,7 +386,8 @@ static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
   if (plen && !(plen > 3 && !strncmp(dest + plen - 3, ".md", 3))) {
     mg_diag(MG_WARNING, c->sec->file, line, col,
             "link to '%s', which is not a section of the manual: it will be "
-            "broken in the handbooks", dest);
+            "broken in the handbooks",
+            dest);
     return;
   }
   xref *r = mg_xcalloc(1, sizeof *r);
@@ -464,7 +466,8 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
     break;
   case CMARK_NODE_CUSTOM_BLOCK:
   case CMARK_NODE_CUSTOM_INLINE: {
-    const char *on = cmark_node_get_on_enter(n), *off = cmark_node_get_on_exit(n);
+    const char *on = cmark_node_get_on_enter(n),
+               *off = cmark_node_get_on_exit(n);
     xmlNewProp(x, BAD_CAST "on_enter", BAD_CAST(on ? on : ""));
     xmlNewProp(x, BAD_CAST "on_exit", BAD_CAST(off ? off : ""));
     break;
@@ -481,14 +484,17 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
     /* alignment comes from the table, by column */
     cmark_node *row = cmark_node_parent(n);
     cmark_node *table = row ? cmark_node_parent(row) : NULL;
-    uint8_t *al = table ? cmark_gfm_extensions_get_table_alignments(table) : NULL;
+    uint8_t *al =
+        table ? cmark_gfm_extensions_get_table_alignments(table) : NULL;
     uint16_t ncols = table ? cmark_gfm_extensions_get_table_columns(table) : 0;
     int i = 0;
     for (cmark_node *k = cmark_node_previous(n); k; k = cmark_node_previous(k))
       i++;
     if (al && i < ncols) {
-      const char *a = al[i] == 'l' ? "left" : al[i] == 'c' ? "center"
-                    : al[i] == 'r' ? "right" : NULL;
+      const char *a = al[i] == 'l'   ? "left"
+                      : al[i] == 'c' ? "center"
+                      : al[i] == 'r' ? "right"
+                                     : NULL;
       if (a)
         xmlNewProp(x, BAD_CAST "align", BAD_CAST a);
     }
@@ -565,7 +571,8 @@ static void convert_children(pctx *c, cmark_node *parent, xmlNodePtr out) {
           mg_diag(MG_ERROR, c->sec->file, line, col,
                   "'%s' is not in the same block as its 'if' (line %d): the "
                   "markers of one condition must share a list item, "
-                  "paragraph or quote", marker_name(m), of->line);
+                  "paragraph or quote",
+                  marker_name(m), of->line);
         else
           mg_diag(MG_ERROR, c->sec->file, line, col,
                   "'%s' without a matching 'if'", marker_name(m));
@@ -632,18 +639,24 @@ static int check_bytes(const char *file, const char *s, size_t len) {
       continue;
     }
     if (b == 0x7F) {
-      mg_diag(MG_ERROR, file, line, col, "control character U+007F is not "
-                                         "allowed");
+      mg_diag(MG_ERROR, file, line, col,
+              "control character U+007F is not "
+              "allowed");
       errors++;
       i++;
       col++;
       continue;
     }
-    size_t n = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3
-             : (b & 0xF8) == 0xF0 ? 4 : 0;
+    size_t n = b < 0x80             ? 1
+               : (b & 0xE0) == 0xC0 ? 2
+               : (b & 0xF0) == 0xE0 ? 3
+               : (b & 0xF8) == 0xF0 ? 4
+                                    : 0;
     int ok = n > 0 && i + n <= len;
-    unsigned cp = n == 1 ? b : n == 2 ? (b & 0x1Fu) : n == 3 ? (b & 0x0Fu)
-                : (b & 0x07u);
+    unsigned cp = n == 1   ? b
+                  : n == 2 ? (b & 0x1Fu)
+                  : n == 3 ? (b & 0x0Fu)
+                           : (b & 0x07u);
     for (size_t k = 1; ok && k < n; k++) {
       unsigned char cb = (unsigned char)s[i + k];
       if ((cb & 0xC0) != 0x80)
@@ -690,8 +703,8 @@ static cmark_parser *new_parser(void) {
   return p;
 }
 
-static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder,
-                          pctx *c, int optional_fm) {
+static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
+                          int optional_fm) {
   size_t len;
   s->src = mg_read_file(s->file, &len);
   if (!s->src) {
@@ -768,8 +781,8 @@ static void resolve_xrefs(mg_tree *t, pctx *c) {
         char *full = mg_path_join(t->content_dir, norm);
         FILE *f = fopen(full, "r");
         mg_diag(MG_ERROR, r->from->file, r->line, r->col,
-                "broken cross reference: %s '%s'", f ?
-                "the outline does not list" : "no such section file", norm);
+                "broken cross reference: %s '%s'",
+                f ? "the outline does not list" : "no such section file", norm);
         if (f)
           fclose(f);
         free(full);
@@ -837,8 +850,8 @@ mg_tree *mg_tree_parse(mg_outline *o, const char *content_dir,
                   "section '%s' is listed twice (also at line %d)", s->path,
                   t->sections[j]->outline_line);
       s->index = t->nsections;
-      t->sections = mg_xrealloc(t->sections,
-                                (t->nsections + 1) * sizeof *t->sections);
+      t->sections =
+          mg_xrealloc(t->sections, (t->nsections + 1) * sizeof *t->sections);
       t->sections[t->nsections++] = s;
     }
   for (size_t i = 0; i < t->nsections; i++)

@@ -105,8 +105,8 @@ static char *fill(rctx *c, const char *s, const char *idx) {
 static int dangerous(const char *url) {
   while (*url == ' ')
     url++;
-  if (!strncasecmp(url, "javascript:", 11) || !strncasecmp(url, "vbscript:", 9) ||
-      !strncasecmp(url, "file:", 5))
+  if (!strncasecmp(url, "javascript:", 11) ||
+      !strncasecmp(url, "vbscript:", 9) || !strncasecmp(url, "file:", 5))
     return 1;
   if (!strncasecmp(url, "data:", 5)) {
     static const char *ok[] = {"image/png", "image/gif", "image/jpeg",
@@ -151,7 +151,8 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   }
   if (is_m(n, "choose")) {
     for (xmlNodePtr b = n->children; b; b = b->next) {
-      if (is_m(b, "otherwise") || (is_m(b, "when") && cond(c, iattr(b, "e", -1)))) {
+      if (is_m(b, "otherwise") ||
+          (is_m(b, "when") && cond(c, iattr(b, "e", -1)))) {
         copy_children(c, b, dst);
         break;
       }
@@ -168,7 +169,8 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
       mg_diag_store(MG_WARNING, c->file, iattr(n, "line", 0),
                     iattr(n, "col", 0), c->store,
                     "link to section '%s', which this store's handbook leaves "
-                    "out: shown as plain text", (const char *)target);
+                    "out: shown as plain text",
+                    (const char *)target);
       xmlFree(target);
       copy_children(c, n, dst);
       return;

@@ -7,9 +7,9 @@
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>

@@ -175,8 +175,8 @@ static xmlDocPtr apply(xsltStylesheetPtr style, xmlDocPtr doc,
   if (params)
     xsltQuoteUserParams(ctxt, params);
   xmlDocPtr res = xsltApplyStylesheetUser(style, doc, NULL, NULL, NULL, ctxt);
-  int failed = ctxt->state == XSLT_STATE_ERROR ||
-               ctxt->state == XSLT_STATE_STOPPED;
+  int failed =
+      ctxt->state == XSLT_STATE_ERROR || ctxt->state == XSLT_STATE_STOPPED;
   xsltFreeTransformContext(ctxt);
   if (failed || !res) {
     mg_diag(MG_ERROR, "templates", 0, 0, "the transformation of %s failed",
@@ -233,9 +233,8 @@ int mg_transform(xsltStylesheetPtr style, xmlDocPtr doc, const char **params,
     while (html && html->type != XML_ELEMENT_NODE)
       html = html->next;
     if (!safe_href((const char *)href) || !html) {
-      mg_diag(MG_ERROR, "templates", 0, 0,
-              "bad page '%s' in the result of %s", href ? (char *)href : "",
-              what);
+      mg_diag(MG_ERROR, "templates", 0, 0, "bad page '%s' in the result of %s",
+              href ? (char *)href : "", what);
       rc = -1;
     } else {
       out->v = mg_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
