@@ -212,9 +212,8 @@ static int check_names(const mg_schema_names *names, const char *src,
       size_t j = i;
       while (j < n && (src[j] == ' ' || src[j] == '\t'))
         j++;
-      if (prev == 'v' && (l == 3 || l == 2) &&
-          (!strncmp(src + s, "and", l) || !strncmp(src + s, "or", l) ||
-           !strncmp(src + s, "div", l) || !strncmp(src + s, "mod", l))) {
+      static const char *operators[] = {"and", "or", "div", "mod", NULL};
+      if (prev == 'v' && in_list(operators, src + s, l)) {
         prev = 'o';
         continue;
       }
@@ -239,6 +238,7 @@ static int check_names(const mg_schema_names *names, const char *src,
         continue;
       }
       if (j < n && src[j] == '(') {
+        after_at = after_axis_attr = 0;
         if (!in_list(functions, src + s, l)) {
           mg_diag(MG_ERROR, file, line, at(src, s, col),
                   "unknown function '%.*s()' in expression", (int)l, src + s);
@@ -265,6 +265,7 @@ static int check_names(const mg_schema_names *names, const char *src,
       continue;
     }
     after_at = c == '@';
+    after_axis_attr = 0; /* "attribute::*" ends here */
     if (c == ')' || c == ']' || c == '*' || c == '.') {
       /* '*' after a value is multiplication, otherwise a wildcard; both
        * leave a value-like token behind */

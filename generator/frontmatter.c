@@ -90,6 +90,7 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
   char *key = NULL;
   yaml_mark_t keymark = {0};
   int depth = 0, done = 0;
+  unsigned seen = 0; /* the keys met so far, one bit each */
   while (!done) {
     if (!yaml_parser_parse(&parser, &ev)) {
       mg_diag(MG_ERROR, path, LINE(parser.problem_mark),
@@ -150,12 +151,16 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
                   "front matter: unknown key '%s' (expected id, title, posts, "
                   "applies-to)",
                   key);
-        else if ((!strcmp(key, "id") && fm->id) ||
-                 (!strcmp(key, "title") && fm->title) ||
-                 (!strcmp(key, "applies-to") && fm->applies_to) ||
-                 (!strcmp(key, "posts") && fm->posts.n))
-          mg_diag(MG_ERROR, path, LINE(keymark), COL(keymark),
-                  "front matter: duplicate key '%s'", key);
+        else {
+          unsigned bit = 0;
+          for (size_t i = 0; i < 4; i++)
+            if (!strcmp(key, known[i]))
+              bit = 1u << i;
+          if (seen & bit)
+            mg_diag(MG_ERROR, path, LINE(keymark), COL(keymark),
+                    "front matter: duplicate key '%s'", key);
+          seen |= bit;
+        }
         state = VALUE;
       } else if (state == VALUE) {
         if (!strcmp(key, "id")) {
@@ -182,6 +187,10 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
                    ? 1
                    : 0);
         } else if (!strcmp(key, "posts")) {
+          if (*v && !mg_is_id(v))
+            mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
+                    "post key '%s' must be lowercase letters, digits and '-'",
+                    v);
           if (*v)
             mg_strv_push(&fm->posts, mg_xstrdup(v));
         }

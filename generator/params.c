@@ -50,11 +50,16 @@ static xmlDocPtr load(mg_params *p, const char *path, const char *root,
   }
   if (id) {
     xmlChar *a = xmlGetProp(r, BAD_CAST "id");
-    if (!a || strcmp((const char *)a, id))
+    int bad = !a || strcmp((const char *)a, id);
+    if (bad)
       mg_diag(MG_ERROR, path, (int)xmlGetLineNo(r), 0,
               "id=\"%s\" does not match the file name (expected \"%s\")",
               a ? (const char *)a : "", id);
     xmlFree(a);
+    if (bad) {
+      xmlFreeDoc(doc);
+      return NULL;
+    }
   }
   return doc;
 }

@@ -205,9 +205,10 @@ static void emit_text(pctx *c, xmlNodePtr parent, const char *text, size_t len,
     return;
   }
   xmlNodePtr ph = xmlNewChild(parent, c->m, BAD_CAST "ph", NULL);
+  /* the position is the expression's own (c->t->exprs[expr]) */
+  (void)line;
+  (void)col;
   set_int(ph, NULL, "e", expr);
-  set_int(ph, NULL, "line", line);
-  set_int(ph, NULL, "col", col);
 }
 
 /* --------------------------------------------------------- raw HTML */
@@ -246,12 +247,14 @@ static enum marker classify(pctx *c, cmark_node *n, char **expr,
   else if (il == 5 && !strncmp(in, "endif", 5))
     kind = M_ENDIF;
   else {
-    static const char *looks[] = {"if ",    "if(",    "elif", "else", "endif",
+    /* a marker word followed by a space, '(' or ':' (or nothing) is a
+     * marker written wrong; "elsewhere ..." is an ordinary comment */
+    static const char *looks[] = {"if",     "elif",   "else", "endif",
                                   "end if", "end-if", "fi",   "elsif"};
     for (size_t i = 0; i < sizeof looks / sizeof *looks; i++) {
       size_t l = strlen(looks[i]);
       if (il >= l && !strncmp(in, looks[i], l) &&
-          (il == l || strchr(" (:", in[l]) || l > 2)) {
+          (il == l || strchr(" (:", in[l]))) {
         mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
                 "malformed marker '<!-- %.*s -->' (expected 'if: EXPR', "
                 "'elif: EXPR', 'else' or 'endif')",
@@ -714,8 +717,11 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
   }
   s->srclen = len;
   const char *src = s->src;
-  if (len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3)) { /* BOM */
-    memset(s->src, ' ', 3);
+  if (len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3)) {
+    /* a byte-order mark, as some Windows editors write: drop it */
+    memmove(s->src, s->src + 3, len - 3 + 1);
+    len -= 3;
+    s->srclen = len;
   }
   if (check_bytes(s->file, src, len))
     return;

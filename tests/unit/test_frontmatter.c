@@ -16,7 +16,9 @@ static void expect_error(const char *src, const char *expected) {
   mg_frontmatter fm;
   char *d;
   int rc = parse(src, &fm, &d);
-  assert_int_equal(rc, -1);
+  if (rc != -1)
+    fail_msg("accepted without errors (rc %d), expected\n  %s", rc,
+             expected);
   assert_contains(d, expected);
   assert_int_equal(tu_lines(d), 1);
   free(d);

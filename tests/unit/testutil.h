@@ -122,8 +122,10 @@ static inline void tu_write_len(const char *dir, const char *rel,
   if (mg_mkdirs(parent) != 0)
     fail_msg("mkdir %s: %s", parent, strerror(errno));
   FILE *f = fopen(path, "wb");
-  if (!f)
+  if (!f) {
     fail_msg("cannot write %s: %s", path, strerror(errno));
+    return; /* fail_msg does not return; cppcheck does not know it */
+  }
   fwrite(data, 1, len, f);
   fclose(f);
   free(parent);
