@@ -39,6 +39,7 @@ typedef struct {
   char *id, *name, *city, *city_name, *type;
   int ok;
   size_t pages;
+  mg_strv files; /* every file of its folder this build produced */
 } store_result;
 
 typedef struct {
@@ -114,8 +115,10 @@ static void one_store(run *r, size_t i) {
     for (size_t k = 0; k < pages.n && !rc; k++) {
       char *path = mg_path_join(dir, pages.v[k].href);
       rc = mg_stage_file(r->stage, path, pages.v[k].data, pages.v[k].len);
+      mg_strv_push(&res->files, mg_xstrdup(pages.v[k].href));
       free(path);
     }
+    mg_strv_push(&res->files, mg_xstrdup("manual.css"));
     char *css = mg_path_join(dir, "manual.css");
     if (!rc)
       rc = mg_stage_file(r->stage, css, r->tpl->css, strlen(r->tpl->css));
@@ -125,6 +128,67 @@ static void one_store(run *r, size_t i) {
   }
   mg_pages_free(&pages);
   res->ok = rc == 0;
+}
+
+/* Generated files only: what a build writes into a store's folder. */
+static int generated_name(const char *n) {
+  size_t l = strlen(n);
+  return (l > 5 && !strcmp(n + l - 5, ".html")) ||
+         (l > 4 && !strcmp(n + l - 4, ".css"));
+}
+
+/* After a successful build: a chapter a store no longer has, or a store
+ * that no longer exists, must not leave its old pages behind (a store
+ * that syncs its folder would keep reading them). Only generated files
+ * are removed, and only folders named like store ids. */
+static void prune(run *r) {
+  for (size_t i = 0; i < r->nids; i++) {
+    store_result *res = &r->results[i];
+    if (!res->ok)
+      continue;
+    char *dir = mg_xasprintf("%s/stores/%s", r->out_root, res->id);
+    mg_strv names = {0};
+    mg_list_dir(dir, "", &names);
+    for (size_t k = 0; k < names.n; k++) {
+      int keep = !generated_name(names.v[k]);
+      for (size_t j = 0; j < res->files.n && !keep; j++)
+        keep = !strcmp(res->files.v[j], names.v[k]);
+      if (!keep) {
+        char *f = mg_path_join(dir, names.v[k]);
+        unlink(f);
+        free(f);
+      }
+    }
+    mg_strv_free(&names);
+    free(dir);
+  }
+  if (r->o->nstores)
+    return; /* a partial build says nothing about the other stores */
+  char *sdir = mg_path_join(r->out_root, "stores");
+  mg_strv dirs = {0};
+  mg_list_dir(sdir, "", &dirs);
+  for (size_t k = 0; k < dirs.n; k++) {
+    int known = !mg_is_id(dirs.v[k]);
+    for (size_t j = 0; j < r->nids && !known; j++)
+      known = !strcmp(r->ids[j], dirs.v[k]);
+    if (known)
+      continue;
+    char *dir = mg_path_join(sdir, dirs.v[k]);
+    mg_strv names = {0};
+    mg_list_dir(dir, "", &names);
+    for (size_t j = 0; j < names.n; j++) {
+      if (!generated_name(names.v[j]))
+        continue;
+      char *f = mg_path_join(dir, names.v[j]);
+      unlink(f);
+      free(f);
+    }
+    rmdir(dir); /* only when nothing else was in it */
+    mg_strv_free(&names);
+    free(dir);
+  }
+  mg_strv_free(&dirs);
+  free(sdir);
 }
 
 static void *worker(void *arg) {
@@ -272,10 +336,13 @@ int mg_build(const mg_build_opts *o) {
   }
   if (o->write && !o->single_store && !mg_diag_errors())
     build_index(&r, &pages);
-  if (mg_diag_errors())
+  if (mg_diag_errors()) {
     mg_stage_abort(r.stage);
-  else
+  } else {
     mg_stage_commit(r.stage);
+    if (o->write && !o->single_store)
+      prune(&r);
+  }
   rc = mg_diag_errors() ? 1 : 0;
   mg_diag_flush(stderr);
   int warnings = mg_diag_printed_warnings(), errors = mg_diag_printed_errors();
@@ -313,6 +380,7 @@ cleanup:
     free(r.results[i].city);
     free(r.results[i].city_name);
     free(r.results[i].type);
+    mg_strv_free(&r.results[i].files);
   }
   free(r.results);
   free(r.ids);

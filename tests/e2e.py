@@ -311,6 +311,23 @@ def test_failed_build_writes_nothing():
     assert before == after
 
 
+def test_stale_pages_are_removed():
+    ws = harness.workspace()
+    build(ws)
+    keep = os.path.join(ws, STORE, "a-std", "notes.txt")
+    open(keep, "w").write("a store's own file")
+    m = read(ws, "content/manual.xml")
+    write(ws, "manual.xml", m[:m.index('  <chapter id="patrol">')] +
+          "</manual>\n")
+    os.remove(os.path.join(ws, "content/stores/b-county.xml"))
+    build(ws)
+    assert not exists(ws, STORE + "a-std/patrol.html")   # chapter gone
+    assert exists(ws, STORE + "a-std/duties.html")
+    assert exists(ws, STORE + "a-std/notes.txt")          # not ours: kept
+    assert not exists(ws, STORE + "b-county")             # store gone
+    assert "patrol.html" not in page(ws, STORE + "a-std/index.html").hrefs()
+
+
 def test_store_selection():
     ws = harness.workspace()
     r = build(ws, "--store", "a-std")
