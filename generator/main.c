@@ -95,9 +95,33 @@ static int is_dir(const char *p) {
   return p && stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* A path below the current folder is shown relative to it in messages. */
+static char *relative(char *path) {
+  char cwd[PATH_MAX];
+  char *real = realpath(path, NULL);
+  if (!real || !getcwd(cwd, sizeof cwd)) {
+    free(real);
+    return path;
+  }
+  size_t l = strlen(cwd);
+  if (!strncmp(real, cwd, l) && real[l] == '/') {
+    char *r = mg_xstrdup(real + l + 1);
+    free(real);
+    free(path);
+    return r;
+  }
+  free(real);
+  return path;
+}
+
 /* --templates, $MANUALGEN_TEMPLATES, next to the program (a build tree),
  * PREFIX/share/manualgen/templates (an installed program). */
+static char *find_templates_dir(const char *opt);
 static char *find_templates(const char *opt) {
+  return relative(find_templates_dir(opt));
+}
+
+static char *find_templates_dir(const char *opt) {
   if (opt)
     return mg_xstrdup(opt);
   const char *env = getenv("MANUALGEN_TEMPLATES");
