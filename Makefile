@@ -17,7 +17,7 @@ SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c))
 OBJS = $(SRCS:generator/%.c=build/obj/%.o)
 HDRS = generator/manualgen.h
 
-.PHONY: all demo check test unit deps install uninstall clean bench asan lint format unit-tests
+.PHONY: all demo check test unit deps install uninstall clean bench asan lint format unit-tests fuzz
 
 all: manualgen
 
@@ -76,7 +76,7 @@ ASAN_OBJS  = $(SRCS:generator/%.c=build/asan/%.o)
 UNIT_CPPFLAGS = -Igenerator -DTEMPLATES_DIR='"$(CURDIR)/templates"'
 UNIT_LIBS  = -lcmocka $(LDLIBS)
 
-.PHONY: unit-tests
+.PHONY: unit-tests fuzz
 unit-tests: $(UNIT_BINS) $(UNIT_ASAN)
 
 build/tests/test_%: tests/unit/test_%.c $(OBJS) $(UNIT_HDRS)
@@ -99,3 +99,13 @@ lint:
 
 format:
 	clang-format -i generator/*.c generator/*.h tests/unit/*.c
+
+# libFuzzer harness for the Markdown front end (needs clang).
+FUZZSRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) fuzz/fuzz_section.c
+build/fuzz/fuzz_section: $(FUZZSRCS) $(HDRS)
+	@mkdir -p $(@D)
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+	  -DFIXTURE='"tests/fixtures/basic"' -DTEMPLATES='"templates"' \
+	  -o $@ $(FUZZSRCS) $(LDLIBS)
+fuzz: build/fuzz/fuzz_section
+	build/fuzz/fuzz_section fuzz/corpus -max_total_time=$(or $(SECONDS),60) -max_len=4096
