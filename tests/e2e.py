@@ -259,6 +259,23 @@ def test_english_manual_uses_english_strings():
     assert "目录" not in p.text and "下一章" not in p.text
 
 
+def test_missing_string_falls_back_to_english():
+    ws = harness.workspace()
+    tpl = os.path.join(ws, "templates")
+    shutil.copytree(os.path.join(ROOT, "templates"), tpl)
+    zh = os.path.join(tpl, "l10n", "zh-CN.xml")
+    s = open(zh, encoding="utf-8").read()
+    s = s.replace('<string key="next-chapter">下一章</string>', "")
+    open(zh, "w", encoding="utf-8").write(s)
+    r = run(["build", "--content", "content", "--out", "out",
+             "--templates", tpl], ws)
+    assert r.code == 0, r
+    assert "templates/l10n/zh-CN.xml: warning: no string for key 'next-chapter'; using the " \
+        "English one" in r.err.splitlines(), r
+    p = page(ws, STORE + "a-flag/duties.html")
+    assert "Next chapter" in p.text and "目录" in p.text
+
+
 def test_output_is_deterministic():
     ws = harness.workspace()
     build(ws)
