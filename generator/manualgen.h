@@ -221,6 +221,11 @@ struct mg_section {
   size_t nheadings;
   char *src; /* the file, kept for column conversions */
   size_t srclen;
+  size_t *line_starts; /* byte offset of each line (1-based index) */
+  size_t nlines;
+  struct {
+    int line, bytecol, charcol;
+  } colcache; /* the last conversion: columns are asked in order */
 };
 
 /* The store-independent tree: every section parsed once. */
@@ -254,6 +259,8 @@ void mg_section_free(mg_section *s);
 char *mg_slugify(const char *text);
 /* Converts a 1-based byte column on a line of src to a character column. */
 int mg_char_col(const char *src, size_t len, int line, int bytecol);
+/* The same for a section, in constant time for positions asked in order. */
+int mg_section_col(mg_section *s, int line, int bytecol);
 
 /* ------------------------------------------------------------- params.c */
 

@@ -40,6 +40,37 @@ int mg_char_col(const char *src, size_t len, int line, int bytecol) {
   return col;
 }
 
+int mg_section_col(mg_section *s, int line, int bytecol) {
+  if (!s->src || line < 1 || bytecol < 1 || (size_t)line > s->nlines)
+    return bytecol;
+  size_t start = s->line_starts[line - 1];
+  int b = 1, col = 1;
+  if (s->colcache.line == line && s->colcache.bytecol <= bytecol) {
+    b = s->colcache.bytecol; /* go on from the last position */
+    col = s->colcache.charcol;
+  }
+  for (size_t p = start + (size_t)b - 1;
+       b < bytecol && p < s->srclen && s->src[p] != '\n'; b++, p++)
+    if (((unsigned char)s->src[p] & 0xC0) != 0x80)
+      col++;
+  s->colcache.line = line;
+  s->colcache.bytecol = b;
+  s->colcache.charcol = col;
+  return col;
+}
+
+static void index_lines(mg_section *s) {
+  size_t n = 1;
+  for (size_t i = 0; i < s->srclen; i++)
+    n += s->src[i] == '\n';
+  s->line_starts = mg_xmalloc(n * sizeof *s->line_starts);
+  s->nlines = 0;
+  s->line_starts[s->nlines++] = 0;
+  for (size_t i = 0; i < s->srclen; i++)
+    if (s->src[i] == '\n')
+      s->line_starts[s->nlines++] = i + 1;
+}
+
 char *mg_slugify(const char *text) {
   mg_buf b = {0};
   int dash = 0;
@@ -90,17 +121,27 @@ typedef struct frame {
   int line, col, has_else;
 } frame;
 
+/* The open conditions of one container, linked to those of the
+ * containers around it (for messages about markers split across blocks). */
+typedef struct scope {
+  const frame *frames;
+  size_t nframes;
+  const struct scope *outer;
+} scope;
+
+/* Deeper nesting than this is refused: no manual needs it, and every
+ * later stage (resolve, the stylesheets) walks the tree recursively. */
+#define MAX_DEPTH 64
+
 typedef struct {
   mg_tree *t;
   mg_section *sec;
   xmlNsPtr md, m;
   int line_offset;
   xref *xrefs;
-  /* the frames of the enclosing containers, for messages about markers
-   * split across blocks */
-  frame **outer;
-  size_t *outer_n;
+  const scope *outer;
   size_t depth;
+  int too_deep; /* reported once per section */
 } pctx;
 
 static int lineof(pctx *c, cmark_node *n) {
@@ -112,8 +153,7 @@ static int colof(pctx *c, cmark_node *n, size_t extra_bytes) {
   int col = cmark_node_get_start_column(n);
   if (col <= 0)
     return 0;
-  return mg_char_col(c->sec->src, c->sec->srclen, lineof(c, n),
-                     col + (int)extra_bytes);
+  return mg_section_col(c->sec, lineof(c, n), col + (int)extra_bytes);
 }
 
 static int add_expr(pctx *c, const char *raw, int line, int col) {
@@ -292,7 +332,9 @@ static const char *marker_name(enum marker m) {
 
 static void convert_children(pctx *c, cmark_node *parent, xmlNodePtr out);
 
-static void plain_text(cmark_node *n, mg_buf *b) {
+static void plain_text(cmark_node *n, mg_buf *b, int depth) {
+  if (depth > MAX_DEPTH)
+    return; /* reported by convert_children */
   for (cmark_node *k = cmark_node_first_child(n); k; k = cmark_node_next(k)) {
     cmark_node_type t = cmark_node_get_type(k);
     if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
@@ -311,14 +353,14 @@ static void plain_text(cmark_node *n, mg_buf *b) {
     } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
       mg_buf_puts(b, " ");
     } else {
-      plain_text(k, b);
+      plain_text(k, b, depth + 1);
     }
   }
 }
 
 static void add_heading(pctx *c, cmark_node *n, xmlNodePtr h) {
   mg_buf b = {0};
-  plain_text(n, &b);
+  plain_text(n, &b, 0);
   char *slug = mg_slugify(b.data ? b.data : "");
   mg_buf_free(&b);
   mg_section *s = c->sec;
@@ -509,29 +551,27 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
 static void convert_children(pctx *c, cmark_node *parent, xmlNodePtr out) {
   frame *frames = NULL;
   size_t nframes = 0;
-  if (c->depth > 0 && c->outer[c->depth - 1] == NULL) {
-    /* unreachable: set below */
+  if (c->depth >= MAX_DEPTH) {
+    if (!c->too_deep)
+      mg_diag(MG_ERROR, c->sec->file, lineof(c, parent), colof(c, parent, 0),
+              "nesting deeper than %d levels (quotes, lists, emphasis) is "
+              "not supported",
+              MAX_DEPTH);
+    c->too_deep = 1;
+    return;
   }
-  /* make this container's frames visible to the nested ones */
-  frame **saved_outer = c->outer;
-  size_t *saved_n = c->outer_n;
-  frame **outer = mg_xmalloc((c->depth + 1) * sizeof *outer);
-  size_t *outer_n = mg_xmalloc((c->depth + 1) * sizeof *outer_n);
-  if (c->depth) {
-    memcpy(outer, saved_outer, c->depth * sizeof *outer);
-    memcpy(outer_n, saved_n, c->depth * sizeof *outer_n);
-  }
-  c->outer = outer;
-  c->outer_n = outer_n;
-  size_t my = c->depth++;
+  scope me = {NULL, 0, c->outer};
+  const scope *saved = c->outer;
+  c->outer = &me;
+  c->depth++;
 
   xmlNodePtr target = out;
-  for (cmark_node *n = cmark_node_first_child(parent); n;
+  for (cmark_node *n = cmark_node_first_child(parent); n && !c->too_deep;
        n = cmark_node_next(n)) {
     cmark_node_type t = cmark_node_get_type(n);
     if (t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE) {
-      outer[my] = frames;
-      outer_n[my] = nframes;
+      me.frames = frames;
+      me.nframes = nframes;
       convert_node(c, n, target);
       continue;
     }
@@ -548,6 +588,14 @@ static void convert_children(pctx *c, cmark_node *parent, xmlNodePtr out) {
     case M_NONE:
       break;
     case M_IF: {
+      if (c->depth + nframes >= MAX_DEPTH) {
+        mg_diag(MG_ERROR, c->sec->file, line, col,
+                "conditions and blocks nested deeper than %d levels are not "
+                "supported",
+                MAX_DEPTH);
+        c->too_deep = 1;
+        break;
+      }
       int idx = add_expr(c, expr, line, colof(c, n, off));
       frames = mg_xrealloc(frames, (nframes + 1) * sizeof *frames);
       frame *f = &frames[nframes++];
@@ -567,9 +615,9 @@ static void convert_children(pctx *c, cmark_node *parent, xmlNodePtr out) {
       if (!nframes) {
         /* is there an open `if` in an enclosing block? */
         const frame *of = NULL;
-        for (size_t d = my; d-- > 0 && !of;)
-          if (outer_n[d])
-            of = &outer[d][outer_n[d] - 1];
+        for (const scope *sc = me.outer; sc && !of; sc = sc->outer)
+          if (sc->nframes)
+            of = &sc->frames[sc->nframes - 1];
         if (of)
           mg_diag(MG_ERROR, c->sec->file, line, col,
                   "'%s' is not in the same block as its 'if' (line %d): the "
@@ -607,17 +655,14 @@ static void convert_children(pctx *c, cmark_node *parent, xmlNodePtr out) {
     }
     free(expr);
   }
-  for (size_t i = 0; i < nframes; i++) {
+  for (size_t i = 0; i < nframes && !c->too_deep; i++) {
     /* an `endif` in an enclosing or nested block is reported there */
     mg_diag(MG_ERROR, c->sec->file, frames[i].line, frames[i].col,
             "'if' without a matching 'endif' in the same block");
   }
   free(frames);
   c->depth--;
-  free(outer);
-  free(outer_n);
-  c->outer = saved_outer;
-  c->outer_n = saved_n;
+  c->outer = saved;
 }
 
 /* --------------------------------------------------- checking input */
@@ -723,6 +768,7 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
     len -= 3;
     s->srclen = len;
   }
+  index_lines(s);
   if (check_bytes(s->file, src, len))
     return;
   if (optional_fm && !(len >= 3 && !memcmp(src, "---", 3))) {
@@ -744,8 +790,16 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
   c->sec = s;
   c->line_offset = s->fm.body_line - 1;
   c->depth = 0;
+  c->too_deep = 0;
+  c->outer = NULL;
   s->body = xmlNewChild(holder, c->md, BAD_CAST "document", NULL);
   convert_children(c, doc, s->body);
+  if (c->too_deep) {
+    /* reported; later stages must not walk what is left */
+    xmlUnlinkNode(s->body);
+    xmlFreeNode(s->body);
+    s->body = NULL;
+  }
   cmark_node_free(doc);
   cmark_parser_free(p);
 }
@@ -930,6 +984,7 @@ void mg_section_free(mg_section *s) {
   }
   free(s->headings);
   free(s->src);
+  free(s->line_starts);
   free(s);
 }
 

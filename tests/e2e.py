@@ -482,6 +482,35 @@ def test_progress_on_a_terminal():
 # ---------------------------------------------------------------- safety
 
 
+def test_pathological_inputs_complete():
+    """Huge, repetitive input (cmark's pathological suite in spirit): the
+    run must end with a message, not a crash or a stack overflow."""
+    ws = harness.workspace()
+    head = "---\nid: county\ntitle: 县级厅补充规定\n---\n"
+    cases = {
+        "quotes": head + ">" * 100000 + " x\n",
+        "emphasis": head + "*a " * 50000 + "x" + " b*" * 50000 + "\n",
+        "heading": head + "# " + "*a " * 50000 + "x" + " b*" * 50000 + "\n",
+        "lists": head + "".join("  " * i + "- a\n" for i in range(3000)),
+        "markers": head + "<!-- if: type = 'county' -->\n" * 20000 +
+        "x\n" + "<!-- endif -->\n" * 20000,
+        "placeholders": head + "{{ name }}" * 20000 + "\n",
+        "links": head + "[a](rounds.md)" * 20000 + "\n",
+        "unclosed": head + "{{" * 50000 + "\n",
+    }
+    for name, text in cases.items():
+        write(ws, "sections/county.md", text)
+        r = run(["check", "--content", "content"], ws)
+        assert r.code in (0, 1), (name, r)
+        if name in ("quotes", "emphasis", "heading", "lists"):
+            assert "nesting deeper than 64 levels" in r.err, (name, r)
+        elif name == "markers":
+            assert "nested deeper than 64 levels" in r.err, (name, r)
+        else:
+            assert r.code == (1 if name == "unclosed" else 0), (name, r)
+
+
+
 def test_xxe_is_refused():
     ws = harness.workspace()
     secret = os.path.join(ws, "secret.txt")
