@@ -83,6 +83,14 @@ static void one_store(run *r, size_t i) {
   mg_params_effective_free(eff);
   if (!doc)
     return;
+  if (r->o->dump_resolved) {
+    /* `resolve`: what the stylesheets receive, for template authors */
+    fflush(stdout); /* exact: no indentation added inside paragraphs */
+    xmlSaveFormatFileEnc("-", doc, "UTF-8", 0);
+    res->ok = 1;
+    xmlFreeDoc(doc);
+    return;
+  }
   if (!r->o->write) {
     res->ok = 1;
     xmlFreeDoc(doc);

@@ -29,6 +29,7 @@ static const char *usage_main =
     "  render    print one section's resolved HTML (an author's preview)\n"
     "  params    print a store's effective parameters and their origins\n"
     "  handbook  write one store's single-page handbook\n"
+    "  resolve   print a store's resolved manual (the stylesheets' input)\n"
     "\n"
     "options for every command:\n"
     "  --content DIR     the content folder (default: content)\n"
@@ -80,6 +81,12 @@ static const char *usage_handbook =
     "\n"
     "Writes store ID's single-page handbook to FILE (atomically), or to\n"
     "standard output.\n";
+
+static const char *usage_resolve =
+    "usage: manualgen resolve ID [--content DIR]\n"
+    "\n"
+    "Prints the manual resolved for store ID: the XML document every\n"
+    "stylesheet driver receives (docs/design.md), for template authors.\n";
 
 static int usage_error(const char *cmd_usage, const char *fmt,
                        const char *arg) {
@@ -266,9 +273,10 @@ static int cmd_build(int argc, char **argv, int write) {
   return rc;
 }
 
-static int cmd_handbook(int argc, char **argv) {
+static int cmd_handbook(int argc, char **argv, int resolve_only) {
   args a;
-  int rc = parse_args(argc, argv, usage_handbook, 1, &a);
+  int rc = parse_args(argc, argv, resolve_only ? usage_resolve : usage_handbook,
+                      1, &a);
   if (rc) {
     free(a.stores);
     return rc < 0 ? 0 : rc;
@@ -286,6 +294,7 @@ static int cmd_handbook(int argc, char **argv) {
   o.write = 1;
   o.single_store = a.arg;
   o.single_out = a.output;
+  o.dump_resolved = resolve_only;
   rc = mg_build(&o);
   free(tpl);
   free(a.stores);
@@ -410,7 +419,9 @@ int main(int argc, char **argv) {
   } else if (!strcmp(argv[1], "params")) {
     rc = cmd_params(argc - 1, argv + 1);
   } else if (!strcmp(argv[1], "handbook")) {
-    rc = cmd_handbook(argc - 1, argv + 1);
+    rc = cmd_handbook(argc - 1, argv + 1, 0);
+  } else if (!strcmp(argv[1], "resolve")) {
+    rc = cmd_handbook(argc - 1, argv + 1, 1);
   } else {
     fprintf(stderr, "manualgen: unknown command '%s'\n\n%s", argv[1],
             usage_main);

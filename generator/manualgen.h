@@ -371,6 +371,7 @@ typedef struct {
   int progress;             /* show progress on stderr */
   const char *single_store; /* `handbook`: just this store's one page */
   const char *single_out;   /* `handbook -o FILE`, NULL = stdout */
+  int dump_resolved; /* `resolve`: print the stylesheets' input instead */
 } mg_build_opts;
 
 /* Runs check or build. Returns the exit code (0, 1). */

@@ -5,8 +5,10 @@ content/) and raises AssertionError on failure. Pages are checked for their
 structure and text, not only for their existence.
 """
 import glob
+import html
 import html.parser
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -374,6 +376,17 @@ def test_handbook_command():
     assert "甲市标准厅" in r.out
 
 
+def test_resolve_command_prints_the_stylesheets_input():
+    ws = harness.workspace()
+    r = run(["resolve", "a-flag", "--content", "content"], ws)
+    assert r.code == 0, r
+    assert r.out.startswith('<?xml version="1.0" encoding="UTF-8"?>'), r
+    assert '<m:store id="a-flag" name="甲市旗舰厅" city="alpha" ' \
+        'city-name="甲市" type="flagship"/>' in r.out
+    assert 'id="lobby"' in r.out and "{{" not in r.out.replace(
+        "{{ not-a-placeholder }}", "")
+
+
 def test_params_command_shows_origins():
     ws = harness.workspace()
     r = run(["params", "b-county", "--content", "content"], ws)
@@ -425,7 +438,7 @@ def test_usage_errors_exit_2():
 
 def test_help_and_version():
     ws = harness.workspace()
-    for cmd in ("build", "check", "render", "params", "handbook"):
+    for cmd in ("build", "check", "render", "params", "handbook", "resolve"):
         r = run([cmd, "--help"], ws)
         assert r.code == 0 and ("usage: manualgen " + cmd) in r.out, r
     r = run(["--version"], ws)
@@ -477,6 +490,93 @@ def test_progress_on_a_terminal():
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "[1/3] a-flag" in text and "[3/3] b-county" in text, text
     assert "\r" in text and "built 3 handbooks" in text, text
+
+
+# ------------------------------------------- the sample: what differs
+
+_sample = {}
+
+
+def sample():
+    """The sample content (content/), built once per program."""
+    if harness.BINARY not in _sample:
+        ws = harness.workspace(os.path.join(ROOT, "content"))
+        build(ws)
+        _sample[harness.BINARY] = ws
+    return _sample[harness.BINARY]
+
+
+def section_text(ws, store, page_name, sid):
+    """The text of one section of a hall's chapter page, cells split by |,
+    or None when the hall's handbook leaves the section out."""
+    t = read(ws, STORE + store + "/" + page_name)
+    m = re.search(r'<section id="%s" class="section">(.*?)</section>'
+                  % re.escape(sid), t, re.S)
+    if not m:
+        return None
+    body = re.sub(r"</t[dh]>", "|", m.group(1))
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+FLAGSHIP, COUNTY = "wx-sanyang", "wx-yixing-dingshu"   # both in Wuxi
+
+
+def test_sample_section_only_where_the_post_exists():
+    ws = sample()
+    for sid in ("post-lobby-manager", "post-duty-manager",
+                "post-device-zone", "post-account-manager"):
+        assert section_text(ws, FLAGSHIP, "posts.html", sid), sid
+        assert section_text(ws, COUNTY, "posts.html", sid) is None, sid
+        assert f'id="{sid}"' not in read(ws, STORE + COUNTY +
+                                          "/handbook.html"), sid
+
+
+def test_sample_duty_moves_to_the_store_manager():
+    ws = sample()
+    dm = section_text(ws, FLAGSHIP, "posts.html", "post-duty-manager")
+    sm = section_text(ws, FLAGSHIP, "posts.html", "post-store-manager")
+    assert "[DM-01]" in dm and "[DM-01]" not in sm
+    county_sm = section_text(ws, COUNTY, "posts.html", "post-store-manager")
+    assert "[DM-01]" in county_sm and "[DM-07]" in county_sm
+    # every task has exactly one owner in every hall: the duties of a post
+    # a hall lacks move to another post, never to two. Duties that do not
+    # apply (a device zone's where there is none; key accounts, which the
+    # district branch keeps where there is no account manager) are absent.
+    universal = re.compile(r"(SM|DM|LM|CL)-\d\d|GR-0[1-4]")
+    for store in sorted(os.listdir(os.path.join(ws, STORE))):
+        text = html.unescape(re.sub(r"<[^>]+>", "", read(
+            ws, STORE + store + "/posts.html")))
+        ids = re.findall(r"\[([A-Z]{2}-\d{2})\]", text)
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        assert ids and not dup, (store, dup)
+        owned = {i for i in ids if universal.fullmatch(i)}
+        expected = {i for i in ALL_DUTIES if universal.fullmatch(i)}
+        assert owned == expected, (store, sorted(expected - owned))
+
+
+ALL_DUTIES = sorted({d for f in glob.glob(os.path.join(
+    ROOT, "content/sections/posts/*.md")) for d in re.findall(
+    r"\[([A-Z]{2}-\d{2})\]", open(f, encoding="utf-8").read())})
+
+
+def test_sample_weights_come_from_the_city():
+    ws = sample()
+    # Wuxi's weights in both Wuxi halls; Nanjing's in a Nanjing hall
+    for store in (FLAGSHIP, COUNTY):
+        t = section_text(ws, store, "appraisal.html", "appraisal-template")
+        assert "服务质量|30%|" in t and "业务发展|35%|" in t, (store, t[:300])
+    nj = section_text(ws, "nj-xinjiekou", "appraisal.html",
+                      "appraisal-template")
+    assert "服务质量|35%|" in nj, nj[:300]
+
+
+def test_sample_store_overrides_the_city():
+    ws = sample()
+    # Wuxi sets a 12-minute wait target; these two halls override it
+    for store, minutes in ((FLAGSHIP, 10), (COUNTY, 15),
+                           ("wx-nanchang-street", 12)):
+        t = section_text(ws, store, "service.html", "service-queue")
+        assert f"等候时长目标|{minutes} 分钟|" in t, (store, t[:400])
 
 
 # ---------------------------------------------------------------- safety

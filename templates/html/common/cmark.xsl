@@ -140,11 +140,10 @@
     <tr><xsl:apply-templates select="md:table_cell"/></tr>
   </xsl:template>
 
-  <!-- Only the header cells carry align; a body cell takes its column's. -->
+  <!-- manualgen gives every cell its column's alignment (parse.c), so a
+       cell never has to look up its column in the header. -->
   <xsl:template match="md:table_cell">
-    <xsl:variable name="col" select="count(preceding-sibling::md:table_cell) + 1"/>
-    <xsl:variable name="align"
-        select="ancestor::md:table[1]/md:table_header/md:table_cell[$col]/@align"/>
+    <xsl:variable name="align" select="@align"/>
     <xsl:variable name="name">
       <xsl:choose>
         <xsl:when test="parent::md:table_header">th</xsl:when>
