@@ -180,6 +180,7 @@ typedef struct {
   size_t nstores;
   int jobs;
   const char *arg; /* the one positional argument */
+  char *tpl;       /* the templates folder (owned) */
 } args;
 
 static int parse_args(int argc, char **argv, const char *cmd_usage,
@@ -248,19 +249,42 @@ static int parse_args(int argc, char **argv, const char *cmd_usage,
   return 0;
 }
 
+enum { NO_ARG, ANY_ARG, STORE_ARG };
+
+/* The prologue of every command: parses the arguments, finds the
+ * templates and opens the content and templates folders (only those) to
+ * the XML loader. Returns 1 to go on, or 0 with *code set to the exit
+ * status to end with (0 after --help or --version, 2 on a usage error).
+ * On 1, the caller frees a with args_free. */
+static int setup(int argc, char **argv, const char *usage, int want, args *a,
+                 int *code) {
+  int rc = parse_args(argc, argv, usage, want != NO_ARG, a);
+  if (!rc && want == STORE_ARG && !mg_is_id(a->arg))
+    rc = usage_error(usage, "invalid store id '%s'", a->arg);
+  if (rc) {
+    free(a->stores);
+    *code = rc < 0 ? 0 : rc;
+    return 0;
+  }
+  a->tpl = find_templates(a->templates);
+  mg_safe_allow_root(a->content);
+  mg_safe_allow_root(a->tpl);
+  return 1;
+}
+
+static void args_free(args *a) {
+  free(a->stores);
+  free(a->tpl);
+}
+
 static int cmd_build(int argc, char **argv, int write) {
   args a;
-  int rc = parse_args(argc, argv, write ? usage_build : usage_check, 0, &a);
-  if (rc) {
-    free(a.stores);
-    return rc < 0 ? 0 : rc;
-  }
-  char *tpl = find_templates(a.templates);
-  mg_safe_allow_root(a.content);
-  mg_safe_allow_root(tpl);
+  int rc;
+  if (!setup(argc, argv, write ? usage_build : usage_check, NO_ARG, &a, &rc))
+    return rc;
   mg_build_opts o = {0};
   o.content_dir = a.content;
-  o.templates_dir = tpl;
+  o.templates_dir = a.tpl;
   o.out_dir = a.out ? a.out : "output";
   o.stores = a.stores;
   o.nstores = a.nstores;
@@ -268,53 +292,34 @@ static int cmd_build(int argc, char **argv, int write) {
   o.write = write;
   o.progress = write && isatty(2);
   rc = mg_build(&o);
-  free(tpl);
-  free(a.stores);
+  args_free(&a);
   return rc;
 }
 
 static int cmd_handbook(int argc, char **argv, int resolve_only) {
   args a;
-  int rc = parse_args(argc, argv, resolve_only ? usage_resolve : usage_handbook,
-                      1, &a);
-  if (rc) {
-    free(a.stores);
-    return rc < 0 ? 0 : rc;
-  }
-  if (!mg_is_id(a.arg)) {
-    free(a.stores);
-    return usage_error(usage_handbook, "invalid store id '%s'", a.arg);
-  }
-  char *tpl = find_templates(a.templates);
-  mg_safe_allow_root(a.content);
-  mg_safe_allow_root(tpl);
+  int rc;
+  if (!setup(argc, argv, resolve_only ? usage_resolve : usage_handbook,
+             STORE_ARG, &a, &rc))
+    return rc;
   mg_build_opts o = {0};
   o.content_dir = a.content;
-  o.templates_dir = tpl;
+  o.templates_dir = a.tpl;
   o.write = 1;
   o.single_store = a.arg;
   o.single_out = a.output;
   o.dump_resolved = resolve_only;
   rc = mg_build(&o);
-  free(tpl);
-  free(a.stores);
+  args_free(&a);
   return rc;
 }
 
 static int cmd_params(int argc, char **argv) {
   args a;
-  int rc = parse_args(argc, argv, usage_params, 1, &a);
-  if (rc) {
-    free(a.stores);
-    return rc < 0 ? 0 : rc;
-  }
-  free(a.stores);
-  if (!mg_is_id(a.arg))
-    return usage_error(usage_params, "invalid store id '%s'", a.arg);
-  char *tpl = find_templates(a.templates);
-  mg_safe_allow_root(a.content);
-  mg_safe_allow_root(tpl);
-  mg_params *p = mg_params_load(a.content, tpl);
+  int rc;
+  if (!setup(argc, argv, usage_params, STORE_ARG, &a, &rc))
+    return rc;
+  mg_params *p = mg_params_load(a.content, a.tpl);
   xmlDocPtr eff = p ? mg_params_effective(p, a.arg) : NULL;
   if (eff) {
     mg_params_print(eff, stdout);
@@ -323,26 +328,21 @@ static int cmd_params(int argc, char **argv) {
   rc = eff && !mg_diag_errors() ? 0 : 1;
   mg_diag_flush(stderr);
   mg_params_free(p);
-  free(tpl);
+  args_free(&a);
   return rc;
 }
 
 static int cmd_render(int argc, char **argv) {
   args a;
-  int rc = parse_args(argc, argv, usage_render, 1, &a);
-  if (rc) {
-    free(a.stores);
-    return rc < 0 ? 0 : rc;
-  }
+  int rc;
+  if (!setup(argc, argv, usage_render, ANY_ARG, &a, &rc))
+    return rc;
   const char *store = a.nstores ? a.stores[0] : NULL;
-  char *tpl = find_templates(a.templates);
-  mg_safe_allow_root(a.content);
-  mg_safe_allow_root(tpl);
   rc = 1;
-  mg_params *p = mg_params_load(a.content, tpl);
+  mg_params *p = mg_params_load(a.content, a.tpl);
   mg_outline *o = p ? mg_outline_load(a.content) : NULL;
   mg_tree *t = o ? mg_tree_parse(o, a.content, p->names) : NULL;
-  mg_templates *tp = t ? mg_templates_load(tpl, o->lang) : NULL;
+  mg_templates *tp = t ? mg_templates_load(a.tpl, o->lang) : NULL;
   if (!tp)
     goto done;
   /* errors elsewhere in the manual are not this preview's business */
@@ -389,8 +389,7 @@ done:
   else
     mg_outline_free(o);
   mg_params_free(p);
-  free(tpl);
-  free(a.stores);
+  args_free(&a);
   return rc;
 }
 

@@ -225,28 +225,49 @@ static void text_el(xmlNodePtr parent, xmlNsPtr ns, const char *name,
   xmlNewTextChild(parent, ns, BAD_CAST name, BAD_CAST(text ? text : ""));
 }
 
+/* Which sections this store's handbook keeps: those that parsed and whose
+ * applies-to holds. Without a store (a preview), every section is kept.
+ * A preview (strict = 0) does not fail for another section's mistake. */
+static unsigned char *included_sections(rctx *c, int strict) {
+  int errors = c->errors;
+  const mg_tree *t = c->t;
+  unsigned char *included = mg_xcalloc(t->nsections, 1);
+  for (size_t i = 0; i < t->nsections; i++) {
+    mg_section *s = t->sections[i];
+    c->file = s->file;
+    if (s->fm.applies_to && s->applies_expr < 0)
+      c->errors++; /* it did not compile: reported already */
+    included[i] =
+        s->body && (s->applies_expr < 0 || !c->xp || cond(c, s->applies_expr));
+  }
+  if (!strict)
+    c->errors = errors;
+  return included;
+}
+
+/* A new document whose root element is name, in namespace ns, with both
+ * of our namespaces declared on it. */
+static xmlDocPtr new_doc(rctx *c, const char *name, const char *ns) {
+  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST name);
+  xmlDocSetRootElement(doc, root);
+  c->m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
+  c->md = xmlNewNs(root, BAD_CAST MD_NS, BAD_CAST "md");
+  xmlSetNs(root, strcmp(ns, MG_NS) ? c->md : c->m);
+  return doc;
+}
+
 xmlDocPtr mg_resolve(const mg_tree *t, xmlDocPtr params, const char *store_id,
                      const mg_edition *ed, xmlNodePtr l10n) {
   rctx c = {0};
   c.t = t;
   c.store = store_id;
   c.xp = mg_expr_context_new(params);
-  unsigned char *included = mg_xcalloc(t->nsections, 1);
+  unsigned char *included = included_sections(&c, 1);
   c.included = included;
-  for (size_t i = 0; i < t->nsections; i++) {
-    mg_section *s = t->sections[i];
-    c.file = s->file;
-    included[i] = s->body && (s->applies_expr < 0 || cond(&c, s->applies_expr));
-    if (s->fm.applies_to && s->applies_expr < 0)
-      c.errors++; /* did not compile */
-  }
 
-  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "manual");
-  xmlDocSetRootElement(doc, root);
-  c.m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
-  c.md = xmlNewNs(root, BAD_CAST MD_NS, BAD_CAST "md");
-  xmlSetNs(root, c.m);
+  xmlDocPtr doc = new_doc(&c, "manual", MG_NS);
+  xmlNodePtr root = xmlDocGetRootElement(doc);
   const mg_outline *o = t->outline;
   xmlNewProp(root, BAD_CAST "lang", BAD_CAST o->lang);
   text_el(root, c.m, "title", o->title);
@@ -315,21 +336,11 @@ xmlDocPtr mg_resolve_section(const mg_tree *t, const mg_section *s,
   c.store = store_id;
   c.file = s->file;
   c.xp = params ? mg_expr_context_new(params) : NULL;
-  unsigned char *included = mg_xcalloc(t->nsections, 1);
-  for (size_t i = 0; i < t->nsections; i++) {
-    mg_section *o = t->sections[i];
-    c.included = NULL;
-    included[i] = o->body && (o->applies_expr < 0 || !c.xp ||
-                              mg_expr_bool(c.xp, &t->exprs[o->applies_expr],
-                                           store_id) > 0);
-  }
+  unsigned char *included = included_sections(&c, 0);
   c.included = included;
-  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "document");
-  xmlDocSetRootElement(doc, root);
-  c.md = xmlNewNs(root, BAD_CAST MD_NS, BAD_CAST "md");
-  c.m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
-  xmlSetNs(root, c.md);
+  c.file = s->file;
+  xmlDocPtr doc = new_doc(&c, "document", MD_NS);
+  xmlNodePtr root = xmlDocGetRootElement(doc);
   if (s->body)
     copy_children(&c, s->body, root);
   free(included);
