@@ -420,6 +420,13 @@ static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
     xmlNewNsProp(x, c->m, BAD_CAST "title-e", BAD_CAST idx.data);
     mg_buf_free(&idx);
   }
+  if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && *dest &&
+      !is_scheme(dest) && dest[0] != '/' && !strstr(dest, "{{")) {
+    mg_diag(MG_WARNING, c->sec->file, line, colof(c, n, 0),
+            "image '%s' is not copied into the handbooks: use an address "
+            "the handbook's readers can reach", dest);
+    return;
+  }
   if (cmark_node_get_type(n) != CMARK_NODE_LINK || strstr(dest, "{{"))
     return;
   if (!*dest || is_scheme(dest) || dest[0] == '/' || dest[0] == '?')
@@ -455,6 +462,15 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
   switch (t) {
   case CMARK_NODE_TEXT: {
     const char *lit = cmark_node_get_literal(n);
+    const char *br = lit ? strstr(lit, "](") : NULL;
+    if (br && strstr(br, "{{")) {
+      /* "[text](tel:{{ x }})": a destination with spaces is no link in
+       * CommonMark, and the author would get the brackets as text */
+      mg_diag(MG_WARNING, c->sec->file, lineof(c, n),
+              colof(c, n, (size_t)(br - lit)),
+              "this is not a link: a destination with spaces must be "
+              "written in angle brackets, as [text](<... {{ expr }} ...>)");
+    }
     if (lit && strstr(lit, "{{")) {
       scan_placeholders(c, out, lit, lineof(c, n), 0, n, emit_text, NULL);
       return NULL;
