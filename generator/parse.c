@@ -420,11 +420,12 @@ static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
     xmlNewNsProp(x, c->m, BAD_CAST "title-e", BAD_CAST idx.data);
     mg_buf_free(&idx);
   }
-  if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && *dest &&
-      !is_scheme(dest) && dest[0] != '/' && !strstr(dest, "{{")) {
+  if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && *dest && !is_scheme(dest) &&
+      dest[0] != '/' && !strstr(dest, "{{")) {
     mg_diag(MG_WARNING, c->sec->file, line, colof(c, n, 0),
             "image '%s' is not copied into the handbooks: use an address "
-            "the handbook's readers can reach", dest);
+            "the handbook's readers can reach",
+            dest);
     return;
   }
   if (cmark_node_get_type(n) != CMARK_NODE_LINK || strstr(dest, "{{"))
@@ -578,6 +579,8 @@ static void convert_children(pctx *c, cmark_node *parent, xmlNodePtr out) {
   }
   scope me = {NULL, 0, c->outer};
   const scope *saved = c->outer;
+  /* restored before returning */
+  // cppcheck-suppress autoVariables
   c->outer = &me;
   c->depth++;
 

@@ -38,8 +38,8 @@ static xmlXPathContextPtr ctx;
 static int setup(void **state) {
   (void)state;
   xsd_doc = xmlReadMemory(xsd, (int)strlen(xsd), "params.xsd", NULL, 0);
-  params_doc = xmlReadMemory(params_xml, (int)strlen(params_xml),
-                             "store.xml", NULL, 0);
+  params_doc =
+      xmlReadMemory(params_xml, (int)strlen(params_xml), "store.xml", NULL, 0);
   if (!xsd_doc || !params_doc)
     return -1;
   names = mg_schema_names_load(xsd_doc, "params.xsd");
@@ -209,7 +209,7 @@ static void far_off_name_has_no_suggestion(void **state) {
   (void)state;
   char *d = compile("zzzzzzzz", NULL);
   assert_contains(d, F ":3:10: error: unknown parameter 'zzzzzzzz' in "
-                     "expression (not declared in params.xsd)\n");
+                       "expression (not declared in params.xsd)\n");
   assert_not_contains(d, "did you mean");
   free(d);
 }
@@ -311,12 +311,12 @@ static int bool_of(const char *src) {
   return b;
 }
 
-#define assert_value(src, expected)                                           \
-  do {                                                                        \
-    char *s_ = string_of(src);                                                \
-    assert_non_null(s_);                                                      \
-    assert_string_equal(s_, expected);                                        \
-    free(s_);                                                                 \
+#define assert_value(src, expected)                                            \
+  do {                                                                         \
+    char *s_ = string_of(src);                                                 \
+    assert_non_null(s_);                                                       \
+    assert_string_equal(s_, expected);                                         \
+    free(s_);                                                                  \
   } while (0)
 
 static void context_node_is_the_store_element(void **state) {
@@ -380,7 +380,7 @@ static void empty_node_set_selects_nothing(void **state) {
   assert_null(s);
   char *d = mg_diag_take_text();
   assert_string_equal(d, F ":7:3: error: placeholder '{{ posts/post[@key="
-                         "'nobody']/@count }}' selects nothing (store s1)\n");
+                           "'nobody']/@count }}' selects nothing (store s1)\n");
   free(d);
   xmlXPathFreeCompExpr(e.comp);
 }

@@ -17,8 +17,7 @@ static void expect_error(const char *src, const char *expected) {
   char *d;
   int rc = parse(src, &fm, &d);
   if (rc != -1)
-    fail_msg("accepted without errors (rc %d), expected\n  %s", rc,
-             expected);
+    fail_msg("accepted without errors (rc %d), expected\n  %s", rc, expected);
   assert_contains(d, expected);
   assert_int_equal(tu_lines(d), 1);
   free(d);
@@ -27,14 +26,13 @@ static void expect_error(const char *src, const char *expected) {
 
 /* ------------------------------------------------------------ valid */
 
-static const char *full =
-    "---\n"
-    "id: post-store-manager\n"
-    "title: 店长岗位职责\n"
-    "posts: [store-manager, duty-manager]\n"
-    "applies-to: \"posts/post[@key='lobby-manager']\"\n"
-    "---\n"
-    "# Body\n";
+static const char *full = "---\n"
+                          "id: post-store-manager\n"
+                          "title: 店长岗位职责\n"
+                          "posts: [store-manager, duty-manager]\n"
+                          "applies-to: \"posts/post[@key='lobby-manager']\"\n"
+                          "---\n"
+                          "# Body\n";
 
 static void valid_front_matter_gives_id_title_and_posts(void **state) {
   (void)state;
@@ -78,9 +76,8 @@ static void single_quoted_applies_to_points_inside_the_quotes(void **state) {
   (void)state;
   mg_frontmatter fm;
   char *d;
-  assert_int_equal(parse("---\nid: a\ntitle: A\napplies-to: 'hours'\n---\n",
-                         &fm, &d),
-                   0);
+  assert_int_equal(
+      parse("---\nid: a\ntitle: A\napplies-to: 'hours'\n---\n", &fm, &d), 0);
   assert_string_equal(fm.applies_to, "hours");
   assert_int_equal(fm.applies_line, 4);
   assert_int_equal(fm.applies_col, 14);
@@ -108,8 +105,8 @@ static void block_style_posts_list_is_accepted(void **state) {
   mg_frontmatter fm;
   char *d;
   assert_int_equal(
-      parse("---\nid: a\ntitle: A\nposts:\n  - clerk\n  - greeter\n---\n",
-            &fm, &d),
+      parse("---\nid: a\ntitle: A\nposts:\n  - clerk\n  - greeter\n---\n", &fm,
+            &d),
       0);
   assert_int_equal(fm.posts.n, 2);
   assert_string_equal(fm.posts.v[0], "clerk");
@@ -174,8 +171,7 @@ static void scalar_posts_value_is_one_post(void **state) {
   (void)state;
   mg_frontmatter fm;
   char *d;
-  assert_int_equal(parse("---\nid: a\ntitle: A\nposts: clerk\n---\n", &fm,
-                         &d),
+  assert_int_equal(parse("---\nid: a\ntitle: A\nposts: clerk\n---\n", &fm, &d),
                    0);
   assert_int_equal(fm.posts.n, 1);
   assert_string_equal(fm.posts.v[0], "clerk");
@@ -319,8 +315,7 @@ static void unclosed_flow_list_is_invalid_yaml(void **state) {
   (void)state;
   mg_frontmatter fm;
   char *d;
-  assert_int_equal(parse("---\nid: a\ntitle: A\nposts: [clerk\n---\n", &fm,
-                         &d),
+  assert_int_equal(parse("---\nid: a\ntitle: A\nposts: [clerk\n---\n", &fm, &d),
                    -1);
   assert_contains(d, F ":");
   assert_contains(d, ": error: front matter: ");

@@ -7,11 +7,11 @@
 
 /* ------------------------------------------------------------ slugs */
 
-#define assert_slug(text, expected)                                           \
-  do {                                                                        \
-    char *s_ = mg_slugify(text);                                              \
-    assert_string_equal(s_, expected);                                        \
-    free(s_);                                                                 \
+#define assert_slug(text, expected)                                            \
+  do {                                                                         \
+    char *s_ = mg_slugify(text);                                               \
+    assert_string_equal(s_, expected);                                         \
+    free(s_);                                                                  \
   } while (0)
 
 static void slug_of_ascii_is_lowercase_with_dashes(void **state) {
@@ -34,7 +34,7 @@ static void slug_keeps_chinese_text(void **state) {
 
 static void slug_drops_full_width_punctuation(void **state) {
   (void)state;
-  assert_slug("第一步：表示理解", "第一步表示理解");   /* U+FF1A */
+  assert_slug("第一步：表示理解", "第一步表示理解"); /* U+FF1A */
   assert_slug("一、概述。", "一概述");               /* U+3001, U+3002 */
   assert_slug("【重要】通知", "重要通知");           /* U+3010, U+3011 */
   assert_slug("（一）准备！", "一准备");             /* U+FF08/09, U+FF01 */
@@ -54,11 +54,11 @@ static void slug_of_punctuation_only_is_empty(void **state) {
 
 /* ------------------------------------------------------------ paths */
 
-#define assert_norm(path, expected)                                           \
-  do {                                                                        \
-    char *n_ = mg_path_normalize(path);                                       \
-    assert_string_equal(n_, expected);                                        \
-    free(n_);                                                                 \
+#define assert_norm(path, expected)                                            \
+  do {                                                                         \
+    char *n_ = mg_path_normalize(path);                                        \
+    assert_string_equal(n_, expected);                                         \
+    free(n_);                                                                  \
   } while (0)
 
 static void normalize_removes_dot_and_dotdot(void **state) {
@@ -98,34 +98,33 @@ static void normalize_of_nothing_is_dot(void **state) {
 
 /* --------------------------------------------------- a small manual */
 
-static const char outline_xml[] =
-    "<manual lang=\"en\">\n"
-    "  <title>Manual</title>\n"
-    "  <chapter id=\"c1\">\n"
-    "    <title>One</title>\n"
-    "    <section href=\"sections/a.md\"/>\n"
-    "    <section href=\"sections/sub/c.md\"/>\n"
-    "  </chapter>\n"
-    "  <chapter id=\"c2\">\n"
-    "    <title>Two</title>\n"
-    "    <section href=\"sections/b.md\"/>\n"
-    "  </chapter>\n"
-    "</manual>\n";
+static const char outline_xml[] = "<manual lang=\"en\">\n"
+                                  "  <title>Manual</title>\n"
+                                  "  <chapter id=\"c1\">\n"
+                                  "    <title>One</title>\n"
+                                  "    <section href=\"sections/a.md\"/>\n"
+                                  "    <section href=\"sections/sub/c.md\"/>\n"
+                                  "  </chapter>\n"
+                                  "  <chapter id=\"c2\">\n"
+                                  "    <title>Two</title>\n"
+                                  "    <section href=\"sections/b.md\"/>\n"
+                                  "  </chapter>\n"
+                                  "</manual>\n";
 
 static const char a_md[] =
     "---\nid: a\ntitle: A\n---\n"
-    "# Intro\n"                                                     /* 5 */
+    "# Intro\n" /* 5 */
     "\n"
-    "See [b](b.md) and [details](b.md#details).\n"                 /* 7 */
+    "See [b](b.md) and [details](b.md#details).\n" /* 7 */
     "\n"
-    "Also [top](#intro) and [c](sub/c.md) and [self](b.md#b).\n"   /* 9 */
+    "Also [top](#intro) and [c](sub/c.md) and [self](b.md#b).\n" /* 9 */
     "\n"
-    "## Intro\n"                                                    /* 11 */
+    "## Intro\n" /* 11 */
     "\n"
-    "## Intro\n"                                                    /* 13 */
+    "## Intro\n" /* 13 */
     "\n"
     "[web](https://example.com/x.md) [mail](mailto:x@example.com) "
-    "[abs](/abs/y.md) [q](?x=1)\n";                                 /* 15 */
+    "[abs](/abs/y.md) [q](?x=1)\n"; /* 15 */
 
 static const char c_md[] = "---\nid: c\ntitle: C\n---\n"
                            "[back](../b.md#more)\n";
@@ -174,8 +173,7 @@ static void unload(manual *m) {
 
 static mg_section *section(manual *m, const char *id) {
   for (size_t i = 0; i < m->tree->nsections; i++)
-    if (m->tree->sections[i]->fm.id &&
-        !strcmp(m->tree->sections[i]->fm.id, id))
+    if (m->tree->sections[i]->fm.id && !strcmp(m->tree->sections[i]->fm.id, id))
       return m->tree->sections[i];
   fail_msg("no section %s", id);
   return NULL;
@@ -234,8 +232,7 @@ static void link_to_a_section_file_gets_section_chapter_anchor(void **state) {
   assert_xpath_str(body, "string(md:paragraph[1]/md:link[1]/@destination)",
                    "b.md");
   assert_xpath_str(body, "string(md:paragraph[1]/md:link[1]/@m:section)", "b");
-  assert_xpath_str(body, "string(md:paragraph[1]/md:link[1]/@m:chapter)",
-                   "c2");
+  assert_xpath_str(body, "string(md:paragraph[1]/md:link[1]/@m:chapter)", "c2");
   assert_xpath_str(body, "string(md:paragraph[1]/md:link[1]/@m:anchor)", "b");
   unload(&m);
 }
@@ -263,8 +260,7 @@ static void fragment_only_link_points_into_the_same_section(void **state) {
   manual m = load_clean();
   xmlNodePtr body = section(&m, "a")->body;
   assert_xpath_str(body, "string(md:paragraph[2]/md:link[1]/@m:section)", "a");
-  assert_xpath_str(body, "string(md:paragraph[2]/md:link[1]/@m:chapter)",
-                   "c1");
+  assert_xpath_str(body, "string(md:paragraph[2]/md:link[1]/@m:chapter)", "c1");
   assert_xpath_str(body, "string(md:paragraph[2]/md:link[1]/@m:anchor)",
                    "a--intro");
   unload(&m);
@@ -300,8 +296,8 @@ static void absolute_urls_are_left_alone(void **state) {
 
 static void link_to_a_missing_file_is_an_error(void **state) {
   (void)state;
-  manual m = load("---\nid: a\ntitle: A\n---\nGo [there](missing.md).\n",
-                  NULL, NULL);
+  manual m =
+      load("---\nid: a\ntitle: A\n---\nGo [there](missing.md).\n", NULL, NULL);
   expect_diag(&m, "sections/a.md",
               "5:4: error: broken cross reference: no such section file "
               "'sections/missing.md'");
@@ -330,8 +326,8 @@ static void link_to_a_missing_heading_lists_the_headings(void **state) {
 
 static void link_to_a_missing_heading_of_the_same_section(void **state) {
   (void)state;
-  manual m = load("---\nid: a\ntitle: A\n---\n# Top\n\n[n](#bottom)\n", NULL,
-                  NULL);
+  manual m =
+      load("---\nid: a\ntitle: A\n---\n# Top\n\n[n](#bottom)\n", NULL, NULL);
   expect_diag(&m, "sections/a.md",
               "7:1: error: broken cross reference: no heading '#bottom' in "
               "sections/a.md (it has #top)");
@@ -340,8 +336,8 @@ static void link_to_a_missing_heading_of_the_same_section(void **state) {
 
 static void link_to_a_non_markdown_file_warns(void **state) {
   (void)state;
-  manual m = load("---\nid: a\ntitle: A\n---\nSee [notes](notes.txt).\n",
-                  NULL, NULL);
+  manual m =
+      load("---\nid: a\ntitle: A\n---\nSee [notes](notes.txt).\n", NULL, NULL);
   expect_diag(&m, "sections/a.md",
               "5:5: warning: link to 'notes.txt', which is not a section of "
               "the manual: it will be broken in the handbooks");
@@ -385,14 +381,16 @@ static void resolve_unlinks_reference_to_a_left_out_section(void **state) {
   xmlXPathFreeObject(r);
   /* the two links to b are now their text */
   assert_xpath_num(body, "count(md:paragraph[1]/md:link)", 0);
-  assert_xpath_str(body, "string(md:paragraph[1])",
-                   "See b and details.");
+  assert_xpath_str(body, "string(md:paragraph[1])", "See b and details.");
   /* the link to c is kept */
-  assert_xpath_str(body, "string(md:paragraph[2]/md:link[@m:section='c']"
-                         "/@m:anchor)", "c");
+  assert_xpath_str(body,
+                   "string(md:paragraph[2]/md:link[@m:section='c']"
+                   "/@m:anchor)",
+                   "c");
   char *w = mg_xasprintf("%s/sections/a.md:7:5: warning: link to section 'b', "
                          "which this store's handbook leaves out: shown as "
-                         "plain text (store s1)\n", m.dir);
+                         "plain text (store s1)\n",
+                         m.dir);
   assert_contains(d, w);
   free(w);
   assert_not_contains(d, "error:");
@@ -414,8 +412,10 @@ static void resolve_keeps_reference_to_an_included_section(void **state) {
   assert_string_equal(d, "");
   xmlNodePtr root = xmlDocGetRootElement(doc);
   assert_xpath_num(root, "count(//m:section[@id='b'])", 1);
-  assert_xpath_str(root, "string(//m:section[@id='a']/md:document/"
-                         "md:paragraph[1]/md:link[2]/@m:anchor)", "b--details");
+  assert_xpath_str(root,
+                   "string(//m:section[@id='a']/md:document/"
+                   "md:paragraph[1]/md:link[2]/@m:anchor)",
+                   "b--details");
   assert_xpath_str(root, "string(m:store/@id)", "s2");
   free(d);
   xmlFreeDoc(doc);

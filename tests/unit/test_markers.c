@@ -4,14 +4,13 @@
  * on line 5 of sections/a.md. */
 #include "testutil.h"
 
-static const char outline_xml[] =
-    "<manual lang=\"en\">\n"
-    "  <title>Manual</title>\n"
-    "  <chapter id=\"ch\">\n"
-    "    <title>Chapter</title>\n"
-    "    <section href=\"sections/a.md\"/>\n"
-    "  </chapter>\n"
-    "</manual>\n";
+static const char outline_xml[] = "<manual lang=\"en\">\n"
+                                  "  <title>Manual</title>\n"
+                                  "  <chapter id=\"ch\">\n"
+                                  "    <title>Chapter</title>\n"
+                                  "    <section href=\"sections/a.md\"/>\n"
+                                  "  </chapter>\n"
+                                  "</manual>\n";
 
 static const char fm[] = "---\nid: a\ntitle: A\n---\n";
 
@@ -85,8 +84,7 @@ static void block_if_else_becomes_choose_when_otherwise(void **state) {
   assert_xpath_num(b, "count(m:choose)", 1);
   assert_xpath_num(b, "count(m:choose/*)", 2);
   assert_xpath_str(b, "string(m:choose/m:when/md:paragraph)", "Open.");
-  assert_xpath_str(b, "string(m:choose/m:otherwise/md:paragraph)",
-                   "Closed.");
+  assert_xpath_str(b, "string(m:choose/m:otherwise/md:paragraph)", "Closed.");
   assert_xpath_str(b, "string(m:choose/@line)", "5");
   /* the condition is compiled into the expression table */
   assert_int_equal(r.tree->nexprs, 1);
@@ -405,7 +403,8 @@ static void placeholder_columns_count_characters(void **state) {
 
 static void control_character_is_reported_with_position(void **state) {
   (void)state;
-  parsed r = parse_body("Line one.\nab\x01" "c\n");
+  parsed r = parse_body("Line one.\nab\x01"
+                        "c\n");
   expect_diag(&r, "6:3: error: control character U+0001 is not allowed");
   assert_null(r.s->body);
   done(&r);

@@ -22,12 +22,11 @@ static const char defaults_xml[] =
     "  </posts>\n"
     "</defaults>\n";
 
-static const char nanjing_xml[] =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    "<city id=\"nanjing\">\n"
-    "  <city-name>南京</city-name>\n"
-    "  <counters>8</counters>\n"
-    "</city>\n";
+static const char nanjing_xml[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                  "<city id=\"nanjing\">\n"
+                                  "  <city-name>南京</city-name>\n"
+                                  "  <counters>8</counters>\n"
+                                  "</city>\n";
 
 /* A content folder with defaults.xml and cities/nanjing.xml. */
 static char *content(void) {
@@ -163,8 +162,7 @@ static void list_entry_matched_by_key_keeps_the_others(void **state) {
   assert_xpath_num(r, "count(posts/post)", 2);
   assert_xpath_str(r, "string(posts/post[@key='clerk']/@count)", "6");
   assert_xpath_str(r, "string(posts/post[@key='clerk']/@title)", "营业员");
-  assert_xpath_str(r, "string(posts/post[@key='store-manager']/@count)",
-                   "1");
+  assert_xpath_str(r, "string(posts/post[@key='store-manager']/@count)", "1");
   /* order kept */
   assert_xpath_str(r, "string(posts/post[1]/@key)", "store-manager");
   mg_params_effective_free(eff);
@@ -175,10 +173,11 @@ static void list_entry_matched_by_key_keeps_the_others(void **state) {
 static void list_entry_with_a_new_key_is_appended(void **state) {
   (void)state;
   char *dir = content();
-  store(dir, "nj-a",
-        "<store id=\"nj-a\" city=\"nanjing\">\n"
-        "  <posts><post key=\"greeter\" count=\"2\" title=\"引导员\"/></posts>\n"
-        "</store>\n");
+  store(
+      dir, "nj-a",
+      "<store id=\"nj-a\" city=\"nanjing\">\n"
+      "  <posts><post key=\"greeter\" count=\"2\" title=\"引导员\"/></posts>\n"
+      "</store>\n");
   mg_params *p;
   xmlDocPtr eff = effective(&p, dir, "nj-a");
   xmlNodePtr r = root(eff);
@@ -274,8 +273,8 @@ static void invalid_defaults_are_reported_when_loading(void **state) {
   tu_diag_reset();
   mg_params *p = mg_params_load(dir, TEMPLATES_DIR);
   char *d = mg_diag_take_text();
-  char *where = mg_xasprintf("%s/defaults.xml:2: error: Element 'counters'",
-                             dir);
+  char *where =
+      mg_xasprintf("%s/defaults.xml:2: error: Element 'counters'", dir);
   assert_contains(d, where);
   assert_null(p->defaults);
   free(where);
@@ -346,7 +345,8 @@ static void missing_store_is_an_error(void **state) {
   char *dir = content();
   char *d = effective_fails(dir, "nj-zz");
   char *msg = mg_xasprintf("%s/stores/nj-zz.xml: error: no such store "
-                           "'nj-zz'", dir);
+                           "'nj-zz'",
+                           dir);
   assert_contains(d, msg);
   free(msg);
   free(d);
@@ -424,8 +424,8 @@ static void print_shows_the_store_line_of_an_overridden_value(void **state) {
   if (ll < lt || strcmp(l + ll - lt, tail))
     fail_msg("expected '%s' to end in '%s'", l, tail);
   squeeze(l);
-  char *want = mg_xasprintf("hours/weekday/@close = 20:00 %s/stores/nj-a.xml:4",
-                            dir);
+  char *want =
+      mg_xasprintf("hours/weekday/@close = 20:00 %s/stores/nj-a.xml:4", dir);
   assert_string_equal(l, want);
   free(want);
   free(tail);
@@ -448,8 +448,8 @@ static void print_shows_where_inherited_values_come_from(void **state) {
   char *out = print(eff);
   char *l = line_for(out, "hours/weekday/@open");
   squeeze(l);
-  char *want = mg_xasprintf("hours/weekday/@open = 08:30 %s/defaults.xml:7",
-                            dir);
+  char *want =
+      mg_xasprintf("hours/weekday/@open = 08:30 %s/defaults.xml:7", dir);
   assert_string_equal(l, want);
   free(want);
   free(l);

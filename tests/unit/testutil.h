@@ -42,18 +42,18 @@ static inline void tu_filter(void) {
 static inline void tu_diag_reset(void) { free(mg_diag_take_text()); }
 
 /* Fails unless needle occurs in haystack (shows both on failure). */
-#define assert_contains(haystack, needle)                                     \
-  do {                                                                        \
-    const char *h_ = (haystack), *n_ = (needle);                              \
-    if (!h_ || !strstr(h_, n_))                                               \
-      fail_msg("expected to find\n  %s\nin\n  %s", n_, h_ ? h_ : "(null)");   \
+#define assert_contains(haystack, needle)                                      \
+  do {                                                                         \
+    const char *h_ = (haystack), *n_ = (needle);                               \
+    if (!h_ || !strstr(h_, n_))                                                \
+      fail_msg("expected to find\n  %s\nin\n  %s", n_, h_ ? h_ : "(null)");    \
   } while (0)
 
-#define assert_not_contains(haystack, needle)                                 \
-  do {                                                                        \
-    const char *h_ = (haystack), *n_ = (needle);                              \
-    if (h_ && strstr(h_, n_))                                                 \
-      fail_msg("did not expect to find\n  %s\nin\n  %s", n_, h_);             \
+#define assert_not_contains(haystack, needle)                                  \
+  do {                                                                         \
+    const char *h_ = (haystack), *n_ = (needle);                               \
+    if (h_ && strstr(h_, n_))                                                  \
+      fail_msg("did not expect to find\n  %s\nin\n  %s", n_, h_);              \
   } while (0)
 
 /* Number of lines of a diagnostics text. */
@@ -169,19 +169,19 @@ static inline double tu_xnum(xmlNodePtr node, const char *xpath) {
   return d;
 }
 
-#define assert_xpath_str(node, xpath, expected)                               \
-  do {                                                                        \
-    char *v_ = tu_xstr((node), (xpath));                                      \
-    if (strcmp(v_, (expected)))                                               \
-      fail_msg("%s: expected '%s', got '%s'", (xpath), (expected), v_);       \
-    free(v_);                                                                 \
+#define assert_xpath_str(node, xpath, expected)                                \
+  do {                                                                         \
+    char *v_ = tu_xstr((node), (xpath));                                       \
+    if (strcmp(v_, (expected)))                                                \
+      fail_msg("%s: expected '%s', got '%s'", (xpath), (expected), v_);        \
+    free(v_);                                                                  \
   } while (0)
 
-#define assert_xpath_num(node, xpath, expected)                               \
-  do {                                                                        \
-    double d_ = tu_xnum((node), (xpath));                                     \
-    if (d_ != (double)(expected))                                             \
-      fail_msg("%s: expected %g, got %g", (xpath), (double)(expected), d_);   \
+#define assert_xpath_num(node, xpath, expected)                                \
+  do {                                                                         \
+    double d_ = tu_xnum((node), (xpath));                                      \
+    if (d_ != (double)(expected))                                              \
+      fail_msg("%s: expected %g, got %g", (xpath), (double)(expected), d_);    \
   } while (0)
 
 /* The serialized subtree, for failure messages. Caller frees. */
