@@ -38,6 +38,7 @@ void mg_edition_init(mg_edition *ed, const char *name) {
 typedef struct {
   char *id, *name, *city, *city_name, *type;
   int ok;
+  int up_to_date; /* its inputs had not changed: nothing was redone */
   size_t pages;
   mg_strv files; /* every file of its folder this build produced */
 } store_result;
@@ -65,6 +66,59 @@ static void progress(run *r, size_t i) {
   fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, r->nids, r->ids[i]);
   fflush(stderr);
   pthread_mutex_unlock(&r->progress_lock);
+}
+
+/* Each store folder records what its pages were built from: */
+#define MANIFEST ".manualgen-build"
+#define MANIFEST_HEAD "manualgen-build 1\n"
+
+static int page_name(const char *n) {
+  if (!*n || n[0] == '.')
+    return 0;
+  for (const char *p = n; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+          *p == '.' || *p == '_'))
+      return 0;
+  return 1;
+}
+
+/* True when dir's manifest records `digest` and every file it lists is
+ * there; then res lists those files, as if it had built them. */
+static int up_to_date(const char *dir, const char *digest, store_result *res) {
+  char *path = mg_path_join(dir, MANIFEST);
+  char *text = mg_read_file(path, NULL);
+  free(path);
+  if (!text)
+    return 0;
+  mg_strv files = {0};
+  size_t pages = 0;
+  char *want = mg_xasprintf(MANIFEST_HEAD "digest %s\n", digest);
+  int ok = !strncmp(text, want, strlen(want));
+  for (char *line = text + strlen(want), *nl; ok && *line; line = nl + 1) {
+    nl = strchr(line, '\n');
+    if (!nl)
+      break;
+    *nl = '\0';
+    ok = !strncmp(line, "file ", 5) && page_name(line + 5);
+    if (!ok)
+      break;
+    char *f = mg_path_join(dir, line + 5);
+    ok = access(f, R_OK) == 0;
+    free(f);
+    size_t l = strlen(line);
+    pages += l > 5 && !strcmp(line + l - 5, ".html");
+    mg_strv_push(&files, mg_xstrdup(line + 5));
+  }
+  free(want);
+  free(text);
+  if (!ok || !files.n) {
+    mg_strv_free(&files);
+    return 0;
+  }
+  mg_strv_push(&files, mg_xstrdup(MANIFEST));
+  res->files = files;
+  res->pages = pages;
+  return 1;
 }
 
 static void one_store(run *r, size_t i) {
@@ -95,6 +149,22 @@ static void one_store(run *r, size_t i) {
     res->ok = 1;
     xmlFreeDoc(doc);
     return;
+  }
+  char digest[33] = "";
+  if (!r->o->single_store) {
+    /* the pages are a function of these two: unchanged, nothing to do */
+    mg_digest *d = mg_digest_new();
+    mg_digest_update(d, r->tpl->digest, 32);
+    mg_digest_doc(d, doc);
+    mg_digest_finish(d, digest);
+    char *dir = mg_xasprintf("%s/stores/%s", r->out_root, id);
+    int fresh = up_to_date(dir, digest, res);
+    free(dir);
+    if (fresh) {
+      res->ok = res->up_to_date = 1;
+      xmlFreeDoc(doc);
+      return;
+    }
   }
   mg_pages pages = {0};
   char *what = mg_xasprintf("store '%s'", id);
@@ -131,6 +201,18 @@ static void one_store(run *r, size_t i) {
     if (!rc)
       rc = mg_stage_file(r->stage, css, r->tpl->css, strlen(r->tpl->css));
     free(css);
+    mg_strv_push(&res->files, mg_xstrdup(MANIFEST));
+    if (!rc) {
+      mg_buf m = {0};
+      mg_buf_printf(&m, MANIFEST_HEAD "digest %s\n", digest);
+      for (size_t k = 0; k < res->files.n; k++)
+        if (strcmp(res->files.v[k], MANIFEST))
+          mg_buf_printf(&m, "file %s\n", res->files.v[k]);
+      char *mpath = mg_path_join(dir, MANIFEST);
+      rc = mg_stage_file(r->stage, mpath, m.data, m.len);
+      free(mpath);
+      mg_buf_free(&m);
+    }
     free(dir);
     res->pages = pages.n;
   }
@@ -141,7 +223,7 @@ static void one_store(run *r, size_t i) {
 /* Generated files only: what a build writes into a store's folder. */
 static int generated_name(const char *n) {
   size_t l = strlen(n);
-  return (l > 5 && !strcmp(n + l - 5, ".html")) ||
+  return !strcmp(n, MANIFEST) || (l > 5 && !strcmp(n + l - 5, ".html")) ||
          (l > 4 && !strcmp(n + l - 4, ".css"));
 }
 
@@ -191,6 +273,9 @@ static void prune(run *r) {
       unlink(f);
       free(f);
     }
+    char *manifest = mg_path_join(dir, MANIFEST); /* a dot-file: unlisted */
+    unlink(manifest);
+    free(manifest);
     rmdir(dir); /* only when nothing else was in it */
     mg_strv_free(&names);
     free(dir);
@@ -337,10 +422,11 @@ int mg_build(const mg_build_opts *o) {
   if (o->progress)
     fputs("\r\033[K", stderr);
 
-  size_t pages = 0, built = 0;
+  size_t pages = 0, built = 0, fresh = 0;
   for (size_t i = 0; i < r.nids; i++) {
     pages += r.results[i].pages;
     built += r.results[i].ok;
+    fresh += r.results[i].up_to_date;
   }
   if (o->write && !o->single_store && !mg_diag_errors())
     build_index(&r, &pages);
@@ -363,10 +449,13 @@ int mg_build(const mg_build_opts *o) {
             r.nids, r.nids == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
             warnings, warnings == 1 ? "" : "s", secs);
   } else if (rc == 0) {
+    char uptodate[48] = "";
+    if (fresh)
+      snprintf(uptodate, sizeof uptodate, " (%zu up to date)", fresh);
     fprintf(stderr,
-            "built %zu handbook%s, %zu pages, %d warning%s in %.2f s "
+            "built %zu handbook%s%s, %zu pages, %d warning%s in %.2f s "
             "-> %s/index.html\n",
-            built, built == 1 ? "" : "s", pages, warnings,
+            built, built == 1 ? "" : "s", uptodate, pages, warnings,
             warnings == 1 ? "" : "s", secs, r.out_root);
   } else {
     fprintf(stderr,

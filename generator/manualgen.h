@@ -319,6 +319,7 @@ typedef struct {
   xsltStylesheetPtr site, handbook, index, body;
   xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
+  char digest[33]; /* every file of the templates, and the version */
 } mg_templates;
 
 mg_templates *mg_templates_load(const char *templates_dir, const char *lang);
@@ -357,6 +358,19 @@ int mg_stage_file(mg_stage *st, const char *path, const char *data, size_t len);
 int mg_stage_commit(mg_stage *st);
 void mg_stage_abort(mg_stage *st);
 void mg_stage_free(mg_stage *st);
+
+/* ------------------------------------------------------------- digest.c */
+
+/* An XXH3-128 digest being computed (libxxhash). */
+typedef struct mg_digest mg_digest;
+mg_digest *mg_digest_new(void);
+void mg_digest_update(mg_digest *d, const void *data, size_t len);
+/* Hashes a document as serialized, without building the serialization. */
+void mg_digest_doc(mg_digest *d, xmlDocPtr doc);
+/* Hashes every file below dir (names and contents, in sorted order). */
+void mg_digest_files(mg_digest *d, const char *dir);
+/* Writes 32 hex digits and a NUL to hex, and frees d. */
+void mg_digest_finish(mg_digest *d, char hex[33]);
 
 /* -------------------------------------------------------------- build.c */
 

@@ -129,6 +129,10 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
   if (!t->css)
     mg_diag(MG_ERROR, css, 0, 0, "cannot read the stylesheet");
   free(css);
+  mg_digest *d = mg_digest_new();
+  mg_digest_update(d, MG_VERSION, sizeof MG_VERSION);
+  mg_digest_files(d, dir);
+  mg_digest_finish(d, t->digest);
   if (!t->site || !t->handbook || !t->index || !t->body || !t->l10n_doc ||
       !t->css) {
     mg_templates_free(t);

@@ -313,6 +313,32 @@ def test_unchanged_pages_are_not_rewritten():
     assert "新增一句" in read(ws, STORE + "a-std/patrol.html")
 
 
+def test_unchanged_stores_are_not_rebuilt():
+    ws = harness.workspace()
+    build(ws)
+    r = build(ws)
+    assert "built 3 handbooks (3 up to date), 13 pages" in r.err, r
+    # one store's parameters change: only that store is redone
+    write(ws, "stores/a-std.xml", read(ws, "content/stores/a-std.xml")
+          .replace("李二", "李三"))
+    r = build(ws)
+    assert "(2 up to date)" in r.err, r
+    assert "店长 李三" in page(ws, STORE + "a-std/duties.html").text
+    # a page deleted by hand is built again
+    os.remove(os.path.join(ws, STORE, "a-flag", "patrol.html"))
+    r = build(ws)
+    assert "(2 up to date)" in r.err and exists(ws, STORE + "a-flag/patrol.html")
+    # the templates change: everything is redone
+    tpl = os.path.join(ws, "templates")
+    shutil.copytree(os.path.join(ROOT, "templates"), tpl)
+    with open(os.path.join(tpl, "css", "manual.css"), "a") as f:
+        f.write("\n/* changed */\n")
+    r = run(["build", "--content", "content", "--out", "out", "--templates",
+             tpl], ws)
+    assert r.code == 0 and "up to date" not in r.err, r
+    assert "/* changed */" in read(ws, STORE + "b-county/manual.css")
+
+
 def test_failed_build_writes_nothing():
     ws = harness.workspace()
     build(ws)

@@ -1,0 +1,81 @@
+/* digest.c -- what a handbook was built from, to skip unchanged work.
+ *
+ * A store's pages are a pure function of its resolved manual and of the
+ * templates (docs/design.md). Both are hashed with XXH3-128 (libxxhash);
+ * when the digest equals the one recorded with the store's last build and
+ * its files are all there, the transform is skipped. */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/xmlsave.h>
+#include <xxhash.h>
+
+#include "manualgen.h"
+
+mg_digest *mg_digest_new(void) {
+  XXH3_state_t *st = XXH3_createState();
+  if (!st) {
+    fputs("manualgen: out of memory\n", stderr);
+    abort();
+  }
+  XXH3_128bits_reset(st);
+  return (mg_digest *)st;
+}
+
+void mg_digest_update(mg_digest *d, const void *data, size_t len) {
+  XXH3_128bits_update((XXH3_state_t *)d, data, len);
+}
+
+void mg_digest_finish(mg_digest *d, char hex[33]) {
+  XXH128_hash_t h = XXH3_128bits_digest((XXH3_state_t *)d);
+  XXH128_canonical_t c;
+  XXH128_canonicalFromHash(&c, h);
+  for (int i = 0; i < 16; i++)
+    snprintf(hex + 2 * i, 3, "%02x", c.digest[i]);
+  XXH3_freeState((XXH3_state_t *)d);
+}
+
+static int write_cb(void *ctx, const char *buf, int len) {
+  mg_digest_update(ctx, buf, (size_t)len);
+  return len;
+}
+
+static int close_cb(void *ctx) {
+  (void)ctx;
+  return 0;
+}
+
+void mg_digest_doc(mg_digest *d, xmlDocPtr doc) {
+  /* streamed: the document is never copied into one buffer */
+  xmlSaveCtxtPtr s = xmlSaveToIO(write_cb, close_cb, d, "UTF-8", 0);
+  if (!s) {
+    fputs("manualgen: out of memory\n", stderr);
+    abort();
+  }
+  xmlSaveDoc(s, doc);
+  xmlSaveClose(s);
+}
+
+void mg_digest_files(mg_digest *d, const char *dir) {
+  mg_strv names = {0};
+  mg_list_dir(dir, "", &names); /* sorted: the digest is deterministic */
+  for (size_t i = 0; i < names.n; i++) {
+    char *path = mg_path_join(dir, names.v[i]);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+      mg_digest_files(d, path);
+    } else {
+      size_t len;
+      char *data = mg_read_file(path, &len);
+      mg_digest_update(d, names.v[i], strlen(names.v[i]) + 1);
+      if (data)
+        mg_digest_update(d, data, len);
+      free(data);
+    }
+    free(path);
+  }
+  mg_strv_free(&names);
+}
