@@ -493,6 +493,27 @@ def test_installed_program_finds_its_templates():
     assert exists(ws, STORE + "a-std/handbook.html")
 
 
+def test_install_step_explains_itself_without_root():
+    if harness.LABEL:
+        return
+    ws = harness.workspace()
+    fake = os.path.join(ws, "bin")
+    os.mkdir(fake)
+    for name, body in (("id", "echo 1000"),            # not root
+                       ("dpkg-query", "exit 1")):      # nothing installed
+        with open(os.path.join(fake, name), "w") as f:
+            f.write("#!/bin/sh\n" + body + "\n")
+        os.chmod(os.path.join(fake, name), 0o755)
+    e = harness.env()
+    e["PATH"] = fake + ":" + e["PATH"]
+    p = subprocess.run(["sh", os.path.join(ROOT, "scripts/deps")], cwd=ROOT,
+                       capture_output=True, text=True, env=e)
+    assert p.returncode == 1, p
+    assert "manualgen needs these Debian packages:" in p.stderr, p.stderr
+    assert "Install them as root:  apt-get install" in p.stderr
+    assert "libcmark-gfm-dev" in p.stderr
+
+
 def test_progress_on_a_terminal():
     import pty
     ws = harness.workspace()
