@@ -366,6 +366,15 @@ static int cmd_render(int argc, char **argv) {
             store);
   }
   xmlDocPtr eff = store ? mg_params_effective(p, store) : NULL;
+  if (eff && s->applies_expr >= 0) {
+    xmlXPathContextPtr xp = mg_expr_context_new(eff);
+    if (mg_expr_bool(xp, &t->exprs[s->applies_expr], store) == 0)
+      fprintf(stderr,
+              "manualgen: note: store '%s' leaves this section out "
+              "(applies-to: %s)\n",
+              store, s->fm.applies_to);
+    xmlXPathFreeContext(xp);
+  }
   if (!mg_diag_errors() && s->body) {
     xmlDocPtr doc = mg_resolve_section(t, s, eff, store);
     if (doc) {

@@ -437,6 +437,10 @@ def test_render_command():
     r = run(["render", "content/sections/manager.md", "--content",
              "content"], ws)
     assert r.code == 0 and "previewing for store 'a-flag'" in r.err, r
+    r = run(["render", "content/sections/lobby.md", "--store", "a-std",
+             "--content", "content"], ws)
+    assert "note: store 'a-std' leaves this section out " \
+        "(applies-to: posts/post[@key='lobby-manager'])" in r.err, r
 
 
 def test_check_writes_nothing():
