@@ -84,7 +84,7 @@
           <thead>
             <tr>
               <th scope="col"><xsl:call-template name="gentext"><xsl:with-param name="key" select="'store'"/></xsl:call-template></th>
-              <th scope="col"><xsl:call-template name="gentext"><xsl:with-param name="key" select="'city'"/></xsl:call-template></th>
+              <th scope="col" class="col-city"><xsl:call-template name="gentext"><xsl:with-param name="key" select="'city'"/></xsl:call-template></th>
               <th scope="col"><xsl:call-template name="gentext"><xsl:with-param name="key" select="'type'"/></xsl:call-template></th>
               <th scope="col"><xsl:call-template name="gentext"><xsl:with-param name="key" select="'printable-handbook'"/></xsl:call-template></th>
             </tr>
@@ -100,7 +100,7 @@
   <xsl:template match="m:store" mode="row">
     <tr>
       <td><a href="stores/{@id}/index.html"><xsl:value-of select="@name"/></a></td>
-      <td><xsl:value-of select="@city-name"/></td>
+      <td class="col-city"><xsl:value-of select="@city-name"/></td>
       <td><xsl:apply-templates select="." mode="store.type"/></td>
       <td>
         <a href="stores/{@id}/handbook.html">
