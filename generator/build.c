@@ -10,6 +10,7 @@
  *
  * `check` runs 1 and 2 without transforming or writing. */
 #define _DEFAULT_SOURCE
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,10 +285,17 @@ static void prune(run *r) {
   free(sdir);
 }
 
+/* Ctrl-C or a TERM: the workers finish the store in hand, then the whole
+ * build is abandoned and its staged files removed. */
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig) { interrupted = sig; }
+
 static void *worker(void *arg) {
   run *r = arg;
   mg_diag_install_xml_handlers();
   for (;;) {
+    if (interrupted)
+      break;
     size_t i = atomic_fetch_add(&r->next, 1);
     if (i >= r->nids)
       break;
@@ -405,6 +413,13 @@ int mg_build(const mg_build_opts *o) {
   r.stage = mg_stage_new();
   r.out_root = mg_path_join(o->out_dir ? o->out_dir : "output", "draft");
 
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+
   int jobs = o->jobs > 0 ? o->jobs : ncpus();
   if ((size_t)jobs > r.nids)
     jobs = (int)(r.nids ? r.nids : 1);
@@ -421,6 +436,15 @@ int mg_build(const mg_build_opts *o) {
   free(th);
   if (o->progress)
     fputs("\r\033[K", stderr);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  if (interrupted) {
+    mg_stage_abort(r.stage);
+    mg_diag_flush(stderr);
+    fprintf(stderr, "interrupted; nothing was written\n");
+    rc = 128 + interrupted;
+    goto cleanup;
+  }
 
   size_t pages = 0, built = 0, fresh = 0;
   for (size_t i = 0; i < r.nids; i++) {

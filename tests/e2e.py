@@ -373,6 +373,29 @@ def test_stale_pages_are_removed():
     assert "patrol.html" not in page(ws, STORE + "a-std/index.html").hrefs()
 
 
+def test_interrupted_build_leaves_nothing_behind():
+    ws = harness.workspace()
+    build(ws)  # a previous edition, which must stay as it was
+    before = {f: open(f, "rb").read() for f in
+              glob.glob(os.path.join(ws, "out", "**", "*"), recursive=True)
+              if os.path.isfile(f)}
+    src = read(ws, "content/stores/a-std.xml")
+    for i in range(3000):  # about 4 s of work: the signal lands mid-build
+        write(ws, f"stores/s{i}.xml", src.replace('id="a-std"', f'id="s{i}"'))
+    p = subprocess.Popen([harness.BINARY, "build", "--content", "content",
+                          "--out", "out", "--jobs", "1"], cwd=ws,
+                         env=harness.env(), stderr=subprocess.PIPE, text=True)
+    time.sleep(0.8)
+    p.send_signal(2)  # SIGINT
+    err = p.communicate(timeout=120)[1]
+    assert p.returncode == 130, (p.returncode, err)
+    assert "interrupted; nothing was written" in err, err
+    after = {f: open(f, "rb").read() for f in
+             glob.glob(os.path.join(ws, "out", "**", "*"), recursive=True)
+             if os.path.isfile(f)}
+    assert before == after   # no temporary file, no new or changed page
+
+
 def test_store_selection():
     ws = harness.workspace()
     r = build(ws, "--store", "a-std")
