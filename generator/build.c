@@ -37,7 +37,8 @@ void mg_edition_init(mg_edition *ed, const char *name) {
 }
 
 typedef struct {
-  char *id, *name, *city, *city_name, *type;
+  char *id;
+  mg_identity ident; /* for the edition's index */
   int ok;
   int up_to_date; /* its inputs had not changed: nothing was redone */
   size_t pages;
@@ -129,10 +130,7 @@ static void one_store(run *r, size_t i) {
   xmlDocPtr eff = mg_params_effective(r->params, id);
   if (!eff)
     return;
-  res->name = mg_params_get(eff, "string(name)");
-  res->city = mg_params_get(eff, "string(@city)");
-  res->city_name = mg_params_get(eff, "string(city-name)");
-  res->type = mg_params_get(eff, "string(type)");
+  mg_params_identity(eff, &res->ident);
   xmlDocPtr doc = mg_resolve(r->tree, eff, id, &r->ed,
                              xmlDocGetRootElement(r->tpl->l10n_doc));
   mg_params_effective_free(eff);
@@ -329,33 +327,21 @@ static int build_index(run *r, size_t *pages) {
   /* every store of the content, not only those built this time */
   for (size_t i = 0; i < r->params->store_ids.n; i++) {
     const char *id = r->params->store_ids.v[i];
-    store_result *res = NULL, tmp = {0};
-    for (size_t k = 0; k < r->nids && !res; k++)
+    const mg_identity *ident = NULL;
+    mg_identity tmp = {0};
+    for (size_t k = 0; k < r->nids && !ident; k++)
       if (!strcmp(r->results[k].id, id))
-        res = &r->results[k];
-    if (!res) {
+        ident = &r->results[k].ident;
+    if (!ident) {
       xmlDocPtr eff = mg_params_effective(r->params, id);
       if (!eff)
         continue;
-      tmp.id = mg_xstrdup(id);
-      tmp.name = mg_params_get(eff, "string(name)");
-      tmp.city = mg_params_get(eff, "string(@city)");
-      tmp.city_name = mg_params_get(eff, "string(city-name)");
-      tmp.type = mg_params_get(eff, "string(type)");
+      mg_params_identity(eff, &tmp);
       mg_params_effective_free(eff);
-      res = &tmp;
+      ident = &tmp;
     }
-    xmlNodePtr s = xmlNewChild(root, m, BAD_CAST "store", NULL);
-    xmlNewProp(s, BAD_CAST "id", BAD_CAST res->id);
-    xmlNewProp(s, BAD_CAST "name", BAD_CAST res->name);
-    xmlNewProp(s, BAD_CAST "city", BAD_CAST res->city);
-    xmlNewProp(s, BAD_CAST "city-name", BAD_CAST res->city_name);
-    xmlNewProp(s, BAD_CAST "type", BAD_CAST res->type);
-    free(tmp.id);
-    free(tmp.name);
-    free(tmp.city);
-    free(tmp.city_name);
-    free(tmp.type);
+    mg_identity_set_props(ident, xmlNewChild(root, m, BAD_CAST "store", NULL));
+    mg_identity_free(&tmp);
   }
   mg_pages pg = {0};
   int rc = mg_transform(r->tpl->index, doc, NULL, &pg, "the store index");
@@ -497,10 +483,7 @@ done:
 cleanup:
   for (size_t i = 0; i < r.nids; i++) {
     free(r.results[i].id);
-    free(r.results[i].name);
-    free(r.results[i].city);
-    free(r.results[i].city_name);
-    free(r.results[i].type);
+    mg_identity_free(&r.results[i].ident);
     mg_strv_free(&r.results[i].files);
   }
   free(r.results);

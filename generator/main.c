@@ -49,10 +49,14 @@ static const char *usage_build =
     "  stores/ID/index.html        the store's handbook: contents page,\n"
     "  stores/ID/CHAPTER.html      one page per chapter\n"
     "  stores/ID/handbook.html     the same handbook as one printable page\n"
-    "Nothing is written unless the whole build succeeds. --store limits the\n"
-    "build to the given stores (repeatable). --jobs sets the number of\n"
-    "threads (default: one per CPU). The date of the edition is today, or\n"
-    "SOURCE_DATE_EPOCH when set.\n";
+    "Nothing is written unless the whole build succeeds; on Ctrl-C the\n"
+    "build stops and removes what it had staged. A store whose resolved\n"
+    "manual and templates are unchanged since its last build is skipped\n"
+    "(stores/ID/.manualgen-build records what it was built from); pages\n"
+    "of chapters or stores that no longer exist are removed.\n"
+    "--store limits the build to the given stores (repeatable). --jobs sets\n"
+    "the number of threads (default: one per CPU). The date of the edition\n"
+    "is today, or SOURCE_DATE_EPOCH when set.\n";
 
 static const char *usage_check =
     "usage: manualgen check [--content DIR]\n"

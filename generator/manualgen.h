@@ -291,8 +291,15 @@ xmlDocPtr mg_params_effective(mg_params *p, const char *store_id);
 void mg_params_effective_free(xmlDocPtr eff);
 /* Prints "path = value    file:line" for every value. */
 void mg_params_print(xmlDocPtr eff, FILE *out);
-/* Shortcut: the string value of a child element or attribute path. */
-char *mg_params_get(xmlDocPtr eff, const char *xpath);
+/* What the index and every page header show of a store. */
+typedef struct {
+  char *id, *name, *city, *city_name, *type;
+} mg_identity;
+/* Reads them from effective parameters (missing values are ""). */
+void mg_params_identity(xmlDocPtr eff, mg_identity *out);
+/* Sets them as the attributes id, name, city, city-name, type of n. */
+void mg_identity_set_props(const mg_identity *id, xmlNodePtr n);
+void mg_identity_free(mg_identity *id);
 
 /* ------------------------------------------------------------ resolve.c */
 

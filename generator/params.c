@@ -436,16 +436,46 @@ void mg_params_print(xmlDocPtr eff, FILE *out) {
   print_el(xmlDocGetRootElement(eff), out);
 }
 
-char *mg_params_get(xmlDocPtr eff, const char *xpath) {
-  xmlXPathContextPtr ctx = mg_expr_context_new(eff);
-  xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST xpath, ctx);
-  char *s = NULL;
-  if (r) {
-    xmlChar *v = xmlXPathCastToString(r);
-    s = mg_xstrdup(v ? (const char *)v : "");
-    xmlFree(v);
-    xmlXPathFreeObject(r);
-  }
-  xmlXPathFreeContext(ctx);
-  return s ? s : mg_xstrdup("");
+static char *prop(xmlNodePtr n, const char *name) {
+  xmlChar *v = xmlGetProp(n, BAD_CAST name);
+  char *s = mg_xstrdup(v ? (const char *)v : "");
+  xmlFree(v);
+  return s;
+}
+
+static char *child_text(xmlNodePtr n, const char *name) {
+  for (xmlNodePtr k = n->children; k; k = k->next)
+    if (k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, BAD_CAST name)) {
+      xmlChar *v = xmlNodeGetContent(k);
+      char *s = mg_xstrdup(v ? (const char *)v : "");
+      xmlFree(v);
+      return s;
+    }
+  return mg_xstrdup("");
+}
+
+void mg_params_identity(xmlDocPtr eff, mg_identity *out) {
+  xmlNodePtr r = xmlDocGetRootElement(eff);
+  out->id = prop(r, "id");
+  out->city = prop(r, "city");
+  out->name = child_text(r, "name");
+  out->city_name = child_text(r, "city-name");
+  out->type = child_text(r, "type");
+}
+
+void mg_identity_set_props(const mg_identity *id, xmlNodePtr n) {
+  xmlNewProp(n, BAD_CAST "id", BAD_CAST id->id);
+  xmlNewProp(n, BAD_CAST "name", BAD_CAST id->name);
+  xmlNewProp(n, BAD_CAST "city", BAD_CAST id->city);
+  xmlNewProp(n, BAD_CAST "city-name", BAD_CAST id->city_name);
+  xmlNewProp(n, BAD_CAST "type", BAD_CAST id->type);
+}
+
+void mg_identity_free(mg_identity *id) {
+  free(id->id);
+  free(id->name);
+  free(id->city);
+  free(id->city_name);
+  free(id->type);
+  memset(id, 0, sizeof *id);
 }

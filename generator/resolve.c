@@ -276,16 +276,10 @@ xmlDocPtr mg_resolve(const mg_tree *t, xmlDocPtr params, const char *store_id,
   xmlNewProp(edn, BAD_CAST "name", BAD_CAST ed->name);
   xmlNewProp(edn, BAD_CAST "date", BAD_CAST ed->date);
   xmlNodePtr st = xmlNewChild(root, c.m, BAD_CAST "store", NULL);
-  static const char *fields[][2] = {{"id", "string(@id)"},
-                                    {"name", "string(name)"},
-                                    {"city", "string(@city)"},
-                                    {"city-name", "string(city-name)"},
-                                    {"type", "string(type)"}};
-  for (size_t i = 0; i < 5; i++) {
-    char *v = mg_params_get(params, fields[i][1]);
-    xmlNewProp(st, BAD_CAST fields[i][0], BAD_CAST v);
-    free(v);
-  }
+  mg_identity ident;
+  mg_params_identity(params, &ident);
+  mg_identity_set_props(&ident, st);
+  mg_identity_free(&ident);
   if (l10n)
     xmlAddChild(root, xmlDocCopyNode(l10n, doc, 1));
 
