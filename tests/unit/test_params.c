@@ -36,6 +36,14 @@ static char *content(void) {
   return d;
 }
 
+/* The end of every test: the effective parameters, the loaded files and
+ * the temporary folder's name. */
+static void release(xmlDocPtr eff, mg_params *p, char *dir) {
+  mg_params_effective_free(eff);
+  mg_params_free(p);
+  free(dir);
+}
+
 static void store(const char *dir, const char *id, const char *xml) {
   char *rel = mg_xasprintf("stores/%s.xml", id);
   tu_write(dir, rel, xml);
@@ -82,9 +90,7 @@ static void effective_root_is_the_store_with_its_id_and_city(void **state) {
   assert_string_equal((const char *)root(eff)->name, "store");
   assert_xpath_str(root(eff), "string(@id)", "nj-a");
   assert_xpath_str(root(eff), "string(@city)", "nanjing");
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 static void default_value_is_inherited(void **state) {
@@ -95,9 +101,7 @@ static void default_value_is_inherited(void **state) {
   xmlDocPtr eff = effective(&p, dir, "nj-a");
   assert_xpath_str(root(eff), "string(name)", "HQ default name");
   assert_xpath_str(root(eff), "string(hours/weekend/@open)", "09:00");
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 static void city_value_overrides_a_default(void **state) {
@@ -109,9 +113,7 @@ static void city_value_overrides_a_default(void **state) {
   assert_xpath_str(root(eff), "string(counters)", "8");
   assert_xpath_num(root(eff), "count(counters)", 1);
   assert_xpath_str(root(eff), "string(city-name)", "南京");
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 static void store_value_overrides_city_and_default(void **state) {
@@ -126,9 +128,7 @@ static void store_value_overrides_city_and_default(void **state) {
   xmlDocPtr eff = effective(&p, dir, "nj-a");
   assert_xpath_str(root(eff), "string(counters)", "12");
   assert_xpath_str(root(eff), "string(name)", "Xinjiekou");
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 static void store_attribute_overrides_one_attribute_only(void **state) {
@@ -144,9 +144,7 @@ static void store_attribute_overrides_one_attribute_only(void **state) {
   assert_xpath_str(root(eff), "string(hours/weekday/@open)", "08:30");
   assert_xpath_str(root(eff), "string(hours/weekend/@close)", "17:00");
   assert_xpath_num(root(eff), "count(hours/weekday)", 1);
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 static void list_entry_matched_by_key_keeps_the_others(void **state) {
@@ -165,9 +163,7 @@ static void list_entry_matched_by_key_keeps_the_others(void **state) {
   assert_xpath_str(r, "string(posts/post[@key='store-manager']/@count)", "1");
   /* order kept */
   assert_xpath_str(r, "string(posts/post[1]/@key)", "store-manager");
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 static void list_entry_with_a_new_key_is_appended(void **state) {
@@ -184,9 +180,7 @@ static void list_entry_with_a_new_key_is_appended(void **state) {
   assert_xpath_num(r, "count(posts/post)", 3);
   assert_xpath_str(r, "string(posts/post[3]/@key)", "greeter");
   assert_xpath_str(r, "string(posts/post[3]/@count)", "2");
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 static void merge_replace_drops_inherited_entries(void **state) {
@@ -204,9 +198,7 @@ static void merge_replace_drops_inherited_entries(void **state) {
   assert_xpath_str(r, "string(posts/post/@count)", "2");
   assert_xpath_str(r, "string(posts/post/@title)", ""); /* not inherited */
   assert_xpath_num(r, "count(//@merge)", 0);            /* not kept */
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 static void merge_replace_on_an_entry_drops_its_attributes(void **state) {
@@ -222,9 +214,7 @@ static void merge_replace_on_an_entry_drops_its_attributes(void **state) {
   assert_xpath_num(r, "count(posts/post)", 2);
   assert_xpath_str(r, "string(posts/post[@key='clerk']/@count)", "3");
   assert_xpath_str(r, "string(posts/post[@key='clerk']/@title)", "");
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 /* ------------------------------------------------------------ errors */
@@ -431,9 +421,7 @@ static void print_shows_the_store_line_of_an_overridden_value(void **state) {
   free(tail);
   free(l);
   free(out);
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 static void print_shows_where_inherited_values_come_from(void **state) {
@@ -463,9 +451,7 @@ static void print_shows_where_inherited_values_come_from(void **state) {
   assert_contains(l, "= 4 ");
   free(l);
   free(out);
-  mg_params_effective_free(eff);
-  mg_params_free(p);
-  free(dir);
+  release(eff, p, dir);
 }
 
 int main(void) {
