@@ -748,10 +748,24 @@ def test_store_ids_cannot_escape_the_output_folder():
 # ---------------------------------------------------------------- runner
 
 
+def _tests():
+    """The test_* functions of this module and of every tests/e2e_*.py
+    (one module per subject, so that each stays readable)."""
+    import importlib
+    found = [(n, f) for n, f in globals().items()
+             if n.startswith("test_") and callable(f)]
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "e2e_*.py"))):
+        mod = importlib.import_module(os.path.basename(path)[:-3])
+        found += [(n, f) for n, f in vars(mod).items()
+                  if n.startswith("test_") and callable(f)]
+    names = [n for n, _ in found]
+    dup = {n for n in names if names.count(n) > 1}
+    assert not dup, f"test names used twice: {sorted(dup)}"
+    return sorted(found)
+
+
 def run_all(only=None):
-    for name, fn in sorted(globals().items()):
-        if not name.startswith("test_") or not callable(fn):
-            continue
+    for name, fn in _tests():
         if only and only not in name and only not in "e2e":
             continue
         try:
