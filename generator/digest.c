@@ -6,6 +6,7 @@
  * its files are all there, the transform is skipped. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,6 +39,12 @@ void mg_digest_finish(mg_digest *d, char hex[33]) {
   XXH3_freeState((XXH3_state_t *)d);
 }
 
+void mg_hash_hex(const void *data, size_t len, char hex[33]) {
+  mg_digest *d = mg_digest_new();
+  mg_digest_update(d, data, len);
+  mg_digest_finish(d, hex);
+}
+
 static int write_cb(void *ctx, const char *buf, int len) {
   mg_digest_update(ctx, buf, (size_t)len);
   return len;
@@ -59,23 +66,34 @@ void mg_digest_doc(mg_digest *d, xmlDocPtr doc) {
   xmlSaveClose(s);
 }
 
-void mg_digest_files(mg_digest *d, const char *dir) {
+int mg_digest_files(mg_digest *d, const char *dir) {
   mg_strv names = {0};
-  mg_list_dir(dir, "", &names); /* sorted: the digest is deterministic */
+  int errors = 0;
+  if (mg_list_dir(dir, "", &names) != 0) { /* sorted: deterministic */
+    mg_diag(MG_ERROR, dir, 0, 0, "cannot read the folder: %s", strerror(errno));
+    return 1;
+  }
   for (size_t i = 0; i < names.n; i++) {
     char *path = mg_path_join(dir, names.v[i]);
     struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-      mg_digest_files(d, path);
+    /* lstat: a symbolic link to a folder is not followed (no loops); one
+     * to a file is read if it stays below the allowed roots */
+    if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+      errors += mg_digest_files(d, path);
     } else {
       size_t len;
-      char *data = mg_read_file(path, &len);
+      char *data = mg_safe_read_file(path, &len);
       mg_digest_update(d, names.v[i], strlen(names.v[i]) + 1);
-      if (data)
+      if (data) {
         mg_digest_update(d, data, len);
+      } else {
+        mg_diag(MG_ERROR, path, 0, 0, "cannot read: %s", mg_read_error());
+        errors++;
+      }
       free(data);
     }
     free(path);
   }
   mg_strv_free(&names);
+  return errors;
 }

@@ -54,8 +54,18 @@ void mg_buf_printf(mg_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mg_buf_free(mg_buf *b);
 
-/* Reads a whole file. Returns NULL (errno set) on failure. */
+/* No input file may be larger than this (a section is a few KB). */
+#define MG_MAX_FILE (16 << 20)
+/* Reads a whole regular file of at most MG_MAX_FILE bytes; never blocks
+ * on a FIFO and never reads a device. Returns the bytes, NUL-terminated
+ * (the caller frees them), or NULL with the reason in mg_read_error(). */
 char *mg_read_file(const char *path, size_t *len);
+/* The same for an open file (read from its current offset). */
+char *mg_read_fd(int fd, size_t *len);
+/* Why the calling thread's last read failed ("it is a FIFO, not a
+ * regular file", "No such file or directory"). Static; do not free. */
+const char *mg_read_error(void);
+void mg_set_read_error(const char *why);
 /* Joins two path parts with one '/'. */
 char *mg_path_join(const char *a, const char *b);
 /* Directory part of a path ("." when there is none). */
@@ -77,6 +87,45 @@ typedef struct {
 int mg_list_dir(const char *dir, const char *suffix, mg_strv *out);
 void mg_strv_push(mg_strv *sv, char *s); /* takes ownership of s */
 void mg_strv_free(mg_strv *sv);
+
+/* ---------------------------------------------------------------- cli.c */
+
+typedef enum {
+  MG_CMD_BUILD,
+  MG_CMD_CHECK,
+  MG_CMD_RENDER,
+  MG_CMD_PARAMS,
+  MG_CMD_HANDBOOK,
+  MG_CMD_RESOLVE
+} mg_cmd_kind;
+
+typedef struct {
+  const char *name;
+  mg_cmd_kind kind;
+  int arg;     /* 0 none, 1 a file, 2 a store id */
+  int options; /* the options it takes (cli.c) */
+  const char *usage;
+} mg_command_info;
+
+/* The command line, parsed. Strings point into argv. */
+typedef struct {
+  const mg_command_info *cmd;
+  const char *content, *templates, *out, *output, *arg;
+  const char **stores; /* --store, without repeats */
+  size_t nstores;
+  int jobs;
+  int help, version; /* asked for; cmd is NULL for the program's own */
+  char *error;       /* the usage error, when mg_cli_parse returned 2 */
+} mg_cli;
+
+extern const char *mg_usage_main;
+/* Parses argv (argv[1] is the command). Touches no file and prints
+ * nothing. Returns 0 to run c->cmd, -1 for --help or --version, 2 for a
+ * usage error (c->error says what). GNU getopt may reorder argv. Free
+ * with mg_cli_free in every case. */
+int mg_cli_parse(int argc, char **argv, mg_cli *c);
+void mg_cli_free(mg_cli *c);
+const mg_command_info *mg_cli_command(const char *name);
 
 /* --------------------------------------------------------------- diag.c */
 
@@ -117,8 +166,13 @@ void mg_safe_allow_root(const char *dir);
 /* Parser options for every XML file we read: no network, no entities,
  * no DTD loading. */
 int mg_safe_xml_options(void);
-/* Parses an XML file safely. Errors go to mg_diag. NULL on failure. */
+/* Parses an XML file safely: a regular file below an allowed root, at
+ * most MG_MAX_FILE bytes, without DTD. Errors go to mg_diag (a file that
+ * cannot be read is one). NULL on failure. */
 xmlDocPtr mg_safe_read_xml(const char *path);
+/* mg_read_file, for a file that must be below an allowed root (after
+ * symbolic links are resolved). NULL with mg_read_error() on failure. */
+char *mg_safe_read_file(const char *path, size_t *len);
 /* Security preferences for a transform: no writes, no network. */
 xsltSecurityPrefsPtr mg_safe_xslt_prefs(void);
 
@@ -354,17 +408,72 @@ char *mg_transform_fragment(xsltStylesheetPtr style, xmlDocPtr doc);
 
 /* -------------------------------------------------------------- write.c */
 
-/* Staged output: files are written next to their destination under a
- * temporary name, then all renamed into place by mg_stage_commit, or all
- * removed by mg_stage_abort. A file whose content is unchanged is left
- * alone (its time stamp too). Thread-safe. */
-typedef struct mg_stage mg_stage;
-mg_stage *mg_stage_new(void);
-int mg_stage_file(mg_stage *st, const char *path, const char *data, size_t len);
-/* Returns the number of files that changed, -1 on error. */
-int mg_stage_commit(mg_stage *st);
-void mg_stage_abort(mg_stage *st);
-void mg_stage_free(mg_stage *st);
+/* Writes path in one step: the bytes go to a temporary file in the same
+ * folder, renamed over path when complete. Refuses (with a message) a
+ * path that exists and is not a regular file: a symbolic link, a device,
+ * a FIFO, a folder. Returns 0, or -1 after reporting. */
+int mg_write_atomic(const char *path, const char *data, size_t len);
+
+/* ------------------------------------------------------------ publish.c */
+
+/* An edition is published whole: its files are written into a staging
+ * folder beside OUT/NAME, which is swapped in by mg_publish_commit in one
+ * atomic step (see publish.c). Every path is relative to the edition's
+ * folder and is opened without following symbolic links. The write and
+ * link functions are thread-safe. */
+typedef struct mg_publish mg_publish;
+/* Locks OUT, removes what interrupted builds left there, and opens a
+ * staging folder. NULL after reporting errors. */
+mg_publish *mg_publish_begin(const char *out_dir, const char *name);
+/* Opens a regular file of the published edition (no symbolic link in
+ * any component). Returns a descriptor, or -1. */
+int mg_publish_open_old(mg_publish *p, const char *rel);
+/* Reads such a file whole; NULL when there is none. Caller frees. */
+char *mg_publish_read_old(mg_publish *p, const char *rel, size_t *len);
+/* Puts the open file fd (from mg_publish_open_old) into the new edition
+ * at rel, as a hard link. Returns 0 or -1 (errno set). */
+int mg_publish_link(mg_publish *p, const char *rel, int fd);
+/* Writes a file of the new edition (linking the published one instead
+ * when its bytes are the same). Returns 0, or -1 after reporting. */
+int mg_publish_file(mg_publish *p, const char *rel, const char *data,
+                    size_t len);
+/* Carries into the new edition what it does not have from the published
+ * one: files that are not ours, and ours for which managed(rel, ctx) is
+ * false (NULL: every file is managed); then swaps the new edition in and
+ * removes the old. Returns the number of files changed (0 when nothing
+ * did: the published edition is left untouched), or -1 after reporting.
+ * Either way p is finished: free it with mg_publish_free. */
+int mg_publish_commit(mg_publish *p, int (*managed)(const char *rel, void *),
+                      void *ctx);
+/* Removes the staging folder; the published edition stays as it was. */
+void mg_publish_abort(mg_publish *p);
+/* Aborts if need be, and releases the lock. */
+void mg_publish_free(mg_publish *p);
+
+/* ----------------------------------------------------------- manifest.c */
+
+/* A hall's .manualgen-build: the digest of its inputs and its files. */
+typedef struct {
+  char *name; /* relative to the hall's folder */
+  size_t size;
+  char hash[33]; /* XXH3-128 of the bytes */
+} mg_manifest_file;
+typedef struct {
+  char digest[33];
+  mg_manifest_file *files;
+  size_t n;
+} mg_manifest;
+/* Parses a manifest (len bytes, need not be NUL-terminated). Returns 0,
+ * or -1 when it is not a well-formed manifest (m is then empty). */
+int mg_manifest_parse(const char *text, size_t len, mg_manifest *m);
+/* Appends a file, hashing its bytes. */
+void mg_manifest_add(mg_manifest *m, const char *name, const void *data,
+                     size_t len);
+/* The manifest's text. Caller frees. */
+char *mg_manifest_format(const mg_manifest *m, size_t *len);
+void mg_manifest_free(mg_manifest *m);
+/* True when s (n bytes) is a name a manifest may list. */
+int mg_manifest_name_ok(const char *s, size_t n);
 
 /* ------------------------------------------------------------- digest.c */
 
@@ -374,28 +483,39 @@ mg_digest *mg_digest_new(void);
 void mg_digest_update(mg_digest *d, const void *data, size_t len);
 /* Hashes a document as serialized, without building the serialization. */
 void mg_digest_doc(mg_digest *d, xmlDocPtr doc);
-/* Hashes every file below dir (names and contents, in sorted order). */
-void mg_digest_files(mg_digest *d, const char *dir);
+/* Hashes every file below dir (names and contents, in sorted order).
+ * Returns the number of files that could not be read (each reported). */
+int mg_digest_files(mg_digest *d, const char *dir);
 /* Writes 32 hex digits and a NUL to hex, and frees d. */
 void mg_digest_finish(mg_digest *d, char hex[33]);
+/* The XXH3-128 of data, as 32 hex digits and a NUL. */
+void mg_hash_hex(const void *data, size_t len, char hex[33]);
 
 /* -------------------------------------------------------------- build.c */
 
+typedef enum {
+  MG_CHECK,    /* validate and resolve every hall; write nothing */
+  MG_BUILD,    /* publish the draft edition */
+  MG_HANDBOOK, /* one hall's single-page handbook */
+  MG_RESOLVE   /* one hall's resolved manual (the stylesheets' input) */
+} mg_command;
+
 typedef struct {
+  mg_command cmd;
   const char *content_dir;
-  const char *out_dir;
+  const char *out_dir; /* MG_BUILD: the edition goes to OUT/draft */
   const char *templates_dir;
-  const char **stores; /* NULL = every store */
+  const char **stores; /* the halls to do (one for handbook and resolve);
+                          none = every hall */
   size_t nstores;
-  int jobs;                 /* worker threads, 0 = number of CPUs */
-  int write;                /* 0 for `check` */
-  int progress;             /* show progress on stderr */
-  const char *single_store; /* `handbook`: just this store's one page */
-  const char *single_out;   /* `handbook -o FILE`, NULL = stdout */
-  int dump_resolved; /* `resolve`: print the stylesheets' input instead */
+  int jobs;           /* worker threads, 0 = number of CPUs */
+  int progress;       /* show progress on stderr */
+  const char *output; /* handbook/resolve: a file, or NULL or "-" for
+                         standard output */
 } mg_build_opts;
 
-/* Runs check or build. Returns the exit code (0, 1). */
+/* Runs a command over the halls. Returns the exit code: 0, 1 when there
+ * were errors, 128 + N when signal N stopped it. */
 int mg_build(const mg_build_opts *o);
 /* The edition for this run (SOURCE_DATE_EPOCH when set). */
 void mg_edition_init(mg_edition *ed, const char *name);

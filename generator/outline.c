@@ -101,9 +101,20 @@ mg_outline *mg_outline_load(const char *content_dir) {
             free(href);
             continue;
           }
-          mg_section *sec = mg_xcalloc(1, sizeof *sec);
-          sec->path = mg_path_normalize(href);
+          char *norm = mg_path_normalize(href);
+          if (norm[0] == '/' || !strncmp(norm, "..", 2)) {
+            /* only the content folder is published */
+            mg_diag(MG_ERROR, path, (int)xmlGetLineNo(s), 0,
+                    "section '%s' is outside the content folder; give a "
+                    "path relative to it, such as 'sections/x.md'",
+                    href);
+            free(norm);
+            free(href);
+            continue;
+          }
           free(href);
+          mg_section *sec = mg_xcalloc(1, sizeof *sec);
+          sec->path = norm;
           sec->file = mg_path_join(content_dir, sec->path);
           sec->outline_line = (int)xmlGetLineNo(s);
           sec->chapter = ch;

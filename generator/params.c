@@ -7,6 +7,7 @@
  * replaces an inherited element whole. Each node of the result remembers
  * in _private the file that set it (for `manualgen params`). */
 #define _DEFAULT_SOURCE
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,7 +92,9 @@ mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
 
   char *cdir = mg_path_join(content_dir, "cities");
   mg_strv cities = {0};
-  mg_list_dir(cdir, ".xml", &cities);
+  if (mg_list_dir(cdir, ".xml", &cities) != 0)
+    mg_diag(MG_ERROR, cdir, 0, 0, "cannot read the cities folder: %s",
+            strerror(errno));
   p->city_ids = mg_xcalloc(cities.n, sizeof(char *));
   p->city_docs = mg_xcalloc(cities.n, sizeof(xmlDocPtr));
   for (size_t i = 0; i < cities.n; i++) {
@@ -109,7 +112,12 @@ mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
 
   char *sdir = mg_path_join(content_dir, "stores");
   mg_strv stores = {0};
-  mg_list_dir(sdir, ".xml", &stores);
+  /* a build without its stores would unpublish every handbook */
+  if (mg_list_dir(sdir, ".xml", &stores) != 0)
+    mg_diag(MG_ERROR, sdir, 0, 0, "cannot read the stores folder: %s",
+            strerror(errno));
+  else if (!stores.n)
+    mg_diag(MG_ERROR, sdir, 0, 0, "no store files (<id>.xml) in the folder");
   for (size_t i = 0; i < stores.n; i++) {
     char *id = mg_xstrndup(stores.v[i], strlen(stores.v[i]) - 4);
     if (!mg_is_id(id)) {

@@ -773,10 +773,13 @@ static cmark_parser *new_parser(void) {
 static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
                           int optional_fm) {
   size_t len;
-  s->src = mg_read_file(s->file, &len);
+  /* the outline's sections must stay inside the content folder; a file
+   * previewed with `render` is the author's own choice */
+  s->src = optional_fm ? mg_read_file(s->file, &len)
+                       : mg_safe_read_file(s->file, &len);
   if (!s->src) {
     mg_diag(MG_ERROR, t->outline->path, s->outline_line, 0,
-            "cannot read section '%s': %s", s->path, strerror(errno));
+            "cannot read section '%s': %s", s->path, mg_read_error());
     return;
   }
   s->srclen = len;

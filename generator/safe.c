@@ -46,6 +46,21 @@ static int allowed(const char *path) {
   return ok;
 }
 
+char *mg_safe_read_file(const char *path, size_t *len) {
+  if (!allowed(path)) {
+    char *r = realpath(path, NULL);
+    mg_set_read_error(r ? "it is outside the content and templates folders "
+                          "(a symbolic link?)"
+                        : strerror(errno));
+    free(r);
+    return NULL;
+  }
+  return mg_read_file(path, len);
+}
+
+/* libxml2 opens stylesheet modules (xsl:import, xsl:include) and any
+ * external entity through this loader: only regular files below the
+ * allowed roots, read whole (bounded) before the parser sees them. */
 static xmlParserInputPtr loader(const char *url, const char *id,
                                 xmlParserCtxtPtr ctxt) {
   (void)id;
@@ -58,17 +73,24 @@ static xmlParserInputPtr loader(const char *url, const char *id,
     mg_diag(MG_ERROR, url, 0, 0, "refusing to load a network resource");
     return NULL;
   }
-  if (access(path, R_OK) != 0) {
-    mg_diag(MG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+  size_t len;
+  char *data = mg_safe_read_file(path, &len);
+  if (!data) {
+    mg_diag(MG_ERROR, path, 0, 0, "cannot read: %s", mg_read_error());
     return NULL;
   }
-  if (!allowed(path)) {
-    mg_diag(MG_ERROR, path, 0, 0,
-            "refusing to load a file outside the content and templates "
-            "folders");
+  xmlParserInputBufferPtr buf =
+      xmlParserInputBufferCreateMem(data, (int)len, XML_CHAR_ENCODING_NONE);
+  free(data); /* the buffer holds a copy */
+  if (!buf)
+    return NULL;
+  xmlParserInputPtr in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE);
+  if (!in) {
+    xmlFreeParserInputBuffer(buf);
     return NULL;
   }
-  return xmlNewInputFromFile(ctxt, path);
+  in->filename = (char *)xmlStrdup(BAD_CAST path);
+  return in;
 }
 
 static int xslt_read_file(xsltSecurityPrefsPtr sec, xsltTransformContextPtr c,
@@ -98,10 +120,24 @@ int mg_safe_xml_options(void) {
 }
 
 xmlDocPtr mg_safe_read_xml(const char *path) {
-  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-  if (!ctxt)
+  size_t len;
+  char *data = mg_safe_read_file(path, &len);
+  if (!data) {
+    mg_diag(MG_ERROR, path, 0, 0, "cannot read: %s", mg_read_error());
     return NULL;
-  xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, NULL, mg_safe_xml_options());
+  }
+  if (len > INT_MAX) { /* cannot happen below MG_MAX_FILE */
+    free(data);
+    return NULL;
+  }
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (!ctxt) {
+    free(data);
+    return NULL;
+  }
+  xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, path, NULL,
+                                    mg_safe_xml_options());
+  free(data);
   if (doc && (doc->intSubset || doc->extSubset)) {
     /* A DTD can only declare entities we refuse to expand; a document
      * that uses one has already failed above. Refuse DTDs outright so

@@ -125,16 +125,17 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
   t->body = compile(dir, "body.xsl");
   t->l10n_doc = build_l10n(dir, lang);
   char *css = mg_xasprintf("%s/css/manual.css", dir);
-  t->css = mg_read_file(css, NULL);
+  t->css = mg_safe_read_file(css, NULL);
   if (!t->css)
-    mg_diag(MG_ERROR, css, 0, 0, "cannot read the stylesheet");
+    mg_diag(MG_ERROR, css, 0, 0, "cannot read the stylesheet: %s",
+            mg_read_error());
   free(css);
   mg_digest *d = mg_digest_new();
   mg_digest_update(d, MG_VERSION, sizeof MG_VERSION);
-  mg_digest_files(d, dir);
+  int unreadable = mg_digest_files(d, dir);
   mg_digest_finish(d, t->digest);
-  if (!t->site || !t->handbook || !t->index || !t->body || !t->l10n_doc ||
-      !t->css) {
+  if (unreadable || !t->site || !t->handbook || !t->index || !t->body ||
+      !t->l10n_doc || !t->css) {
     mg_templates_free(t);
     return NULL;
   }

@@ -2,10 +2,12 @@
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "manualgen.h"
 
@@ -94,21 +96,78 @@ void mg_buf_free(mg_buf *b) {
   b->len = b->cap = 0;
 }
 
+/* The reason the last mg_read_file of this thread failed. */
+static __thread char read_error[128];
+
+const char *mg_read_error(void) { return read_error; }
+
+void mg_set_read_error(const char *why) {
+  snprintf(read_error, sizeof read_error, "%s", why);
+}
+
+static const char *file_kind(mode_t m) {
+  return S_ISDIR(m)    ? "a folder"
+         : S_ISFIFO(m) ? "a FIFO"
+         : S_ISCHR(m)  ? "a character device"
+         : S_ISBLK(m)  ? "a block device"
+         : S_ISSOCK(m) ? "a socket"
+                       : "not a plain file";
+}
+
 char *mg_read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    mg_set_read_error(strerror(errno));
     return NULL;
+  }
+  struct stat sb;
+  if (fstat(fd, &sb) != 0) {
+    mg_set_read_error(strerror(errno));
+    close(fd);
+    return NULL;
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    snprintf(read_error, sizeof read_error, "it is %s, not a regular file",
+             file_kind(sb.st_mode));
+    close(fd);
+    errno = EINVAL;
+    return NULL;
+  }
+  if (sb.st_size > MG_MAX_FILE) {
+    snprintf(read_error, sizeof read_error,
+             "it is larger than the limit of %d MiB", MG_MAX_FILE >> 20);
+    close(fd);
+    errno = EFBIG;
+    return NULL;
+  }
+  char *data = mg_read_fd(fd, len);
+  close(fd);
+  return data;
+}
+
+char *mg_read_fd(int fd, size_t *len) {
   mg_buf b = {0};
   char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    mg_buf_put(&b, chunk, n);
-  int err = ferror(f);
-  fclose(f);
-  if (err) {
-    mg_buf_free(&b);
-    errno = EIO;
-    return NULL;
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      mg_set_read_error(strerror(errno));
+      mg_buf_free(&b);
+      return NULL;
+    }
+    if (n == 0)
+      break;
+    if (b.len + (size_t)n > MG_MAX_FILE) { /* it grew while we read */
+      snprintf(read_error, sizeof read_error,
+               "it is larger than the limit of %d MiB", MG_MAX_FILE >> 20);
+      mg_buf_free(&b);
+      errno = EFBIG;
+      return NULL;
+    }
+    mg_buf_put(&b, chunk, (size_t)n);
   }
   if (!b.data)
     b.data = mg_xstrdup("");

@@ -1,13 +1,16 @@
-/* write.c -- staged, atomic output.
+/* write.c -- one file, replaced in one step (`handbook -o FILE`).
  *
- * A build writes each file under a temporary name beside its destination
- * and renames it into place only when the whole build has succeeded; a
- * failed build removes its temporary files, so the previous output stays
- * as it was. A page whose bytes did not change is not rewritten, which
- * keeps its time stamp (and rsync, make and browsers' caches happy). */
-#define _DEFAULT_SOURCE
+ * The bytes go to a temporary file in the destination's folder (an
+ * unnamed O_TMPFILE where the file system has them), which is renamed
+ * over the destination once complete: a reader sees the old file or the
+ * new one, never half of one. A destination that is not a regular file
+ * (a symbolic link, a device such as /dev/full, a FIFO, a folder) is
+ * refused: renaming over it would replace it. Editions of the whole
+ * manual are published by publish.c. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,151 +18,98 @@
 
 #include "manualgen.h"
 
-typedef struct {
-  char *path, *tmp;
-} staged;
-
-struct mg_stage {
-  pthread_mutex_t lock;
-  staged *v;
-  size_t n, cap;
-  mg_strv dirs; /* folders this build created, removed again on abort */
-  unsigned long seq;
-};
-
-mg_stage *mg_stage_new(void) {
-  mg_stage *st = mg_xcalloc(1, sizeof *st);
-  pthread_mutex_init(&st->lock, NULL);
-  return st;
+static const char *kind(mode_t m) {
+  return S_ISLNK(m)    ? "a symbolic link"
+         : S_ISDIR(m)  ? "a folder"
+         : S_ISFIFO(m) ? "a FIFO"
+         : S_ISCHR(m)  ? "a device"
+         : S_ISBLK(m)  ? "a device"
+         : S_ISSOCK(m) ? "a socket"
+                       : "not a regular file";
 }
 
-static int same_content(const char *path, const char *data, size_t len) {
-  struct stat sb;
-  if (stat(path, &sb) != 0 || (size_t)sb.st_size != len)
-    return 0;
-  size_t n;
-  char *old = mg_read_file(path, &n);
-  int same = old && n == len && !memcmp(old, data, len);
-  free(old);
-  return same;
-}
-
-/* mkdir -p, remembering each folder it creates. */
-static int make_dirs(mg_stage *st, const char *dir) {
-  struct stat sb;
-  if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-    return 0; /* the common case: one stat instead of a mkdir a level */
-  char *p = mg_xstrdup(dir);
-  int rc = 0;
-  for (char *s = p + 1;; s++) {
-    if (*s != '/' && *s != '\0')
-      continue;
-    char c = *s;
-    *s = '\0';
-    if (mkdir(p, 0777) == 0) {
-      pthread_mutex_lock(&st->lock);
-      mg_strv_push(&st->dirs, mg_xstrdup(p));
-      pthread_mutex_unlock(&st->lock);
-    } else if (errno != EEXIST) {
-      rc = -1;
-    }
-    *s = c;
-    if (!c || rc)
-      break;
-  }
-  free(p);
-  return rc;
-}
-
-int mg_stage_file(mg_stage *st, const char *path, const char *data,
-                  size_t len) {
-  if (same_content(path, data, len))
-    return 0;
-  char *dir = mg_path_dir(path);
-  if (make_dirs(st, dir) != 0) {
-    mg_diag(MG_ERROR, dir, 0, 0, "cannot create folder: %s", strerror(errno));
-    free(dir);
-    return -1;
-  }
-  free(dir);
-  pthread_mutex_lock(&st->lock);
-  unsigned long seq = st->seq++;
-  pthread_mutex_unlock(&st->lock);
-  char *tmp = mg_xasprintf("%s.tmp-%ld-%lu", path, (long)getpid(), seq);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-  if (fd < 0) {
-    mg_diag(MG_ERROR, tmp, 0, 0, "cannot write: %s", strerror(errno));
-    free(tmp);
-    return -1;
-  }
+static int write_all(int fd, const char *data, size_t len) {
   size_t off = 0;
   while (off < len) {
     ssize_t w = write(fd, data + off, len - off);
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0) {
-      mg_diag(MG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
-      close(fd);
-      unlink(tmp);
-      free(tmp);
+      if (w == 0)
+        errno = ENOSPC;
       return -1;
     }
     off += (size_t)w;
   }
-  if (close(fd) != 0) {
-    mg_diag(MG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
-    unlink(tmp);
-    free(tmp);
-    return -1;
-  }
-  pthread_mutex_lock(&st->lock);
-  if (st->n == st->cap) {
-    st->cap = st->cap ? st->cap * 2 : 64;
-    st->v = mg_xrealloc(st->v, st->cap * sizeof *st->v);
-  }
-  st->v[st->n++] = (staged){mg_xstrdup(path), tmp};
-  pthread_mutex_unlock(&st->lock);
   return 0;
 }
 
-int mg_stage_commit(mg_stage *st) {
-  int changed = 0;
-  for (size_t i = 0; i < st->n; i++) {
-    if (rename(st->v[i].tmp, st->v[i].path) != 0) {
-      mg_diag(MG_ERROR, st->v[i].path, 0, 0, "cannot rename into place: %s",
-              strerror(errno));
-      unlink(st->v[i].tmp);
-      continue;
+int mg_write_atomic(const char *path, const char *data, size_t len) {
+  struct stat sb;
+  if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    mg_diag(MG_ERROR, path, 0, 0,
+            "refusing to write here: it is %s, not a regular file",
+            kind(sb.st_mode));
+    return -1;
+  }
+  char *dir = mg_path_dir(path);
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  char *tmp = NULL;
+  int named = 0;
+  int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) { /* no O_TMPFILE here: a named temporary file */
+    tmp = mg_xasprintf("%s/.%s.manualgen-XXXXXX", dir, base);
+    fd = mkostemp(tmp, O_CLOEXEC);
+    named = fd >= 0;
+    if (named)
+      fchmod(fd, 0644);
+  }
+  int rc = -1;
+  if (fd < 0) {
+    mg_diag(MG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+    goto done;
+  }
+  if (write_all(fd, data, len) != 0) {
+    mg_diag(MG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+    goto done;
+  }
+  if (!named) {
+    /* give the unnamed file a name, then rename it over path */
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    for (int i = 0; i < 100 && !named; i++) {
+      free(tmp);
+      tmp =
+          mg_xasprintf("%s/.%s.manualgen-%ld-%d", dir, base, (long)getpid(), i);
+      if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
+        named = 1;
+      else if (errno != EEXIST)
+        break;
     }
-    changed++;
+    if (!named) {
+      mg_diag(MG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+      goto done;
+    }
   }
-  for (size_t i = 0; i < st->n; i++) {
-    free(st->v[i].path);
-    free(st->v[i].tmp);
+  if (close(fd) != 0) {
+    fd = -1;
+    mg_diag(MG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+    goto done;
   }
-  st->n = 0;
-  mg_strv_free(&st->dirs);
-  return changed;
-}
-
-void mg_stage_abort(mg_stage *st) {
-  for (size_t i = 0; i < st->n; i++) {
-    unlink(st->v[i].tmp);
-    free(st->v[i].path);
-    free(st->v[i].tmp);
+  fd = -1;
+  if (rename(tmp, path) != 0) {
+    mg_diag(MG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+    goto done;
   }
-  st->n = 0;
-  /* deepest first: a folder is created after its parent */
-  for (size_t i = st->dirs.n; i-- > 0;)
-    rmdir(st->dirs.v[i]);
-  mg_strv_free(&st->dirs);
-}
-
-void mg_stage_free(mg_stage *st) {
-  if (!st)
-    return;
-  mg_stage_abort(st);
-  free(st->v);
-  pthread_mutex_destroy(&st->lock);
-  free(st);
+  named = 0; /* it is path now */
+  rc = 0;
+done:
+  if (fd >= 0)
+    close(fd);
+  if (named)
+    unlink(tmp);
+  free(tmp);
+  free(dir);
+  return rc;
 }

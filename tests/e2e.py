@@ -478,7 +478,7 @@ def test_usage_errors_exit_2():
     ws = harness.workspace()
     for args, msg in ((["frobnicate"], "unknown command 'frobnicate'"),
                       (["build", "--bogus"], "unknown option '--bogus'"),
-                      (["params"], "missing argument"),
+                      (["params"], "missing store id"),
                       (["build", "--store", "../etc"], "invalid store id"),
                       (["build", "--jobs", "0"], "--jobs takes a number"),
                       (["check", "--content", "nowhere"],

@@ -1,0 +1,270 @@
+/* cli.c -- the command line, parsed: commands, their options, help texts.
+ *
+ * A pure function of argv (no file is touched, nothing is printed), so
+ * that main.c only runs what was asked and the parser can be fuzzed.
+ * Each command lists the options it takes; any other is a usage error. */
+#define _DEFAULT_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manualgen.h"
+
+enum {
+  O_CONTENT = 1 << 0,
+  O_TEMPLATES = 1 << 1,
+  O_OUT = 1 << 2,
+  O_STORE = 1 << 3,  /* repeatable */
+  O_STORE1 = 1 << 4, /* at most once */
+  O_JOBS = 1 << 5,
+  O_OUTPUT = 1 << 6
+};
+
+const char *mg_usage_main =
+    "usage: manualgen COMMAND [OPTIONS]\n"
+    "\n"
+    "Builds each store's tailored service-hall handbook from Markdown\n"
+    "sections and store parameters.\n"
+    "\n"
+    "commands:\n"
+    "  build     build every store's handbook (the draft edition)\n"
+    "  check     validate the content; write nothing\n"
+    "  render    print one section's resolved HTML (an author's preview)\n"
+    "  params    print a store's effective parameters and their origins\n"
+    "  handbook  write one store's single-page handbook\n"
+    "  resolve   print a store's resolved manual (the stylesheets' input)\n"
+    "\n"
+    "options for every command:\n"
+    "  --content DIR     the content folder (default: content)\n"
+    "  --templates DIR   the templates folder (default: found next to the\n"
+    "                    program, or MANUALGEN_TEMPLATES)\n"
+    "  -h, --help        help for a command: manualgen COMMAND --help\n"
+    "  --version         print the version\n"
+    "\n"
+    "Exit status: 0 success, 1 errors in the content (or output that\n"
+    "could not be written), 2 usage errors, 128+N stopped by signal N.\n";
+
+static const mg_command_info commands[] = {
+    {"build", MG_CMD_BUILD, 0,
+     O_CONTENT | O_TEMPLATES | O_OUT | O_STORE | O_JOBS,
+     "usage: manualgen build [--content DIR] [--out DIR] [--store ID]...\n"
+     "                       [--jobs N] [--templates DIR]\n"
+     "\n"
+     "Builds the draft edition into OUT/draft (default output/draft):\n"
+     "  index.html                  every store, its city and type\n"
+     "  stores/ID/index.html        the store's handbook: contents page,\n"
+     "  stores/ID/CHAPTER.html      one page per chapter\n"
+     "  stores/ID/handbook.html     the same handbook as one printable page\n"
+     "The edition is published whole: it is built in a staging folder\n"
+     "beside OUT/draft and swapped in with one atomic rename once every\n"
+     "store succeeded, so readers see the old edition or the new one.\n"
+     "A failed or interrupted build (Ctrl-C) changes nothing, and what a\n"
+     "killed build left behind is removed by the next one. A store whose\n"
+     "resolved manual and templates are unchanged, and whose pages are\n"
+     "intact, is not rebuilt (stores/ID/.manualgen-build records what it\n"
+     "was built from); unchanged pages keep their time stamps. Pages of\n"
+     "chapters or stores that no longer exist are dropped; files of your\n"
+     "own in OUT/draft are kept. Symbolic links there are never followed.\n"
+     "--store limits the build to the given stores (repeatable); the\n"
+     "other stores' pages stay as they are. --jobs sets the number of\n"
+     "threads (default: one per CPU). The date of the edition is today,\n"
+     "or SOURCE_DATE_EPOCH when set.\n"},
+    {"check", MG_CMD_CHECK, 0, O_CONTENT | O_TEMPLATES | O_STORE | O_JOBS,
+     "usage: manualgen check [--content DIR] [--store ID]... [--jobs N]\n"
+     "                       [--templates DIR]\n"
+     "\n"
+     "Validates the outline, every section, every store's parameters and\n"
+     "every store's handbook (conditions, placeholders, cross references),\n"
+     "and reports every problem as FILE:LINE:COL: error|warning: MESSAGE.\n"
+     "Writes nothing. Exit status 1 when there is an error.\n"},
+    {"render", MG_CMD_RENDER, 1, O_CONTENT | O_TEMPLATES | O_STORE1,
+     "usage: manualgen render FILE.md [--store ID] [--content DIR]\n"
+     "                        [--templates DIR]\n"
+     "\n"
+     "Prints the HTML body of one section, resolved for a store (conditions,\n"
+     "placeholders, links). Without --store, the first store is used when\n"
+     "the section needs one. FILE.md need not be listed in the outline.\n"
+     "When the store leaves the section out, a note says so and nothing\n"
+     "is printed.\n"},
+    {"params", MG_CMD_PARAMS, 2, O_CONTENT | O_TEMPLATES,
+     "usage: manualgen params ID [--content DIR] [--templates DIR]\n"
+     "\n"
+     "Prints the effective parameters of store ID, one value a line, as the\n"
+     "path to use in an expression, the value, and the file and line that\n"
+     "set it (defaults, city or store).\n"},
+    {"handbook", MG_CMD_HANDBOOK, 2, O_CONTENT | O_TEMPLATES | O_OUTPUT,
+     "usage: manualgen handbook ID [-o FILE] [--content DIR]\n"
+     "                          [--templates DIR]\n"
+     "\n"
+     "Writes store ID's single-page handbook to FILE, or to standard\n"
+     "output (no -o, or -o -). FILE is replaced in one step; anything but\n"
+     "a regular file (a symbolic link, a device, a FIFO) is refused.\n"},
+    {"resolve", MG_CMD_RESOLVE, 2, O_CONTENT | O_TEMPLATES | O_OUTPUT,
+     "usage: manualgen resolve ID [-o FILE] [--content DIR]\n"
+     "                         [--templates DIR]\n"
+     "\n"
+     "Prints the manual resolved for store ID: the XML document every\n"
+     "stylesheet driver receives (docs/design.md), for template authors.\n"},
+};
+
+const mg_command_info *mg_cli_command(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (!strcmp(commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+enum {
+  OPT_CONTENT = 1000,
+  OPT_TEMPLATES,
+  OPT_OUT,
+  OPT_STORE,
+  OPT_JOBS,
+  OPT_VERSION
+};
+
+static const struct option longopts[] = {
+    {"content", required_argument, NULL, OPT_CONTENT},
+    {"templates", required_argument, NULL, OPT_TEMPLATES},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0}};
+
+static int fail(mg_cli *c, const char *fmt, const char *arg) {
+  free(c->error);
+  c->error = mg_xasprintf(fmt, arg);
+  return 2;
+}
+
+/* The mask bit of an option code. */
+static int bit(int code) {
+  switch (code) {
+  case OPT_CONTENT:
+    return O_CONTENT;
+  case OPT_TEMPLATES:
+    return O_TEMPLATES;
+  case OPT_OUT:
+    return O_OUT;
+  case OPT_STORE:
+    return O_STORE | O_STORE1;
+  case OPT_JOBS:
+    return O_JOBS;
+  case 'o':
+    return O_OUTPUT;
+  default:
+    return -1; /* --help, --version: every command */
+  }
+}
+
+int mg_cli_parse(int argc, char **argv, mg_cli *c) {
+  memset(c, 0, sizeof *c);
+  c->content = "content";
+  if (argc < 2)
+    return fail(c, "%s", "no command given");
+  const char *name = argv[1];
+  if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+    c->help = 1;
+    return -1;
+  }
+  if (!strcmp(name, "--version")) {
+    c->version = 1;
+    return -1;
+  }
+  c->cmd = mg_cli_command(name);
+  if (!c->cmd)
+    return fail(c, "unknown command '%s'", name);
+  c->stores = mg_xcalloc((size_t)argc, sizeof *c->stores);
+  /* argv + 1: the command is getopt's argv[0] */
+  int ac = argc - 1;
+  char **av = argv + 1;
+  optind = 0; /* a full reset of GNU getopt's state */
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(ac, av, ":ho:", longopts, NULL)) != -1) {
+    const char *opt = av[optind - 1];
+    int b = bit(ch);
+    if (ch != ':' && ch != '?' && b > 0 && !(c->cmd->options & b)) {
+      /* "--jobs=3" or "--jobs 3": name the option without its value */
+      char *o = mg_xstrdup(opt);
+      char *eq = strchr(o, '=');
+      if (eq)
+        *eq = '\0';
+      c->error =
+          mg_xasprintf("option '%s' does not apply to '%s'", o, c->cmd->name);
+      free(o);
+      return 2;
+    }
+    switch (ch) {
+    case OPT_CONTENT:
+      c->content = optarg;
+      break;
+    case OPT_TEMPLATES:
+      c->templates = optarg;
+      break;
+    case OPT_OUT:
+      c->out = optarg;
+      break;
+    case 'o':
+      c->output = optarg;
+      break;
+    case OPT_STORE: {
+      if (!mg_is_id(optarg))
+        return fail(c,
+                    "invalid store id '%s' (lowercase letters, digits "
+                    "and '-')",
+                    optarg);
+      if (c->nstores && !(c->cmd->options & O_STORE))
+        return fail(c, "--store is given once for '%s'", c->cmd->name);
+      int dup = 0; /* --store X --store X is X once */
+      for (size_t i = 0; i < c->nstores && !dup; i++)
+        dup = !strcmp(c->stores[i], optarg);
+      if (!dup)
+        c->stores[c->nstores++] = optarg;
+      break;
+    }
+    case OPT_JOBS: {
+      char *end;
+      long j = strtol(optarg, &end, 10);
+      if (!*optarg || *end || j < 1 || j > 256)
+        return fail(c, "--jobs takes a number from 1 to 256, not '%s'", optarg);
+      c->jobs = (int)j;
+      break;
+    }
+    case 'h':
+      c->help = 1;
+      return -1;
+    case OPT_VERSION:
+      c->version = 1;
+      return -1;
+    case ':':
+      return fail(c, "option '%s' needs a value", opt);
+    default:
+      return fail(c, "unknown option '%s'", opt);
+    }
+  }
+  if (c->cmd->arg) {
+    if (optind >= ac)
+      return fail(c, "%s",
+                  c->cmd->arg == 2 ? "missing store id" : "missing file");
+    c->arg = av[optind++];
+    if (c->cmd->arg == 2 && !mg_is_id(c->arg))
+      return fail(c,
+                  "invalid store id '%s' (lowercase letters, digits and "
+                  "'-')",
+                  c->arg);
+  }
+  if (optind < ac)
+    return fail(c, "unexpected argument '%s'", av[optind]);
+  return 0;
+}
+
+void mg_cli_free(mg_cli *c) {
+  free(c->stores);
+  free(c->error);
+  c->stores = NULL;
+  c->error = NULL;
+}
