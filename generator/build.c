@@ -493,9 +493,8 @@ static int write_result(run *r) {
   const char *dest = r->o->output;
   if (dest && strcmp(dest, "-"))
     return mg_write_atomic(dest, out->data ? out->data : "", out->len) ? 1 : 0;
-  if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len)
-    return 1; /* reported by main, which checks standard output */
-  return 0;
+  /* a failure is reported by main, which checks standard output */
+  return mg_write_stdout(out->data, out->len) ? 1 : 0;
 }
 
 /* Loads everything that is the same for every hall. Returns 0, or -1

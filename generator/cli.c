@@ -5,6 +5,7 @@
  * Each command lists the options it takes; any other is a usage error. */
 #define _DEFAULT_SOURCE
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,9 +184,19 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
   char **av = argv + 1;
   optind = 0; /* a full reset of GNU getopt's state */
   opterr = 0;
-  int ch;
-  while ((ch = getopt_long(ac, av, ":ho:", longopts, NULL)) != -1) {
-    const char *opt = av[optind - 1];
+  int ch, li = -1;
+  while ((ch = getopt_long(ac, av, ":ho:", longopts, &li)) != -1) {
+    /* the option as written, for messages: "--jobs", "-o" */
+    char shortopt[3] = {'-', (char)(ch < 128 ? ch : '?'), '\0'};
+    const char *opt = li >= 0 ? longopts[li].name : shortopt;
+    char longname[32];
+    if (li >= 0) {
+      snprintf(longname, sizeof longname, "--%s", opt);
+      opt = longname;
+    } else if (ch == ':' || ch == '?') {
+      opt = av[optind - 1]; /* what getopt could not match */
+    }
+    li = -1;
     int b = bit(ch);
     if (ch != ':' && ch != '?' && b > 0 && !(c->cmd->options & b)) {
       /* "--jobs=3" or "--jobs 3": name the option without its value */

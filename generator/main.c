@@ -99,9 +99,9 @@ static void guard_std_fds(void) {
 /* A full disk or a closed standard output is an error like any other. */
 static int finish_stdout(int rc) {
   errno = 0;
-  if (fflush(stdout) == 0 && !ferror(stdout))
+  if (fflush(stdout) == 0 && !ferror(stdout) && !mg_stdout_errno())
     return rc;
-  int err = errno;
+  int err = mg_stdout_errno() ? mg_stdout_errno() : errno;
   fprintf(stderr, "manualgen: error: cannot write to standard output: %s\n",
           stdout_closed ? "it is closed"
           : err         ? strerror(err)
@@ -157,7 +157,15 @@ static int cmd_params(mg_cli *c, const char *tpl) {
   xmlDocPtr eff =
       p && !mg_diag_errors() ? mg_params_effective(p, c->arg) : NULL;
   if (eff) {
-    mg_params_print(eff, stdout);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+      abort();
+    mg_params_print(eff, mem);
+    fclose(mem);
+    mg_write_stdout(text, len);
+    free(text);
     mg_params_effective_free(eff);
   }
   int rc = eff && !mg_diag_errors() ? 0 : 1;
@@ -223,8 +231,7 @@ static int cmd_render(mg_cli *c, const char *tpl) {
     if (doc) {
       char *html = mg_transform_fragment(tp->body, doc);
       if (html && !mg_diag_errors()) {
-        fputs(html, stdout);
-        rc = 0;
+        rc = mg_write_stdout(html, strlen(html)) ? 1 : 0;
       }
       free(html);
       xmlFreeDoc(doc);

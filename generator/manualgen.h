@@ -76,6 +76,10 @@ char *mg_path_normalize(const char *path);
 int mg_mkdirs(const char *path);
 /* True when s is a non-empty [a-z0-9-]+ identifier. */
 int mg_is_id(const char *s);
+/* Writes to standard output; -1 on failure, whose errno is kept for
+ * mg_stdout_errno() (main reports it once, at exit). */
+int mg_write_stdout(const void *data, size_t len);
+int mg_stdout_errno(void);
 /* Seconds since an arbitrary epoch, monotonic. */
 double mg_now(void);
 

@@ -173,10 +173,32 @@ static int generated_name(const char *rel) {
   size_t l = strlen(n);
   return !strcmp(n, ".manualgen-build") || !strcmp(n, EDITION_MANIFEST) ||
          (l > 5 && !strcmp(n + l - 5, ".html")) ||
-         (l > 4 && !strcmp(n + l - 4, ".css")) || strstr(n, ".tmp-");
+         (l > 4 && !strcmp(n + l - 4, ".css"));
+}
+
+/* NAME.tmp-PID-SEQ: a page that manualgen 0.1 was writing when killed */
+static int old_temporary(const char *rel) {
+  const char *t = strstr(rel, ".tmp-");
+  if (!t)
+    return 0;
+  const char *q = t + 5;
+  int dash = 0, digits = 0;
+  for (; *q; q++) {
+    if (*q == '-' && digits && !dash) {
+      dash = 1;
+      digits = 0;
+    } else if (*q >= '0' && *q <= '9') {
+      digits++;
+    } else {
+      return 0;
+    }
+  }
+  return dash && digits;
 }
 
 static int is_ours(mg_publish *p, const char *rel) {
+  if (old_temporary(rel))
+    return 1;
   if (p->have_old_manifest)
     return xmlHashLookup(p->old_ours, BAD_CAST rel) != NULL ||
            !strcmp(rel, EDITION_MANIFEST);

@@ -124,16 +124,18 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
   t->index = compile(dir, "index.xsl");
   t->body = compile(dir, "body.xsl");
   t->l10n_doc = build_l10n(dir, lang);
-  char *css = mg_xasprintf("%s/css/manual.css", dir);
-  t->css = mg_safe_read_file(css, NULL);
-  if (!t->css)
-    mg_diag(MG_ERROR, css, 0, 0, "cannot read the stylesheet: %s",
-            mg_read_error());
-  free(css);
+  /* every file of the templates, read once for the digest: one that
+   * cannot be read (a FIFO, a link out of the folder) is reported there */
   mg_digest *d = mg_digest_new();
   mg_digest_update(d, MG_VERSION, sizeof MG_VERSION);
   int unreadable = mg_digest_files(d, dir);
   mg_digest_finish(d, t->digest);
+  char *css = mg_xasprintf("%s/css/manual.css", dir);
+  t->css = mg_safe_read_file(css, NULL);
+  if (!t->css && !unreadable)
+    mg_diag(MG_ERROR, css, 0, 0, "cannot read the stylesheet: %s",
+            mg_read_error());
+  free(css);
   if (unreadable || !t->site || !t->handbook || !t->index || !t->body ||
       !t->l10n_doc || !t->css) {
     mg_templates_free(t);

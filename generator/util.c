@@ -270,6 +270,19 @@ int mg_is_id(const char *s) {
   return 1;
 }
 
+static int stdout_errno;
+
+int mg_write_stdout(const void *data, size_t len) {
+  if (len && fwrite(data, 1, len, stdout) != len) {
+    if (!stdout_errno)
+      stdout_errno = errno ? errno : EIO;
+    return -1;
+  }
+  return 0;
+}
+
+int mg_stdout_errno(void) { return stdout_errno; }
+
 double mg_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
