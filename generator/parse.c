@@ -15,6 +15,7 @@
  * Expressions are checked against the schema and compiled here, once. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,9 @@ typedef struct {
   const scope *outer;
   size_t depth;
   int too_deep; /* reported once per section */
+  /* base slug -> the first suffix not yet tried for it (add_heading) */
+  xmlHashTablePtr suffixes;
+  int cell; /* the column of the table cell being converted */
 } pctx;
 
 static int lineof(pctx *c, cmark_node *n) {
@@ -358,6 +362,19 @@ static void plain_text(cmark_node *n, mg_buf *b, int depth) {
   }
 }
 
+/* Room for one more item in an array of n items that grows by doubling:
+ * reallocates when n is 0 or a power of two. */
+static void *grow(void *v, size_t n, size_t size) {
+  if (n & (n - 1))
+    return v;
+  return mg_xrealloc(v, (n ? 2 * n : 1) * size);
+}
+
+/* Gives heading h an id unique inside the section: its slug, else "slug-1",
+ * "slug-2"... (a slug is taken when an earlier heading or the section id
+ * has it). c->suffixes keeps, per slug, the first suffix not yet tried;
+ * every suffix below it is taken, so no candidate is tried twice and the
+ * headings of a section take linear time. */
 static void add_heading(pctx *c, cmark_node *n, xmlNodePtr h) {
   mg_buf b = {0};
   plain_text(n, &b, 0);
@@ -368,23 +385,25 @@ static void add_heading(pctx *c, cmark_node *n, xmlNodePtr h) {
     free(slug);
     slug = mg_xasprintf("h%zu", s->nheadings + 1);
   }
-  /* unique inside the section: "x", "x-1", "x-2" */
-  char *uniq = mg_xstrdup(slug);
-  for (int k = 1;; k++) {
-    int clash = !strcmp(uniq, s->fm.id ? s->fm.id : "");
-    for (size_t i = 0; i < s->nheadings && !clash; i++)
-      clash = !strcmp(s->headings[i].slug, uniq);
-    if (!clash)
-      break;
-    free(uniq);
-    uniq = mg_xasprintf("%s-%d", slug, k);
+  char *uniq;
+  if (!xmlHashLookup(s->anchors, BAD_CAST slug)) {
+    uniq = slug;
+  } else {
+    uintptr_t k = (uintptr_t)xmlHashLookup(c->suffixes, BAD_CAST slug);
+    for (k = k ? k : 1;; k++) {
+      uniq = mg_xasprintf("%s-%lu", slug, (unsigned long)k);
+      if (!xmlHashLookup(s->anchors, BAD_CAST uniq))
+        break;
+      free(uniq);
+    }
+    xmlHashUpdateEntry(c->suffixes, BAD_CAST slug, (void *)(k + 1), NULL);
+    free(slug);
   }
-  free(slug);
-  s->headings =
-      mg_xrealloc(s->headings, (s->nheadings + 1) * sizeof *s->headings);
+  s->headings = grow(s->headings, s->nheadings, sizeof *s->headings);
   mg_heading *hd = &s->headings[s->nheadings++];
   hd->slug = uniq;
   hd->id = mg_xasprintf("%s--%s", s->fm.id ? s->fm.id : "section", uniq);
+  xmlHashAddEntry(s->anchors, BAD_CAST uniq, hd->id);
   xmlNewProp(h, BAD_CAST "id", BAD_CAST hd->id);
 }
 
@@ -549,9 +568,9 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
     uint8_t *al =
         table ? cmark_gfm_extensions_get_table_alignments(table) : NULL;
     uint16_t ncols = table ? cmark_gfm_extensions_get_table_columns(table) : 0;
-    int i = 0;
-    for (cmark_node *k = cmark_node_previous(n); k; k = cmark_node_previous(k))
-      i++;
+    /* cells are converted in order (and hold no tables): count them
+     * instead of walking back over the row for each */
+    int i = c->cell = cmark_node_previous(n) ? c->cell + 1 : 0;
     if (al && i < ncols) {
       const char *a = al[i] == 'l'   ? "left"
                       : al[i] == 'c' ? "center"
@@ -811,8 +830,14 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
   c->depth = 0;
   c->too_deep = 0;
   c->outer = NULL;
+  s->anchors = xmlHashCreate(0);
+  if (s->fm.id)
+    xmlHashAddEntry(s->anchors, BAD_CAST s->fm.id, s->fm.id);
+  c->suffixes = xmlHashCreate(0);
   s->body = xmlNewChild(holder, c->md, BAD_CAST "document", NULL);
   convert_children(c, doc, s->body);
+  xmlHashFree(c->suffixes, NULL);
+  c->suffixes = NULL;
   if (c->too_deep) {
     /* reported; later stages must not walk what is left */
     xmlUnlinkNode(s->body);
@@ -852,10 +877,7 @@ static void resolve_xrefs(mg_tree *t, pctx *c) {
       pct_decode(dec);
       char *joined = mg_path_join(dir, dec);
       char *norm = mg_path_normalize(joined);
-      target = NULL;
-      for (size_t i = 0; i < t->nsections && !target; i++)
-        if (!strcmp(t->sections[i]->path, norm))
-          target = t->sections[i];
+      target = xmlHashLookup(t->by_path, BAD_CAST norm);
       if (!target) {
         char *full = mg_path_join(t->content_dir, norm);
         FILE *f = fopen(full, "r");
@@ -875,12 +897,9 @@ static void resolve_xrefs(mg_tree *t, pctx *c) {
       const char *anchor = target->fm.id;
       if (r->fragment && *r->fragment) {
         pct_decode(r->fragment);
-        anchor = NULL;
-        for (size_t i = 0; i < target->nheadings && !anchor; i++)
-          if (!strcmp(target->headings[i].slug, r->fragment))
-            anchor = target->headings[i].id;
-        if (!strcmp(r->fragment, target->fm.id))
-          anchor = target->fm.id;
+        anchor = xmlHashLookup(target->anchors, BAD_CAST r->fragment);
+        if (!anchor && !strcmp(r->fragment, target->fm.id))
+          anchor = target->fm.id; /* its body failed to parse */
         if (!anchor) {
           mg_buf known = {0};
           for (size_t i = 0; i < target->nheadings && i < 8; i++)
@@ -920,32 +939,40 @@ mg_tree *mg_tree_parse(mg_outline *o, const char *content_dir,
   c.t = t;
   c.m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
   c.md = xmlNewNs(root, BAD_CAST MD_NS, BAD_CAST "md");
+  size_t n = 0;
+  for (size_t i = 0; i < o->nchapters; i++)
+    n += o->chapters[i].nsections;
+  t->sections = mg_xcalloc(n ? n : 1, sizeof *t->sections);
+  t->by_path = xmlHashCreate(0);
   for (size_t i = 0; i < o->nchapters; i++)
     for (size_t k = 0; k < o->chapters[i].nsections; k++) {
       mg_section *s = o->chapters[i].sections[k];
-      for (size_t j = 0; j < t->nsections; j++)
-        if (!strcmp(t->sections[j]->path, s->path))
-          mg_diag(MG_ERROR, o->path, s->outline_line, 0,
-                  "section '%s' is listed twice (also at line %d)", s->path,
-                  t->sections[j]->outline_line);
+      const mg_section *first = xmlHashLookup(t->by_path, BAD_CAST s->path);
+      if (first)
+        mg_diag(MG_ERROR, o->path, s->outline_line, 0,
+                "section '%s' is listed twice (also at line %d)", s->path,
+                first->outline_line);
+      else
+        xmlHashAddEntry(t->by_path, BAD_CAST s->path, s);
       s->index = t->nsections;
-      t->sections =
-          mg_xrealloc(t->sections, (t->nsections + 1) * sizeof *t->sections);
       t->sections[t->nsections++] = s;
     }
   for (size_t i = 0; i < t->nsections; i++)
     parse_section(t, t->sections[i], root, &c, 0);
   /* ids are unique across the manual */
-  for (size_t i = 0; i < t->nsections; i++)
-    for (size_t j = 0; j < i; j++) {
-      mg_section *a = t->sections[j], *b = t->sections[i];
-      if (a->fm.id && b->fm.id && !strcmp(a->fm.id, b->fm.id)) {
-        mg_diag(MG_ERROR, b->file, b->fm.id_line, b->fm.id_col,
-                "duplicate section id '%s' (also used by %s)", b->fm.id,
-                a->file);
-        break;
-      }
-    }
+  xmlHashTablePtr ids = xmlHashCreate(0);
+  for (size_t i = 0; i < t->nsections; i++) {
+    mg_section *b = t->sections[i];
+    if (!b->fm.id)
+      continue;
+    const mg_section *a = xmlHashLookup(ids, BAD_CAST b->fm.id);
+    if (a)
+      mg_diag(MG_ERROR, b->file, b->fm.id_line, b->fm.id_col,
+              "duplicate section id '%s' (also used by %s)", b->fm.id, a->file);
+    else
+      xmlHashAddEntry(ids, BAD_CAST b->fm.id, b);
+  }
+  xmlHashFree(ids, NULL);
   resolve_xrefs(t, &c);
   return t;
 }
@@ -1002,6 +1029,7 @@ void mg_section_free(mg_section *s) {
     free(s->headings[i].id);
   }
   free(s->headings);
+  xmlHashFree(s->anchors, NULL);
   free(s->src);
   free(s->line_starts);
   free(s);
@@ -1016,6 +1044,7 @@ void mg_tree_free(mg_tree *t) {
   }
   free(t->exprs);
   free(t->sections);
+  xmlHashFree(t->by_path, NULL);
   for (size_t i = 0; i < t->nextra; i++)
     mg_section_free(t->extra[i]);
   free(t->extra);
