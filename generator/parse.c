@@ -145,7 +145,8 @@ typedef struct {
   int too_deep; /* reported once per section */
   /* base slug -> the first suffix not yet tried for it (add_heading) */
   xmlHashTablePtr suffixes;
-  int cell; /* the column of the table cell being converted */
+  int cell;      /* the column of the table cell being converted */
+  int bad_chars; /* forbidden characters in decoded text, this section */
 } pctx;
 
 static int lineof(pctx *c, cmark_node *n) {
@@ -189,6 +190,224 @@ static void set_int(xmlNodePtr n, xmlNsPtr ns, const char *name, long v) {
   char buf[32];
   snprintf(buf, sizeof buf, "%ld", v);
   xmlNewNsProp(n, ns, BAD_CAST name, BAD_CAST buf);
+}
+
+/* ------------------------------------------------ decoded characters */
+
+/* cmark decodes character references ("&#27;", "&#xFFFE;"), so its text
+ * can hold characters that the byte check of the file never saw. The same
+ * rules apply to both: what a handbook cannot contain. */
+
+/* Why cp cannot be in a handbook ("a control character"), or NULL when it
+ * can: C0 controls except TAB, LF and CR, DEL, C1 controls, and the
+ * noncharacters (U+FDD0..U+FDEF and the last two of every plane). */
+static const char *forbidden(uint32_t cp) {
+  if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+      (cp >= 0x7F && cp <= 0x9F))
+    return "a control character";
+  if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+    return "a noncharacter";
+  return NULL;
+}
+
+#define NOT_UTF8 0xFFFFFFFFu
+
+/* Decodes the UTF-8 character at s[*i] and moves *i past it. Returns
+ * NOT_UTF8 (and moves one byte) for a malformed or overlong sequence. */
+static uint32_t utf8_next(const char *s, size_t len, size_t *i) {
+  unsigned char b = (unsigned char)s[*i];
+  size_t n = b < 0x80             ? 1
+             : (b & 0xE0) == 0xC0 ? 2
+             : (b & 0xF0) == 0xE0 ? 3
+             : (b & 0xF8) == 0xF0 ? 4
+                                  : 0;
+  static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (!n || *i + n > len) {
+    (*i)++;
+    return NOT_UTF8;
+  }
+  uint32_t cp = n == 1 ? b : b & (0x7Fu >> n);
+  for (size_t k = 1; k < n; k++) {
+    unsigned char cb = (unsigned char)s[*i + k];
+    if ((cb & 0xC0) != 0x80) {
+      (*i)++;
+      return NOT_UTF8;
+    }
+    cp = (cp << 6) | (cb & 0x3Fu);
+  }
+  if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    (*i)++;
+    return NOT_UTF8;
+  }
+  *i += n;
+  return cp;
+}
+
+/* If s[i..len) starts with a numeric character reference ("&#27;",
+ * "&#x1B;"), returns its length and sets *cp to what cmark decodes it to
+ * (U+FFFD for 0, surrogates and beyond U+10FFFF); else returns 0. */
+static size_t numeric_ref(const char *s, size_t len, size_t i, uint32_t *cp) {
+  if (i + 3 >= len || s[i] != '&' || s[i + 1] != '#')
+    return 0;
+  size_t p = i + 2;
+  int hex = s[p] == 'x' || s[p] == 'X';
+  p += (size_t)hex;
+  size_t digits = 0;
+  uint32_t v = 0;
+  for (; p < len; p++, digits++) {
+    char d = s[p];
+    int x = d >= '0' && d <= '9'          ? d - '0'
+            : hex && d >= 'a' && d <= 'f' ? d - 'a' + 10
+            : hex && d >= 'A' && d <= 'F' ? d - 'A' + 10
+                                          : -1;
+    if (x < 0)
+      break;
+    if (v < 0x110000)
+      v = v * (hex ? 16u : 10u) + (uint32_t)x;
+  }
+  if (!digits || digits > (hex ? 6u : 7u) || p >= len || s[p] != ';')
+    return 0;
+  if (v == 0 || v >= 0x110000 || (v >= 0xD800 && v <= 0xDFFF))
+    v = 0xFFFD;
+  *cp = v;
+  return p + 1 - i;
+}
+
+/* Where a node's decoded text came from in the section's source: the
+ * references that produced its forbidden characters are looked for in
+ * from..to, in order, and then once more from retry. */
+typedef struct {
+  size_t from, to, retry; /* byte offsets into c->sec->src */
+  cmark_node *node;       /* its position, when no reference is found */
+} origin;
+
+/* The byte offset of a 1-based line and byte column of the section,
+ * clamped to the source. */
+static size_t offset_of(const mg_section *s, int line, int bytecol) {
+  if (line < 1 || (size_t)line > s->nlines)
+    return s->srclen;
+  size_t o = s->line_starts[line - 1] + (size_t)(bytecol > 1 ? bytecol - 1 : 0);
+  return o < s->srclen ? o : s->srclen;
+}
+
+/* The offset just past the end of a 1-based line (its '\n'). */
+static size_t line_end(const mg_section *s, int line) {
+  if (line < 1 || (size_t)line >= s->nlines)
+    return s->srclen;
+  return s->line_starts[line];
+}
+
+/* The origin of node n: its lines, from its first byte. */
+static origin origin_of(pctx *c, cmark_node *n) {
+  const mg_section *s = c->sec;
+  int line = lineof(c, n), end = cmark_node_get_end_line(n);
+  end = end > 0 ? end + c->line_offset : line;
+  origin o;
+  o.from = offset_of(s, line, cmark_node_get_start_column(n));
+  o.retry = offset_of(s, line, 1);
+  o.to = line_end(s, end > line ? end : line);
+  o.node = n;
+  return o;
+}
+
+/* Finds the next reference in o->from..o->to (then o->retry..o->to) that
+ * decodes to cp, not escaped by a backslash. Returns its offset and sets
+ * *len, or returns SIZE_MAX. */
+static size_t find_ref(const mg_section *s, origin *o, uint32_t cp,
+                       size_t *len) {
+  for (int pass = 0; pass < 2; pass++) {
+    size_t from = pass ? o->retry : o->from;
+    if (pass && from >= o->from)
+      break;
+    for (size_t i = from; i < o->to && i < s->srclen; i++) {
+      uint32_t v;
+      size_t n = numeric_ref(s->src, s->srclen, i, &v);
+      if (!n || v != cp)
+        continue;
+      size_t bs = 0;
+      while (bs < i && s->src[i - 1 - bs] == '\\')
+        bs++;
+      if (bs % 2)
+        continue;
+      *len = n;
+      return i;
+    }
+  }
+  return SIZE_MAX;
+}
+
+/* The 1-based line holding byte offset off. */
+static int line_at(const mg_section *s, size_t off) {
+  size_t lo = 0, hi = s->nlines;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s->line_starts[mid] <= off)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return (int)lo + 1;
+}
+
+/* Reports cp, one of the forbidden characters of the decoded text `what`
+ * ("the text", "the link's address"), at the reference that produced it
+ * when there is one in o, else at the node. At most 20 per section, as
+ * for the bytes of the file. */
+static void report_decoded(pctx *c, origin *o, uint32_t cp, const char *why,
+                           const char *what) {
+  mg_section *s = c->sec;
+  if (c->bad_chars++ >= 20)
+    return;
+  size_t len = 0, at = find_ref(s, o, cp, &len);
+  if (at == SIZE_MAX) {
+    mg_diag(MG_ERROR, s->file, lineof(c, o->node), colof(c, o->node, 0),
+            "%s contains U+%04X, %s, which a handbook cannot contain", what,
+            (unsigned)cp, why);
+    return;
+  }
+  int line = line_at(s, at);
+  int col = mg_section_col(s, line, (int)(at - s->line_starts[line - 1]) + 1);
+  mg_diag(MG_ERROR, s->file, line, col,
+          "'%.*s' stands for U+%04X, %s, which a handbook cannot contain",
+          (int)len, s->src + at, (unsigned)cp, why);
+  o->from = at + len;
+}
+
+/* Checks decoded text (as cmark gives it) before it goes into the tree.
+ * Returns NULL when it is fine; else reports each forbidden character
+ * (when o is given) and returns a copy with each one replaced by U+FFFD,
+ * so that nothing after this (ids, messages, `resolve`) ever sees it. The
+ * caller frees the copy. */
+static char *check_decoded(pctx *c, const char *text, origin *o,
+                           const char *what) {
+  if (!text)
+    return NULL;
+  size_t len = strlen(text);
+  mg_buf out = {0};
+  size_t done = 0;
+  for (size_t i = 0; i < len;) {
+    size_t at = i;
+    uint32_t cp = utf8_next(text, len, &i);
+    if (cp == NOT_UTF8) {
+      /* cmark writes U+FFFE and U+FFFF as the bytes FE and FF (utf8proc's
+       * legacy); nothing else of its output is malformed, but whatever is
+       * must not reach the tree either */
+      unsigned char b = (unsigned char)text[at];
+      cp = b == 0xFE ? 0xFFFE : b == 0xFF ? 0xFFFF : NOT_UTF8;
+    }
+    const char *why = cp == NOT_UTF8 ? "" : forbidden(cp);
+    if (!why)
+      continue;
+    if (o && *why)
+      report_decoded(c, o, cp, why, what);
+    mg_buf_put(&out, text + done, at - done);
+    mg_buf_puts(&out, "\xEF\xBF\xBD");
+    done = i;
+  }
+  if (!out.data)
+    return NULL;
+  mg_buf_put(&out, text + done, len - done);
+  return out.data;
 }
 
 /* ------------------------------------------------------- placeholders */
@@ -378,7 +597,10 @@ static void *grow(void *v, size_t n, size_t size) {
 static void add_heading(pctx *c, cmark_node *n, xmlNodePtr h) {
   mg_buf b = {0};
   plain_text(n, &b, 0);
-  char *slug = mg_slugify(b.data ? b.data : "");
+  /* the text nodes report what is wrong; the id must not carry it */
+  char *clean = check_decoded(c, b.data, NULL, NULL);
+  char *slug = mg_slugify(clean ? clean : b.data ? b.data : "");
+  free(clean);
   mg_buf_free(&b);
   mg_section *s = c->sec;
   if (!*slug) {
@@ -418,11 +640,32 @@ static int is_scheme(const char *d) {
   return *p == ':';
 }
 
-static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
-  const char *dest = cmark_node_get_url(n);
-  const char *title = cmark_node_get_title(n);
-  dest = dest ? dest : "";
-  title = title ? title : "";
+/* Checks the decoded address and title of link or image n. Returns
+ * copies without forbidden characters where needed (see check_decoded). */
+static void check_link(pctx *c, cmark_node *n, char **dest, char **title) {
+  /* both follow the link text: look for references after it */
+  origin o = origin_of(c, n);
+  cmark_node *last = cmark_node_last_child(n);
+  if (last && cmark_node_get_end_line(last) > 0) {
+    size_t after =
+        offset_of(c->sec, cmark_node_get_end_line(last) + c->line_offset,
+                  cmark_node_get_end_column(last) + 1);
+    if (after > o.from)
+      o.from = after;
+  }
+  o.retry = o.from;
+  int image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+  *dest = check_decoded(c, cmark_node_get_url(n), &o,
+                        image ? "the image's address" : "the link's address");
+  *title = check_decoded(c, cmark_node_get_title(n), &o,
+                         image ? "the image's title" : "the link's title");
+}
+
+/* Sets the attributes of link or image x from dest and title, splits out
+ * their placeholders and records a cross reference (unless `checked` is 0:
+ * dest had forbidden characters). */
+static void link_attrs(pctx *c, cmark_node *n, xmlNodePtr x, const char *dest,
+                       const char *title, int checked) {
   xmlNewProp(x, BAD_CAST "destination", BAD_CAST dest);
   xmlNewProp(x, BAD_CAST "title", BAD_CAST title);
   int line = lineof(c, n);
@@ -447,8 +690,9 @@ static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
             dest);
     return;
   }
-  if (cmark_node_get_type(n) != CMARK_NODE_LINK || strstr(dest, "{{"))
-    return;
+  if (cmark_node_get_type(n) != CMARK_NODE_LINK || strstr(dest, "{{") ||
+      !checked)
+    return; /* an address with forbidden characters is reported already */
   if (!*dest || is_scheme(dest) || dest[0] == '/' || dest[0] == '?')
     return;
   /* a relative link: a section file, or an anchor in this section */
@@ -475,13 +719,25 @@ static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
   set_int(x, c->m, "col", col);
 }
 
+static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
+  char *dest, *title;
+  check_link(c, n, &dest, &title);
+  const char *d = dest ? dest : cmark_node_get_url(n);
+  const char *t = title ? title : cmark_node_get_title(n);
+  link_attrs(c, n, x, d ? d : "", t ? t : "", !dest);
+  free(dest);
+  free(title);
+}
+
 static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
   cmark_node_type t = cmark_node_get_type(n);
   const char *name = cmark_node_get_type_string(n);
   xmlNodePtr x;
   switch (t) {
   case CMARK_NODE_TEXT: {
-    const char *lit = cmark_node_get_literal(n);
+    origin o = origin_of(c, n);
+    char *fixed = check_decoded(c, cmark_node_get_literal(n), &o, "the text");
+    const char *lit = fixed ? fixed : cmark_node_get_literal(n);
     const char *br = lit ? strstr(lit, "](") : NULL;
     if (br && strstr(br, "{{")) {
       /* "[text](tel:{{ x }})": a destination with spaces is no link in
@@ -493,22 +749,36 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
     }
     if (lit && strstr(lit, "{{")) {
       scan_placeholders(c, out, lit, lineof(c, n), 0, n, emit_text, NULL);
-      return NULL;
+      x = NULL;
+    } else {
+      x = xmlNewChild(out, c->md, BAD_CAST "text", NULL);
+      xmlAddChild(x, xmlNewText(BAD_CAST(lit ? lit : "")));
     }
-    x = xmlNewChild(out, c->md, BAD_CAST "text", NULL);
-    xmlAddChild(x, xmlNewText(BAD_CAST(lit ? lit : "")));
+    free(fixed);
     return x;
   }
   case CMARK_NODE_CODE:
   case CMARK_NODE_CODE_BLOCK: {
-    const char *lit = cmark_node_get_literal(n);
+    origin o = origin_of(c, n);
     x = xmlNewChild(out, c->md, BAD_CAST name, NULL);
-    if (t == CMARK_NODE_CODE_BLOCK) {
+    int flen, foff;
+    char fch;
+    if (t == CMARK_NODE_CODE_BLOCK &&
+        cmark_node_get_fenced(n, &flen, &foff, &fch)) {
+      /* the info string is on the opening fence's line */
+      origin fence = o;
+      fence.to = line_end(c->sec, lineof(c, n));
       const char *info = cmark_node_get_fence_info(n);
+      char *fixed = check_decoded(c, info, &fence, "the code block's label");
       if (info && *info)
-        xmlNewProp(x, BAD_CAST "info", BAD_CAST info);
+        xmlNewProp(x, BAD_CAST "info", BAD_CAST(fixed ? fixed : info));
+      free(fixed);
+      o.from = o.retry = line_end(c->sec, lineof(c, n));
     }
-    xmlAddChild(x, xmlNewText(BAD_CAST(lit ? lit : "")));
+    const char *lit = cmark_node_get_literal(n);
+    char *fixed = check_decoded(c, lit, &o, "the code");
+    xmlAddChild(x, xmlNewText(BAD_CAST(fixed ? fixed : lit ? lit : "")));
+    free(fixed);
     return x;
   }
   default:
@@ -757,6 +1027,10 @@ static int check_bytes(const char *file, const char *s, size_t len) {
       mg_diag(MG_ERROR, file, line, col,
               "control character U+%04X is not allowed", cp);
       errors++;
+    } else if (ok && forbidden(cp)) {
+      mg_diag(MG_ERROR, file, line, col, "noncharacter U+%04X is not allowed",
+              cp);
+      errors++;
     }
     if (!ok) {
       mg_diag(MG_ERROR, file, line, col,
@@ -829,6 +1103,7 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
   c->line_offset = s->fm.body_line - 1;
   c->depth = 0;
   c->too_deep = 0;
+  c->bad_chars = 0;
   c->outer = NULL;
   s->anchors = xmlHashCreate(0);
   if (s->fm.id)

@@ -23,14 +23,19 @@ def run_within(args, ws, seconds=BOUND):
     argv = [harness.BINARY] + list(args)
     t = time.time()
     try:
-        p = subprocess.run(argv, cwd=ws, capture_output=True, text=True,
+        p = subprocess.run(argv, cwd=ws, capture_output=True,
                            env=harness.env(), timeout=seconds)
     except subprocess.TimeoutExpired:
         raise AssertionError(f"{' '.join(argv)} still running after "
                              f"{seconds} s") from None
+    raw_out = p.stdout
+    # the output as bytes (r.raw_out), and as text for the assertions
+    p.stdout = p.stdout.decode("utf-8", "replace")
+    p.stderr = p.stderr.decode("utf-8", "replace")
     if p.returncode in (98, 99) or "Sanitizer" in p.stderr:
         raise AssertionError("sanitizer report:\n" + p.stderr[-4000:])
     r = harness.Run(argv, ws, p)
+    r.raw_out = raw_out
     r.seconds = time.time() - t
     return r
 
@@ -77,3 +82,26 @@ def test_anchor_of_the_last_equal_heading_resolves():
             "reference: no heading '#a-3' in sections/rounds.md (it has "
             "#a, #a-1, #a-2)") in r.err.splitlines(), r
     assert "'#a-2'" not in r.err, r
+
+
+# ------------------------------------------------- decoded characters
+
+
+def test_resolve_prints_well_formed_xml_despite_references():
+    """&#xFFFE; decodes to what cmark writes as the byte FE, and &#27; to
+    an escape; neither may reach `resolve`'s output or the terminal."""
+    import xml.dom.minidom
+    ws = harness.workspace()
+    write(ws, "sections/county.md",
+          HEAD + "# 标题&#xFFFE;\n\n营业&#27;[2J时间 &#xFFFF;\n")
+    r = run_within(["resolve", "b-county", "--content", "content"], ws)
+    assert r.code == 1, r
+    assert "\x1b" not in r.err + r.out, r
+    assert ("content/sections/county.md:7:3: error: '&#27;' stands for "
+            "U+001B, a control character, which a handbook cannot "
+            "contain") in r.err.splitlines(), r
+    try:
+        if r.raw_out:
+            xml.dom.minidom.parseString(r.raw_out)
+    except Exception as ex:
+        raise AssertionError(f"resolve's output is not XML: {ex}") from None
