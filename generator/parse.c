@@ -478,59 +478,203 @@ static void emit_text(pctx *c, xmlNodePtr parent, const char *text, size_t len,
 
 enum marker { M_NONE, M_COMMENT, M_RAW, M_IF, M_ELIF, M_ELSE, M_ENDIF };
 
-/* Classifies an html node. For if/elif, *expr gets the expression and
- * *expr_off its byte offset in the literal. */
+static const char *marker_name(enum marker m) {
+  return m == M_IF     ? "if"
+         : m == M_ELIF ? "elif"
+         : m == M_ELSE ? "else"
+                       : "endif";
+}
+
+static int is_space(char ch) {
+  return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+static int is_letter(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* True when the n lowercase letters of a are the word b, or b with one
+ * typo: a letter left out, added or changed, or two neighbours swapped. */
+static int one_typo(const char *a, size_t n, const char *b) {
+  size_t m = strlen(b), i = 0;
+  while (i < n && i < m && a[i] == b[i])
+    i++;
+  if (i == n && i == m)
+    return 1;
+  if (n == m)
+    return !memcmp(a + i + 1, b + i + 1, n - i - 1) ||
+           (i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+            !memcmp(a + i + 2, b + i + 2, n - i - 2));
+  if (n + 1 == m)
+    return !memcmp(a + i, b + i + 1, n - i);
+  if (n == m + 1)
+    return !memcmp(a + i + 1, b + i, m - i);
+  return 0;
+}
+
+/* How authors write the markers, compared in lowercase with the spaces,
+ * '-' and '_' between two words left out ("Else If", "end-if"). */
+static const struct {
+  const char *word;
+  enum marker kind;
+} spellings[] = {
+    {"if", M_IF},       {"elif", M_ELIF},  {"else", M_ELSE}, {"endif", M_ENDIF},
+    {"elseif", M_ELIF}, {"elsif", M_ELIF}, {"end", M_ENDIF}, {"fi", M_ENDIF},
+};
+
+/* Reads a word (ASCII letters) at *p, before e, into w (lowercase, after
+ * the n letters already there). Returns the new length, or 0 when the
+ * word is longer than any spelling with a typo. */
+static size_t read_word(const char **p, const char *e, char *w, size_t n,
+                        size_t cap) {
+  for (; *p < e && is_letter(**p); (*p)++) {
+    if (n == cap)
+      return 0;
+    char ch = **p;
+    w[n++] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+  }
+  return n;
+}
+
+/* The marker that the comment text in..e looks like, or M_COMMENT: its
+ * first word, or its first two words run together ("end if"), is one of
+ * the spellings; or its first word is if/elif/else/endif with one typo,
+ * for the keywords of four letters or more ("els", "esle"; every short
+ * word is one typo away from "if"). *rest gets what follows the words. */
+static enum marker looks_like(const char *in, const char *e,
+                              const char **rest) {
+  char w[8], w2[16];
+  const char *p = in;
+  size_t n = read_word(&p, e, w, 0, sizeof w);
+  if (!n)
+    return M_COMMENT;
+  const char *q = p;
+  while (q < e && (*q == ' ' || *q == '\t' || *q == '-' || *q == '_'))
+    q++;
+  if (q > p && q < e && is_letter(*q)) {
+    memcpy(w2, w, n);
+    size_t n2 = read_word(&q, e, w2, n, sizeof w2);
+    for (size_t i = 0; n2 && i < sizeof spellings / sizeof *spellings; i++)
+      if (strlen(spellings[i].word) == n2 &&
+          !memcmp(w2, spellings[i].word, n2)) {
+        *rest = q;
+        return spellings[i].kind;
+      }
+  }
+  *rest = p;
+  for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++)
+    if (strlen(spellings[i].word) == n && !memcmp(w, spellings[i].word, n))
+      return spellings[i].kind;
+  for (enum marker k = M_ELIF; k <= M_ENDIF; k++)
+    if (one_typo(w, n, marker_name(k)))
+      return k;
+  return M_COMMENT;
+}
+
+/* Appends s..e to b as one line: whitespace with a line break in it
+ * becomes one space, and more than max characters end in "...". */
+static void put_line(mg_buf *b, const char *s, const char *e, size_t max) {
+  size_t chars = 0;
+  while (s < e) {
+    if (is_space(*s)) {
+      const char *w = s;
+      int br = 0;
+      for (; w < e && is_space(*w); w++)
+        br |= *w == '\n' || *w == '\r';
+      if (br) {
+        mg_buf_put(b, " ", 1);
+        chars++;
+        s = w;
+        continue;
+      }
+    }
+    if (chars == max) {
+      mg_buf_puts(b, "...");
+      return;
+    }
+    /* one character, all of its bytes */
+    const char *ch = s++;
+    while (s < e && ((unsigned char)*s & 0xC0) == 0x80)
+      s++;
+    mg_buf_put(b, ch, (size_t)(s - ch));
+    chars++;
+  }
+}
+
+/* Classifies an html node: raw HTML, a plain comment, or a marker. A
+ * marker is exactly "<!--", optional whitespace, the keyword in lowercase
+ * and, for if/elif, a colon directly after it and an expression, then
+ * optional whitespace and "-->" ("<!--if:x-->" is one too). A comment that
+ * looks like a marker but is not exactly one is an error that gives the
+ * right spelling (it is then dropped as a comment), so that a misspelt
+ * marker never lets both branches print. For if/elif, *expr gets the
+ * expression (the caller frees it) and *expr_off its byte offset in the
+ * literal. */
 static enum marker classify(pctx *c, cmark_node *n, char **expr,
                             size_t *expr_off) {
   const char *lit = cmark_node_get_literal(n);
   if (!lit)
     return M_RAW;
   const char *p = lit;
-  while (*p == ' ' || *p == '\t' || *p == '\n')
+  while (is_space(*p))
     p++;
   if (strncmp(p, "<!--", 4))
     return M_RAW;
-  const char *end = strstr(p + 4, "-->");
-  if (!end)
-    return M_COMMENT; /* an unclosed comment swallows the block: harmless */
   const char *in = p + 4;
-  while (*in == ' ' || *in == '\t')
+  while (is_space(*in))
     in++;
-  const char *ie = end;
-  while (ie > in && (ie[-1] == ' ' || ie[-1] == '\t'))
+  /* an unclosed comment swallows the block: look at its first line */
+  const char *end = strstr(in, "-->");
+  const char *ie = end ? end : in + strcspn(in, "\n");
+  while (ie > in && is_space(ie[-1]))
     ie--;
-  size_t il = (size_t)(ie - in);
-  enum marker kind = M_COMMENT;
-  if (il >= 3 && !strncmp(in, "if:", 3))
-    kind = M_IF;
-  else if (il >= 5 && !strncmp(in, "elif:", 5))
-    kind = M_ELIF;
-  else if (il == 4 && !strncmp(in, "else", 4))
-    kind = M_ELSE;
-  else if (il == 5 && !strncmp(in, "endif", 5))
-    kind = M_ENDIF;
-  else {
-    /* a marker word followed by a space, '(' or ':' (or nothing) is a
-     * marker written wrong; "elsewhere ..." is an ordinary comment */
-    static const char *looks[] = {"if",     "elif",   "else", "endif",
-                                  "end if", "end-if", "fi",   "elsif"};
-    for (size_t i = 0; i < sizeof looks / sizeof *looks; i++) {
-      size_t l = strlen(looks[i]);
-      if (il >= l && !strncmp(in, looks[i], l) &&
-          (il == l || strchr(" (:", in[l]))) {
-        mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
-                "malformed marker '<!-- %.*s -->' (expected 'if: EXPR', "
-                "'elif: EXPR', 'else' or 'endif')",
-                (int)il, in);
-        return M_COMMENT;
-      }
+  const char *rest;
+  enum marker kind = looks_like(in, ie, &rest);
+  if (kind == M_COMMENT)
+    return M_COMMENT;
+  const char *name = marker_name(kind);
+  size_t nl = strlen(name);
+  const char *e = rest; /* the expression of if/elif */
+  if (kind == M_IF || kind == M_ELIF) {
+    while (e < ie && is_space(*e))
+      e++;
+    if (e < ie && *e == ':')
+      e++;
+    else if (ie - e >= 3 && !memcmp(e, "\xEF\xBC\x9A", 3))
+      e += 3; /* a full-width colon */
+    while (e < ie && is_space(*e))
+      e++;
+  }
+  int exact =
+      end && rest == in + nl && !memcmp(in, name, nl) &&
+      (kind == M_IF || kind == M_ELIF ? rest < ie && *rest == ':' && e < ie
+                                      : rest == ie);
+  if (!exact) {
+    mg_buf shown = {0}, right = {0};
+    put_line(&shown, p, end ? end + 3 : ie, 60);
+    if (kind == M_ELSE || kind == M_ENDIF)
+      mg_buf_printf(&right, "<!-- %s -->", name);
+    else if (e < ie) {
+      mg_buf_printf(&right, "<!-- %s: ", name);
+      put_line(&right, e, ie, 200);
+      mg_buf_puts(&right, " -->");
     }
+    if (right.len)
+      mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
+              "'%s' is not a marker; write '%s'", shown.data, right.data);
+    else
+      mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
+              "'%s' is not a marker; write '<!-- %s: condition -->', with "
+              "the condition after the colon",
+              shown.data, name);
+    mg_buf_free(&shown);
+    mg_buf_free(&right);
     return M_COMMENT;
   }
   /* nothing may follow the comment on its line: cmark keeps it in the
    * same block, so the author's text would vanish */
   const char *after = end + 3;
-  while (*after == ' ' || *after == '\t' || *after == '\n' || *after == '\r')
+  while (is_space(*after))
     after++;
   if (*after) {
     mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
@@ -538,17 +682,10 @@ static enum marker classify(pctx *c, cmark_node *n, char **expr,
             "marker on a line of its own");
   }
   if (kind == M_IF || kind == M_ELIF) {
-    const char *e = in + (kind == M_IF ? 3 : 5);
-    while (*e == ' ' || *e == '\t')
-      e++;
     *expr = mg_xstrndup(e, (size_t)(ie - e));
     *expr_off = (size_t)(e - lit);
   }
   return kind;
-}
-
-static const char *marker_name(enum marker m) {
-  return m == M_ELIF ? "elif" : m == M_ELSE ? "else" : "endif";
 }
 
 /* ----------------------------------------------------------- convert */

@@ -248,8 +248,8 @@ static void text_after_a_marker_on_its_line_is_an_error(void **state) {
 static void malformed_marker_is_an_error(void **state) {
   (void)state;
   parsed r = parse_body("<!-- if x -->\nText.\n");
-  expect_diag(&r, "5:1: error: malformed marker '<!-- if x -->' (expected "
-                  "'if: EXPR', 'elif: EXPR', 'else' or 'endif')");
+  expect_diag(&r, "5:1: error: '<!-- if x -->' is not a marker; write "
+                  "'<!-- if: x -->'");
   assert_int_equal(tu_lines(r.diags), 1);
   done(&r);
 }
@@ -257,7 +257,108 @@ static void malformed_marker_is_an_error(void **state) {
 static void misspelt_endif_is_a_malformed_marker(void **state) {
   (void)state;
   parsed r = parse_body("<!-- end if -->\n");
-  expect_diag(&r, "5:1: error: malformed marker '<!-- end if -->'");
+  expect_diag(&r, "5:1: error: '<!-- end if -->' is not a marker; write "
+                  "'<!-- endif -->'");
+  done(&r);
+}
+
+/* Each comment looks like a marker (its first word, in any case and with
+ * spaces, '-' and '_' left out, is a keyword, an alias or a keyword with
+ * one typo) but is not exactly one. */
+static void misspelt_markers_are_errors_that_give_the_spelling(void **state) {
+  (void)state;
+  static const char *cases[][2] = {
+      {"<!-- Else -->", "<!-- else -->"},
+      {"<!-- ELSE -->", "<!-- else -->"},
+      {"<!-- els -->", "<!-- else -->"},
+      {"<!-- esle -->", "<!-- else -->"},
+      {"<!-- else: x -->", "<!-- else -->"},
+      {"<!-- elseif: type = 'county' -->", "<!-- elif: type = 'county' -->"},
+      {"<!-- else if hours -->", "<!-- elif: hours -->"},
+      {"<!-- Else-If: hours -->", "<!-- elif: hours -->"},
+      {"<!-- elsif(hours) -->", "<!-- elif: (hours) -->"},
+      {"<!-- Elif: hours -->", "<!-- elif: hours -->"},
+      {"<!-- end if -->", "<!-- endif -->"},
+      {"<!-- end_if -->", "<!-- endif -->"},
+      {"<!-- end -->", "<!-- endif -->"},
+      {"<!-- fi -->", "<!-- endif -->"},
+      {"<!-- ENDIF -->", "<!-- endif -->"},
+      {"<!-- endiff -->", "<!-- endif -->"},
+      {"<!-- endif: x -->", "<!-- endif -->"},
+      {"<!-- if x -->", "<!-- if: x -->"},
+      {"<!-- If: hours -->", "<!-- if: hours -->"},
+      {"<!-- if : hours -->", "<!-- if: hours -->"},
+      {"<!-- if\xEF\xBC\x9Ahours -->", "<!-- if: hours -->"}, /* U+FF1A */
+      {"<!-- else", "<!-- else -->"},                         /* unclosed */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *body = mg_xasprintf("%s\n", cases[i][0]);
+    parsed r = parse_body(body);
+    char *want = mg_xasprintf("5:1: error: '%s' is not a marker; write '%s'",
+                              cases[i][0], cases[i][1]);
+    expect_diag(&r, want);
+    assert_int_equal(tu_lines(r.diags), 1);
+    free(want);
+    free(body);
+    done(&r);
+  }
+}
+
+static void misspelt_inline_marker_is_an_error(void **state) {
+  (void)state;
+  parsed r = parse_body("We are <!-- if: hours -->open<!-- Else -->closed"
+                        "<!-- endif --> today.\n");
+  expect_diag(&r, "5:30: error: '<!-- Else -->' is not a marker; write "
+                  "'<!-- else -->'");
+  assert_int_equal(tu_lines(r.diags), 1);
+  done(&r);
+}
+
+static void marker_without_a_condition_is_an_error(void **state) {
+  (void)state;
+  parsed r = parse_body("<!-- if: -->\n\n<!-- elif -->\n");
+  expect_diag(&r, "5:1: error: '<!-- if: -->' is not a marker; write "
+                  "'<!-- if: condition -->', with the condition after the "
+                  "colon");
+  expect_diag(&r, "7:1: error: '<!-- elif -->' is not a marker; write "
+                  "'<!-- elif: condition -->', with the condition after the "
+                  "colon");
+  assert_int_equal(tu_lines(r.diags), 2);
+  done(&r);
+}
+
+static void long_comment_is_shown_shortened_on_one_line(void **state) {
+  (void)state;
+  parsed r = parse_body("<!-- else\n"
+                        "this comment goes on and on, far longer than any "
+                        "message should -->\n");
+  expect_diag(&r, "5:1: error: '<!-- else this comment goes on and on, far "
+                  "longer than any m...' is not a marker; write "
+                  "'<!-- else -->'");
+  done(&r);
+}
+
+static void markers_without_spaces_are_markers(void **state) {
+  (void)state;
+  parsed r = parse_clean("<!--if:hours-->\nOpen.\n<!--else-->\nClosed.\n"
+                         "<!--endif-->\n");
+  assert_xpath_num(r.s->body, "count(m:choose/m:when)", 1);
+  assert_xpath_num(r.s->body, "count(m:choose/m:otherwise)", 1);
+  assert_string_equal(r.tree->exprs[0].src, "hours");
+  assert_int_equal(r.tree->exprs[0].col, 8);
+  done(&r);
+}
+
+static void comments_that_merely_start_with_a_word_stay_comments(void **state) {
+  (void)state;
+  parsed r = parse_clean("<!-- elsewhere we say more -->\n\n"
+                         "<!-- TODO: check -->\n\n"
+                         "<!-- endless -->\n\n"
+                         "<!-- iffy wording -->\n\n"
+                         "<!-- finally -->\n\n"
+                         "<!-- 如果 -->\n\n"
+                         "Text <!-- elsewhere --> here.\n");
+  assert_xpath_num(r.s->body, "count(*)", 1);
   done(&r);
 }
 
@@ -569,6 +670,12 @@ int main(void) {
       cmocka_unit_test(text_after_a_marker_on_its_line_is_an_error),
       cmocka_unit_test(malformed_marker_is_an_error),
       cmocka_unit_test(misspelt_endif_is_a_malformed_marker),
+      cmocka_unit_test(misspelt_markers_are_errors_that_give_the_spelling),
+      cmocka_unit_test(misspelt_inline_marker_is_an_error),
+      cmocka_unit_test(marker_without_a_condition_is_an_error),
+      cmocka_unit_test(long_comment_is_shown_shortened_on_one_line),
+      cmocka_unit_test(markers_without_spaces_are_markers),
+      cmocka_unit_test(comments_that_merely_start_with_a_word_stay_comments),
       cmocka_unit_test(bad_condition_is_reported_at_its_column),
       cmocka_unit_test(bad_applies_to_is_reported_inside_its_quotes),
       cmocka_unit_test(applies_to_is_compiled_once),
