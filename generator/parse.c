@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -1260,74 +1261,152 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
   cmark_parser_free(p);
 }
 
-static int pct_decode(char *s) {
-  char *o = s;
-  for (char *p = s; *p; p++) {
-    if (p[0] == '%' && p[1] && p[2]) {
-      char h[3] = {p[1], p[2], 0};
-      char *end;
-      long v = strtol(h, &end, 16);
-      if (!*end) {
-        *o++ = (char)v;
-        p += 2;
-        continue;
-      }
+static int hex_digit(char ch) {
+  return ch >= '0' && ch <= '9'   ? ch - '0'
+         : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+         : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                  : -1;
+}
+
+/* The length of the %-escape at s ("%2F"), 0 when s holds none. */
+static size_t pct_escape(const char *s) {
+  return s[0] == '%' && hex_digit(s[1]) >= 0 && hex_digit(s[2]) >= 0 ? 3 : 0;
+}
+
+/* Percent-decodes s ("%E4%B8%AD" -> "中") into a new string. Returns it
+ * and its length through *len: it may hold NUL bytes ("%00"), so the
+ * caller must not trust strlen. */
+static char *pct_decode(const char *s, size_t *len) {
+  char *out = mg_xmalloc(strlen(s) + 1), *o = out;
+  while (*s) {
+    if (pct_escape(s)) {
+      *o++ = (char)(hex_digit(s[1]) * 16 + hex_digit(s[2]));
+      s += 3;
+    } else {
+      *o++ = *s++;
     }
-    *o++ = *p;
   }
   *o = '\0';
+  *len = (size_t)(o - out);
+  return out;
+}
+
+/* The offset in `written` of the byte at offset `at` of its decoding. */
+static size_t written_offset(const char *written, size_t at) {
+  size_t w = 0;
+  for (size_t d = 0; d < at && written[w]; d++)
+    w += pct_escape(written + w) ? 3 : 1;
+  return w;
+}
+
+/* Checks one decoded part of a cross reference (the file name or the
+ * fragment; `written` as the author wrote it, `hash` "#" for a fragment):
+ * a control character, a noncharacter or bytes that are not UTF-8 could
+ * only make the reference probe for files, or escape into messages.
+ * Reports and returns 1 when the part has one, else returns 0. */
+static int bad_xref_part(const xref *r, const char *written, const char *dec,
+                         size_t len, const char *hash) {
+  for (size_t i = 0; i < len;) {
+    size_t at = i;
+    uint32_t cp = utf8_next(dec, len, &i);
+    if (cp == NOT_UTF8) {
+      mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+              "broken cross reference: the %%-escapes of '%s%s' do not "
+              "spell UTF-8 text",
+              hash, written);
+      return 1;
+    }
+    const char *why = forbidden(cp);
+    if (why) {
+      size_t ws = written_offset(written, at);
+      size_t we = written_offset(written, i);
+      mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+              "broken cross reference: in '%s%s', '%.*s' stands for U+%04X, "
+              "%s, which a %s cannot contain",
+              hash, written, (int)(we - ws), written + ws, (unsigned)cp, why,
+              *hash ? "heading" : "file name");
+      return 1;
+    }
+  }
   return 0;
 }
 
+/* The section a cross reference names by its file, or NULL after
+ * reporting why there is none. The file system is asked only about files
+ * inside the content folder, with lstat (a FIFO would block fopen), and
+ * only regular files count: a reference cannot tell anything about other
+ * files. */
+static mg_section *xref_target(mg_tree *t, const xref *r) {
+  size_t len;
+  char *dec = pct_decode(r->target, &len);
+  mg_section *target = NULL;
+  if (bad_xref_part(r, r->target, dec, len, "")) {
+    free(dec);
+    return NULL;
+  }
+  char *dir = mg_path_dir(r->from->path);
+  char *joined = mg_path_join(dir, dec);
+  char *norm = mg_path_normalize(joined);
+  if (norm[0] == '/' || !strcmp(norm, "..") || !strncmp(norm, "../", 3)) {
+    mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+            "broken cross reference: '%s' points outside the content folder",
+            r->target);
+  } else if (!(target = xmlHashLookup(t->by_path, BAD_CAST norm))) {
+    char *full = mg_path_join(t->content_dir, norm);
+    struct stat st;
+    int exists = lstat(full, &st) == 0 && S_ISREG(st.st_mode);
+    mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+            "broken cross reference: %s '%s'",
+            exists ? "the outline does not list" : "no such section file",
+            norm);
+    free(full);
+  }
+  free(dir);
+  free(dec);
+  free(joined);
+  free(norm);
+  return target;
+}
+
+/* Gives each recorded link its section, chapter and anchor, or reports
+ * why it has none; frees the records. */
 static void resolve_xrefs(mg_tree *t, pctx *c) {
   for (xref *r = c->xrefs, *next; r; r = next) {
     next = r->next;
-    mg_section *target = r->from;
-    if (*r->target) {
-      char *dir = mg_path_dir(r->from->path);
-      char *dec = mg_xstrdup(r->target);
-      pct_decode(dec);
-      char *joined = mg_path_join(dir, dec);
-      char *norm = mg_path_normalize(joined);
-      target = xmlHashLookup(t->by_path, BAD_CAST norm);
-      if (!target) {
-        char *full = mg_path_join(t->content_dir, norm);
-        FILE *f = fopen(full, "r");
-        mg_diag(MG_ERROR, r->from->file, r->line, r->col,
-                "broken cross reference: %s '%s'",
-                f ? "the outline does not list" : "no such section file", norm);
-        if (f)
-          fclose(f);
-        free(full);
-      }
-      free(dir);
-      free(dec);
-      free(joined);
-      free(norm);
-    }
+    mg_section *target = *r->target ? xref_target(t, r) : r->from;
     if (target && target->fm.id) {
       const char *anchor = target->fm.id;
       if (r->fragment && *r->fragment) {
-        pct_decode(r->fragment);
-        anchor = xmlHashLookup(target->anchors, BAD_CAST r->fragment);
-        if (!anchor && !strcmp(r->fragment, target->fm.id))
-          anchor = target->fm.id; /* its body failed to parse */
-        if (!anchor) {
-          mg_buf known = {0};
-          for (size_t i = 0; i < target->nheadings && i < 8; i++)
-            mg_buf_printf(&known, "%s#%s", i ? ", " : "",
-                          target->headings[i].slug);
-          mg_diag(MG_ERROR, r->from->file, r->line, r->col,
-                  "broken cross reference: no heading '#%s' in %s%s%s%s",
-                  r->fragment, target->path, known.len ? " (it has " : "",
-                  known.len ? known.data : "", known.len ? ")" : "");
-          mg_buf_free(&known);
+        size_t len;
+        char *frag = pct_decode(r->fragment, &len);
+        anchor = NULL;
+        if (!bad_xref_part(r, r->fragment, frag, len, "#")) {
+          anchor = xmlHashLookup(target->anchors, BAD_CAST frag);
+          if (!anchor && !strcmp(frag, target->fm.id))
+            anchor = target->fm.id; /* its body failed to parse */
+          if (!anchor) {
+            mg_buf known = {0};
+            for (size_t i = 0; i < target->nheadings && i < 8; i++)
+              mg_buf_printf(&known, "%s#%s", i ? ", " : "",
+                            target->headings[i].slug);
+            mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+                    "broken cross reference: no heading '#%s' in %s%s%s%s",
+                    frag, target->path, known.len ? " (it has " : "",
+                    known.len ? known.data : "", known.len ? ")" : "");
+            mg_buf_free(&known);
+          }
         }
+        free(frag);
       }
       if (anchor) {
-        xmlNewNsProp(r->link, c->m, BAD_CAST "section", BAD_CAST target->fm.id);
-        xmlNewNsProp(r->link, c->m, BAD_CAST "chapter",
-                     BAD_CAST target->chapter->id);
+        /* a file `render` parses on its own is in no chapter: its links
+         * to itself are plain anchors */
+        if (target->chapter) {
+          xmlNewNsProp(r->link, c->m, BAD_CAST "section",
+                       BAD_CAST target->fm.id);
+          xmlNewNsProp(r->link, c->m, BAD_CAST "chapter",
+                       BAD_CAST target->chapter->id);
+        }
         xmlNewNsProp(r->link, c->m, BAD_CAST "anchor", BAD_CAST anchor);
       }
     }

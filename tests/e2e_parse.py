@@ -105,3 +105,96 @@ def test_resolve_prints_well_formed_xml_despite_references():
             xml.dom.minidom.parseString(r.raw_out)
     except Exception as ex:
         raise AssertionError(f"resolve's output is not XML: {ex}") from None
+
+
+# ------------------------------------------------- cross references
+
+
+def test_xref_outside_the_content_folder_tells_nothing_about_files():
+    """Whether a file outside the content folder exists must not show: the
+    message is the same for one that does and one that does not."""
+    ws = harness.workspace()
+    write(ws, "secret.md", "---\nid: secret\ntitle: S\n---\nS\n")
+    os.rename(os.path.join(ws, "content", "secret.md"),
+              os.path.join(ws, "secret.md"))
+    links = ["../../secret.md", "../../nosuch.md", "%2E%2E/%2e%2e/secret.md",
+             "../../../../../../etc/passwd.md"]
+    write(ws, "sections/county.md", HEAD + "\n\n".join(
+        f"[a]({dest})" for dest in links) + "\n")
+    r = check(ws)
+    assert r.code == 1, r
+    lines = r.err.splitlines()
+    for i, dest in enumerate(links):
+        want = (f"content/sections/county.md:{5 + 2 * i}:1: error: broken "
+                f"cross reference: '{dest}' points outside the content "
+                "folder")
+        assert want in lines, (want, r)
+    assert "outline does not list" not in r.err, r
+    assert "no such section file" not in r.err, r
+
+
+def test_xref_with_a_nul_is_an_error_of_its_own():
+    """'%00' used to cut the name short, and the message then told whether
+    the file before it existed."""
+    ws = harness.workspace()
+    write(ws, "sections/county.md", HEAD +
+          "[a](../../../../etc/shadow%00.md)\n\n"
+          "[b](rounds%00.md)\n\n"
+          "[c](rounds.md#%1B[2J)\n\n"
+          "[d](rounds%FF.md)\n")
+    r = check(ws)
+    assert r.code == 1, r
+    lines = r.err.splitlines()
+    for want in (
+            "content/sections/county.md:5:1: error: broken cross reference: "
+            "in '../../../../etc/shadow%00.md', '%00' stands for U+0000, a "
+            "control character, which a file name cannot contain",
+            "content/sections/county.md:7:1: error: broken cross reference: "
+            "in 'rounds%00.md', '%00' stands for U+0000, a control "
+            "character, which a file name cannot contain",
+            "content/sections/county.md:9:1: error: broken cross reference: "
+            "in '#%1B[2J', '%1B' stands for U+001B, a control character, "
+            "which a heading cannot contain",
+            "content/sections/county.md:11:1: error: broken cross reference: "
+            "the %-escapes of 'rounds%FF.md' do not spell UTF-8 text"):
+        assert want in lines, (want, r)
+    assert "\x1b" not in r.err and "\ufffd" not in r.err, r
+    assert len([ln for ln in lines if ": error:" in ln]) == 4, r
+
+
+def test_xref_to_a_fifo_does_not_block():
+    """A FIFO is not a section file, and looking at it must not wait for a
+    writer (fopen would)."""
+    ws = harness.workspace()
+    os.mkfifo(os.path.join(ws, "content", "sections", "fifo.md"))
+    write(ws, "sections/county.md", HEAD + "[a](fifo.md)\n")
+    r = check(ws)
+    assert r.code == 1, r
+    assert ("content/sections/county.md:5:1: error: broken cross reference: "
+            "no such section file 'sections/fifo.md'") in r.err.splitlines(), r
+
+
+def test_xref_to_a_symlink_is_no_section_file():
+    """Only regular files exist for a cross reference: a link inside the
+    folder cannot be used to find out about the file it points at."""
+    ws = harness.workspace()
+    secret = os.path.join(ws, "secret.md")
+    with open(secret, "w", encoding="utf-8") as f:
+        f.write("---\nid: secret\ntitle: S\n---\nS\n")
+    os.symlink(secret, os.path.join(ws, "content", "sections", "link.md"))
+    write(ws, "sections/county.md", HEAD + "[a](link.md)\n")
+    r = check(ws)
+    assert r.code == 1, r
+    assert ("content/sections/county.md:5:1: error: broken cross reference: "
+            "no such section file 'sections/link.md'") in r.err.splitlines(), r
+
+
+def test_render_of_a_file_outside_the_outline_links_to_its_headings():
+    """`render` of a file no chapter holds: its links to its own headings
+    are plain anchors (this used to crash)."""
+    ws = harness.workspace()
+    with open(os.path.join(ws, "loose.md"), "w", encoding="utf-8") as f:
+        f.write("# Step one\n\n见[上文](#step-one)。\n")
+    r = run_within(["render", "loose.md", "--content", "content"], ws)
+    assert r.code == 0, r
+    assert '<a href="#preview--step-one">上文</a>' in r.out, r
