@@ -5,14 +5,21 @@
  * in cmark's own XML vocabulary (no render-and-reparse round trip). The
  * conversion also:
  *
+ *   - checks the text cmark decoded (character references) by the rules
+ *     of the byte check of the file;
  *   - groups conditional passages into m:choose/m:when/m:otherwise, after
- *     checking that the markers of one `if` share a parent;
+ *     checking that the markers of one `if` share a parent; a comment that
+ *     looks like a misspelt marker is an error;
  *   - splits placeholders out of text into m:ph elements (never in code);
  *   - gives every heading an id and records its slug;
- *   - records cross references, resolved once every section is parsed;
+ *   - records cross references, resolved once every section is parsed,
+ *     without asking the file system about anything outside the content
+ *     folder;
  *   - drops raw HTML (a warning) and plain comments (silently).
  *
- * Expressions are checked against the schema and compiled here, once. */
+ * Lookups go through libxml2 hash tables, so that the work stays linear
+ * in the size of the input. Expressions are checked against the schema
+ * and compiled here, once. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <stdint.h>
