@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <libxml/hash.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xpath.h>
@@ -277,6 +278,9 @@ struct mg_section {
   int applies_expr; /* index into the expression table, -1 when none */
   mg_heading *headings;
   size_t nheadings;
+  /* slug -> heading id, and the section id -> itself: the anchors a
+   * cross reference may name (values borrowed from headings and fm) */
+  xmlHashTablePtr anchors;
   char *src; /* the file, kept for column conversions */
   size_t srclen;
   size_t *line_starts; /* byte offset of each line (1-based index) */
@@ -296,7 +300,8 @@ typedef struct {
   size_t nexprs, cap_exprs;
   const mg_schema_names *names;
   char *content_dir;
-  mg_section **extra; /* files parsed on their own (`render`) */
+  xmlHashTablePtr by_path; /* section path -> its first listing */
+  mg_section **extra;      /* files parsed on their own (`render`) */
   size_t nextra;
 } mg_tree;
 

@@ -5,18 +5,27 @@
  * in cmark's own XML vocabulary (no render-and-reparse round trip). The
  * conversion also:
  *
+ *   - checks the text cmark decoded (character references) by the rules
+ *     of the byte check of the file;
  *   - groups conditional passages into m:choose/m:when/m:otherwise, after
- *     checking that the markers of one `if` share a parent;
+ *     checking that the markers of one `if` share a parent; a comment that
+ *     looks like a misspelt marker is an error;
  *   - splits placeholders out of text into m:ph elements (never in code);
  *   - gives every heading an id and records its slug;
- *   - records cross references, resolved once every section is parsed;
+ *   - records cross references, resolved once every section is parsed,
+ *     without asking the file system about anything outside the content
+ *     folder;
  *   - drops raw HTML (a warning) and plain comments (silently).
  *
- * Expressions are checked against the schema and compiled here, once. */
+ * Lookups go through libxml2 hash tables, so that the work stays linear
+ * in the size of the input. Expressions are checked against the schema
+ * and compiled here, once. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -142,6 +151,10 @@ typedef struct {
   const scope *outer;
   size_t depth;
   int too_deep; /* reported once per section */
+  /* base slug -> the first suffix not yet tried for it (add_heading) */
+  xmlHashTablePtr suffixes;
+  int cell;      /* the column of the table cell being converted */
+  int bad_chars; /* forbidden characters in decoded text, this section */
 } pctx;
 
 static int lineof(pctx *c, cmark_node *n) {
@@ -185,6 +198,224 @@ static void set_int(xmlNodePtr n, xmlNsPtr ns, const char *name, long v) {
   char buf[32];
   snprintf(buf, sizeof buf, "%ld", v);
   xmlNewNsProp(n, ns, BAD_CAST name, BAD_CAST buf);
+}
+
+/* ------------------------------------------------ decoded characters */
+
+/* cmark decodes character references ("&#27;", "&#xFFFE;"), so its text
+ * can hold characters that the byte check of the file never saw. The same
+ * rules apply to both: what a handbook cannot contain. */
+
+/* Why cp cannot be in a handbook ("a control character"), or NULL when it
+ * can: C0 controls except TAB, LF and CR, DEL, C1 controls, and the
+ * noncharacters (U+FDD0..U+FDEF and the last two of every plane). */
+static const char *forbidden(uint32_t cp) {
+  if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+      (cp >= 0x7F && cp <= 0x9F))
+    return "a control character";
+  if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+    return "a noncharacter";
+  return NULL;
+}
+
+#define NOT_UTF8 0xFFFFFFFFu
+
+/* Decodes the UTF-8 character at s[*i] and moves *i past it. Returns
+ * NOT_UTF8 (and moves one byte) for a malformed or overlong sequence. */
+static uint32_t utf8_next(const char *s, size_t len, size_t *i) {
+  unsigned char b = (unsigned char)s[*i];
+  size_t n = b < 0x80             ? 1
+             : (b & 0xE0) == 0xC0 ? 2
+             : (b & 0xF0) == 0xE0 ? 3
+             : (b & 0xF8) == 0xF0 ? 4
+                                  : 0;
+  static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (!n || *i + n > len) {
+    (*i)++;
+    return NOT_UTF8;
+  }
+  uint32_t cp = n == 1 ? b : b & (0x7Fu >> n);
+  for (size_t k = 1; k < n; k++) {
+    unsigned char cb = (unsigned char)s[*i + k];
+    if ((cb & 0xC0) != 0x80) {
+      (*i)++;
+      return NOT_UTF8;
+    }
+    cp = (cp << 6) | (cb & 0x3Fu);
+  }
+  if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    (*i)++;
+    return NOT_UTF8;
+  }
+  *i += n;
+  return cp;
+}
+
+/* If s[i..len) starts with a numeric character reference ("&#27;",
+ * "&#x1B;"), returns its length and sets *cp to what cmark decodes it to
+ * (U+FFFD for 0, surrogates and beyond U+10FFFF); else returns 0. */
+static size_t numeric_ref(const char *s, size_t len, size_t i, uint32_t *cp) {
+  if (i + 3 >= len || s[i] != '&' || s[i + 1] != '#')
+    return 0;
+  size_t p = i + 2;
+  int hex = s[p] == 'x' || s[p] == 'X';
+  p += (size_t)hex;
+  size_t digits = 0;
+  uint32_t v = 0;
+  for (; p < len; p++, digits++) {
+    char d = s[p];
+    int x = d >= '0' && d <= '9'          ? d - '0'
+            : hex && d >= 'a' && d <= 'f' ? d - 'a' + 10
+            : hex && d >= 'A' && d <= 'F' ? d - 'A' + 10
+                                          : -1;
+    if (x < 0)
+      break;
+    if (v < 0x110000)
+      v = v * (hex ? 16u : 10u) + (uint32_t)x;
+  }
+  if (!digits || digits > (hex ? 6u : 7u) || p >= len || s[p] != ';')
+    return 0;
+  if (v == 0 || v >= 0x110000 || (v >= 0xD800 && v <= 0xDFFF))
+    v = 0xFFFD;
+  *cp = v;
+  return p + 1 - i;
+}
+
+/* Where a node's decoded text came from in the section's source: the
+ * references that produced its forbidden characters are looked for in
+ * from..to, in order, and then once more from retry. */
+typedef struct {
+  size_t from, to, retry; /* byte offsets into c->sec->src */
+  cmark_node *node;       /* its position, when no reference is found */
+} origin;
+
+/* The byte offset of a 1-based line and byte column of the section,
+ * clamped to the source. */
+static size_t offset_of(const mg_section *s, int line, int bytecol) {
+  if (line < 1 || (size_t)line > s->nlines)
+    return s->srclen;
+  size_t o = s->line_starts[line - 1] + (size_t)(bytecol > 1 ? bytecol - 1 : 0);
+  return o < s->srclen ? o : s->srclen;
+}
+
+/* The offset just past the end of a 1-based line (its '\n'). */
+static size_t line_end(const mg_section *s, int line) {
+  if (line < 1 || (size_t)line >= s->nlines)
+    return s->srclen;
+  return s->line_starts[line];
+}
+
+/* The origin of node n: its lines, from its first byte. */
+static origin origin_of(pctx *c, cmark_node *n) {
+  const mg_section *s = c->sec;
+  int line = lineof(c, n), end = cmark_node_get_end_line(n);
+  end = end > 0 ? end + c->line_offset : line;
+  origin o;
+  o.from = offset_of(s, line, cmark_node_get_start_column(n));
+  o.retry = offset_of(s, line, 1);
+  o.to = line_end(s, end > line ? end : line);
+  o.node = n;
+  return o;
+}
+
+/* Finds the next reference in o->from..o->to (then o->retry..o->to) that
+ * decodes to cp, not escaped by a backslash. Returns its offset and sets
+ * *len, or returns SIZE_MAX. */
+static size_t find_ref(const mg_section *s, origin *o, uint32_t cp,
+                       size_t *len) {
+  for (int pass = 0; pass < 2; pass++) {
+    size_t from = pass ? o->retry : o->from;
+    if (pass && from >= o->from)
+      break;
+    for (size_t i = from; i < o->to && i < s->srclen; i++) {
+      uint32_t v;
+      size_t n = numeric_ref(s->src, s->srclen, i, &v);
+      if (!n || v != cp)
+        continue;
+      size_t bs = 0;
+      while (bs < i && s->src[i - 1 - bs] == '\\')
+        bs++;
+      if (bs % 2)
+        continue;
+      *len = n;
+      return i;
+    }
+  }
+  return SIZE_MAX;
+}
+
+/* The 1-based line holding byte offset off. */
+static int line_at(const mg_section *s, size_t off) {
+  size_t lo = 0, hi = s->nlines;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s->line_starts[mid] <= off)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return (int)lo + 1;
+}
+
+/* Reports cp, one of the forbidden characters of the decoded text `what`
+ * ("the text", "the link's address"), at the reference that produced it
+ * when there is one in o, else at the node. At most 20 per section, as
+ * for the bytes of the file. */
+static void report_decoded(pctx *c, origin *o, uint32_t cp, const char *why,
+                           const char *what) {
+  mg_section *s = c->sec;
+  if (c->bad_chars++ >= 20)
+    return;
+  size_t len = 0, at = find_ref(s, o, cp, &len);
+  if (at == SIZE_MAX) {
+    mg_diag(MG_ERROR, s->file, lineof(c, o->node), colof(c, o->node, 0),
+            "%s contains U+%04X, %s, which a handbook cannot contain", what,
+            (unsigned)cp, why);
+    return;
+  }
+  int line = line_at(s, at);
+  int col = mg_section_col(s, line, (int)(at - s->line_starts[line - 1]) + 1);
+  mg_diag(MG_ERROR, s->file, line, col,
+          "'%.*s' stands for U+%04X, %s, which a handbook cannot contain",
+          (int)len, s->src + at, (unsigned)cp, why);
+  o->from = at + len;
+}
+
+/* Checks decoded text (as cmark gives it) before it goes into the tree.
+ * Returns NULL when it is fine; else reports each forbidden character
+ * (when o is given) and returns a copy with each one replaced by U+FFFD,
+ * so that nothing after this (ids, messages, `resolve`) ever sees it. The
+ * caller frees the copy. */
+static char *check_decoded(pctx *c, const char *text, origin *o,
+                           const char *what) {
+  if (!text)
+    return NULL;
+  size_t len = strlen(text);
+  mg_buf out = {0};
+  size_t done = 0;
+  for (size_t i = 0; i < len;) {
+    size_t at = i;
+    uint32_t cp = utf8_next(text, len, &i);
+    if (cp == NOT_UTF8) {
+      /* cmark writes U+FFFE and U+FFFF as the bytes FE and FF (utf8proc's
+       * legacy); nothing else of its output is malformed, but whatever is
+       * must not reach the tree either */
+      unsigned char b = (unsigned char)text[at];
+      cp = b == 0xFE ? 0xFFFE : b == 0xFF ? 0xFFFF : NOT_UTF8;
+    }
+    const char *why = cp == NOT_UTF8 ? "" : forbidden(cp);
+    if (!why)
+      continue;
+    if (o && *why)
+      report_decoded(c, o, cp, why, what);
+    mg_buf_put(&out, text + done, at - done);
+    mg_buf_puts(&out, "\xEF\xBF\xBD");
+    done = i;
+  }
+  if (!out.data)
+    return NULL;
+  mg_buf_put(&out, text + done, len - done);
+  return out.data;
 }
 
 /* ------------------------------------------------------- placeholders */
@@ -255,59 +486,203 @@ static void emit_text(pctx *c, xmlNodePtr parent, const char *text, size_t len,
 
 enum marker { M_NONE, M_COMMENT, M_RAW, M_IF, M_ELIF, M_ELSE, M_ENDIF };
 
-/* Classifies an html node. For if/elif, *expr gets the expression and
- * *expr_off its byte offset in the literal. */
+static const char *marker_name(enum marker m) {
+  return m == M_IF     ? "if"
+         : m == M_ELIF ? "elif"
+         : m == M_ELSE ? "else"
+                       : "endif";
+}
+
+static int is_space(char ch) {
+  return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+static int is_letter(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* True when the n lowercase letters of a are the word b, or b with one
+ * typo: a letter left out, added or changed, or two neighbours swapped. */
+static int one_typo(const char *a, size_t n, const char *b) {
+  size_t m = strlen(b), i = 0;
+  while (i < n && i < m && a[i] == b[i])
+    i++;
+  if (i == n && i == m)
+    return 1;
+  if (n == m)
+    return !memcmp(a + i + 1, b + i + 1, n - i - 1) ||
+           (i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+            !memcmp(a + i + 2, b + i + 2, n - i - 2));
+  if (n + 1 == m)
+    return !memcmp(a + i, b + i + 1, n - i);
+  if (n == m + 1)
+    return !memcmp(a + i + 1, b + i, m - i);
+  return 0;
+}
+
+/* How authors write the markers, compared in lowercase with the spaces,
+ * '-' and '_' between two words left out ("Else If", "end-if"). */
+static const struct {
+  const char *word;
+  enum marker kind;
+} spellings[] = {
+    {"if", M_IF},       {"elif", M_ELIF},  {"else", M_ELSE}, {"endif", M_ENDIF},
+    {"elseif", M_ELIF}, {"elsif", M_ELIF}, {"end", M_ENDIF}, {"fi", M_ENDIF},
+};
+
+/* Reads a word (ASCII letters) at *p, before e, into w (lowercase, after
+ * the n letters already there). Returns the new length, or 0 when the
+ * word is longer than any spelling with a typo. */
+static size_t read_word(const char **p, const char *e, char *w, size_t n,
+                        size_t cap) {
+  for (; *p < e && is_letter(**p); (*p)++) {
+    if (n == cap)
+      return 0;
+    char ch = **p;
+    w[n++] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+  }
+  return n;
+}
+
+/* The marker that the comment text in..e looks like, or M_COMMENT: its
+ * first word, or its first two words run together ("end if"), is one of
+ * the spellings; or its first word is if/elif/else/endif with one typo,
+ * for the keywords of four letters or more ("els", "esle"; every short
+ * word is one typo away from "if"). *rest gets what follows the words. */
+static enum marker looks_like(const char *in, const char *e,
+                              const char **rest) {
+  char w[8], w2[16];
+  const char *p = in;
+  size_t n = read_word(&p, e, w, 0, sizeof w);
+  if (!n)
+    return M_COMMENT;
+  const char *q = p;
+  while (q < e && (*q == ' ' || *q == '\t' || *q == '-' || *q == '_'))
+    q++;
+  if (q > p && q < e && is_letter(*q)) {
+    memcpy(w2, w, n);
+    size_t n2 = read_word(&q, e, w2, n, sizeof w2);
+    for (size_t i = 0; n2 && i < sizeof spellings / sizeof *spellings; i++)
+      if (strlen(spellings[i].word) == n2 &&
+          !memcmp(w2, spellings[i].word, n2)) {
+        *rest = q;
+        return spellings[i].kind;
+      }
+  }
+  *rest = p;
+  for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++)
+    if (strlen(spellings[i].word) == n && !memcmp(w, spellings[i].word, n))
+      return spellings[i].kind;
+  for (enum marker k = M_ELIF; k <= M_ENDIF; k++)
+    if (one_typo(w, n, marker_name(k)))
+      return k;
+  return M_COMMENT;
+}
+
+/* Appends s..e to b as one line: whitespace with a line break in it
+ * becomes one space, and more than max characters end in "...". */
+static void put_line(mg_buf *b, const char *s, const char *e, size_t max) {
+  size_t chars = 0;
+  while (s < e) {
+    if (is_space(*s)) {
+      const char *w = s;
+      int br = 0;
+      for (; w < e && is_space(*w); w++)
+        br |= *w == '\n' || *w == '\r';
+      if (br) {
+        mg_buf_put(b, " ", 1);
+        chars++;
+        s = w;
+        continue;
+      }
+    }
+    if (chars == max) {
+      mg_buf_puts(b, "...");
+      return;
+    }
+    /* one character, all of its bytes */
+    const char *ch = s++;
+    while (s < e && ((unsigned char)*s & 0xC0) == 0x80)
+      s++;
+    mg_buf_put(b, ch, (size_t)(s - ch));
+    chars++;
+  }
+}
+
+/* Classifies an html node: raw HTML, a plain comment, or a marker. A
+ * marker is exactly "<!--", optional whitespace, the keyword in lowercase
+ * and, for if/elif, a colon directly after it and an expression, then
+ * optional whitespace and "-->" ("<!--if:x-->" is one too). A comment that
+ * looks like a marker but is not exactly one is an error that gives the
+ * right spelling (it is then dropped as a comment), so that a misspelt
+ * marker never lets both branches print. For if/elif, *expr gets the
+ * expression (the caller frees it) and *expr_off its byte offset in the
+ * literal. */
 static enum marker classify(pctx *c, cmark_node *n, char **expr,
                             size_t *expr_off) {
   const char *lit = cmark_node_get_literal(n);
   if (!lit)
     return M_RAW;
   const char *p = lit;
-  while (*p == ' ' || *p == '\t' || *p == '\n')
+  while (is_space(*p))
     p++;
   if (strncmp(p, "<!--", 4))
     return M_RAW;
-  const char *end = strstr(p + 4, "-->");
-  if (!end)
-    return M_COMMENT; /* an unclosed comment swallows the block: harmless */
   const char *in = p + 4;
-  while (*in == ' ' || *in == '\t')
+  while (is_space(*in))
     in++;
-  const char *ie = end;
-  while (ie > in && (ie[-1] == ' ' || ie[-1] == '\t'))
+  /* an unclosed comment swallows the block: look at its first line */
+  const char *end = strstr(in, "-->");
+  const char *ie = end ? end : in + strcspn(in, "\n");
+  while (ie > in && is_space(ie[-1]))
     ie--;
-  size_t il = (size_t)(ie - in);
-  enum marker kind = M_COMMENT;
-  if (il >= 3 && !strncmp(in, "if:", 3))
-    kind = M_IF;
-  else if (il >= 5 && !strncmp(in, "elif:", 5))
-    kind = M_ELIF;
-  else if (il == 4 && !strncmp(in, "else", 4))
-    kind = M_ELSE;
-  else if (il == 5 && !strncmp(in, "endif", 5))
-    kind = M_ENDIF;
-  else {
-    /* a marker word followed by a space, '(' or ':' (or nothing) is a
-     * marker written wrong; "elsewhere ..." is an ordinary comment */
-    static const char *looks[] = {"if",     "elif",   "else", "endif",
-                                  "end if", "end-if", "fi",   "elsif"};
-    for (size_t i = 0; i < sizeof looks / sizeof *looks; i++) {
-      size_t l = strlen(looks[i]);
-      if (il >= l && !strncmp(in, looks[i], l) &&
-          (il == l || strchr(" (:", in[l]))) {
-        mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
-                "malformed marker '<!-- %.*s -->' (expected 'if: EXPR', "
-                "'elif: EXPR', 'else' or 'endif')",
-                (int)il, in);
-        return M_COMMENT;
-      }
+  const char *rest;
+  enum marker kind = looks_like(in, ie, &rest);
+  if (kind == M_COMMENT)
+    return M_COMMENT;
+  const char *name = marker_name(kind);
+  size_t nl = strlen(name);
+  const char *e = rest; /* the expression of if/elif */
+  if (kind == M_IF || kind == M_ELIF) {
+    while (e < ie && is_space(*e))
+      e++;
+    if (e < ie && *e == ':')
+      e++;
+    else if (ie - e >= 3 && !memcmp(e, "\xEF\xBC\x9A", 3))
+      e += 3; /* a full-width colon */
+    while (e < ie && is_space(*e))
+      e++;
+  }
+  int exact =
+      end && rest == in + nl && !memcmp(in, name, nl) &&
+      (kind == M_IF || kind == M_ELIF ? rest < ie && *rest == ':' && e < ie
+                                      : rest == ie);
+  if (!exact) {
+    mg_buf shown = {0}, right = {0};
+    put_line(&shown, p, end ? end + 3 : ie, 60);
+    if (kind == M_ELSE || kind == M_ENDIF)
+      mg_buf_printf(&right, "<!-- %s -->", name);
+    else if (e < ie) {
+      mg_buf_printf(&right, "<!-- %s: ", name);
+      put_line(&right, e, ie, 200);
+      mg_buf_puts(&right, " -->");
     }
+    if (right.len)
+      mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
+              "'%s' is not a marker; write '%s'", shown.data, right.data);
+    else
+      mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
+              "'%s' is not a marker; write '<!-- %s: condition -->', with "
+              "the condition after the colon",
+              shown.data, name);
+    mg_buf_free(&shown);
+    mg_buf_free(&right);
     return M_COMMENT;
   }
   /* nothing may follow the comment on its line: cmark keeps it in the
    * same block, so the author's text would vanish */
   const char *after = end + 3;
-  while (*after == ' ' || *after == '\t' || *after == '\n' || *after == '\r')
+  while (is_space(*after))
     after++;
   if (*after) {
     mg_diag(MG_ERROR, c->sec->file, lineof(c, n), colof(c, n, 0),
@@ -315,17 +690,10 @@ static enum marker classify(pctx *c, cmark_node *n, char **expr,
             "marker on a line of its own");
   }
   if (kind == M_IF || kind == M_ELIF) {
-    const char *e = in + (kind == M_IF ? 3 : 5);
-    while (*e == ' ' || *e == '\t')
-      e++;
     *expr = mg_xstrndup(e, (size_t)(ie - e));
     *expr_off = (size_t)(e - lit);
   }
   return kind;
-}
-
-static const char *marker_name(enum marker m) {
-  return m == M_ELIF ? "elif" : m == M_ELSE ? "else" : "endif";
 }
 
 /* ----------------------------------------------------------- convert */
@@ -358,33 +726,51 @@ static void plain_text(cmark_node *n, mg_buf *b, int depth) {
   }
 }
 
+/* Room for one more item in an array of n items that grows by doubling:
+ * reallocates when n is 0 or a power of two. */
+static void *grow(void *v, size_t n, size_t size) {
+  if (n & (n - 1))
+    return v;
+  return mg_xrealloc(v, (n ? 2 * n : 1) * size);
+}
+
+/* Gives heading h an id unique inside the section: its slug, else "slug-1",
+ * "slug-2"... (a slug is taken when an earlier heading or the section id
+ * has it). c->suffixes keeps, per slug, the first suffix not yet tried;
+ * every suffix below it is taken, so no candidate is tried twice and the
+ * headings of a section take linear time. */
 static void add_heading(pctx *c, cmark_node *n, xmlNodePtr h) {
   mg_buf b = {0};
   plain_text(n, &b, 0);
-  char *slug = mg_slugify(b.data ? b.data : "");
+  /* the text nodes report what is wrong; the id must not carry it */
+  char *clean = check_decoded(c, b.data, NULL, NULL);
+  char *slug = mg_slugify(clean ? clean : b.data ? b.data : "");
+  free(clean);
   mg_buf_free(&b);
   mg_section *s = c->sec;
   if (!*slug) {
     free(slug);
     slug = mg_xasprintf("h%zu", s->nheadings + 1);
   }
-  /* unique inside the section: "x", "x-1", "x-2" */
-  char *uniq = mg_xstrdup(slug);
-  for (int k = 1;; k++) {
-    int clash = !strcmp(uniq, s->fm.id ? s->fm.id : "");
-    for (size_t i = 0; i < s->nheadings && !clash; i++)
-      clash = !strcmp(s->headings[i].slug, uniq);
-    if (!clash)
-      break;
-    free(uniq);
-    uniq = mg_xasprintf("%s-%d", slug, k);
+  char *uniq;
+  if (!xmlHashLookup(s->anchors, BAD_CAST slug)) {
+    uniq = slug;
+  } else {
+    uintptr_t k = (uintptr_t)xmlHashLookup(c->suffixes, BAD_CAST slug);
+    for (k = k ? k : 1;; k++) {
+      uniq = mg_xasprintf("%s-%lu", slug, (unsigned long)k);
+      if (!xmlHashLookup(s->anchors, BAD_CAST uniq))
+        break;
+      free(uniq);
+    }
+    xmlHashUpdateEntry(c->suffixes, BAD_CAST slug, (void *)(k + 1), NULL);
+    free(slug);
   }
-  free(slug);
-  s->headings =
-      mg_xrealloc(s->headings, (s->nheadings + 1) * sizeof *s->headings);
+  s->headings = grow(s->headings, s->nheadings, sizeof *s->headings);
   mg_heading *hd = &s->headings[s->nheadings++];
   hd->slug = uniq;
   hd->id = mg_xasprintf("%s--%s", s->fm.id ? s->fm.id : "section", uniq);
+  xmlHashAddEntry(s->anchors, BAD_CAST uniq, hd->id);
   xmlNewProp(h, BAD_CAST "id", BAD_CAST hd->id);
 }
 
@@ -399,11 +785,32 @@ static int is_scheme(const char *d) {
   return *p == ':';
 }
 
-static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
-  const char *dest = cmark_node_get_url(n);
-  const char *title = cmark_node_get_title(n);
-  dest = dest ? dest : "";
-  title = title ? title : "";
+/* Checks the decoded address and title of link or image n. Returns
+ * copies without forbidden characters where needed (see check_decoded). */
+static void check_link(pctx *c, cmark_node *n, char **dest, char **title) {
+  /* both follow the link text: look for references after it */
+  origin o = origin_of(c, n);
+  cmark_node *last = cmark_node_last_child(n);
+  if (last && cmark_node_get_end_line(last) > 0) {
+    size_t after =
+        offset_of(c->sec, cmark_node_get_end_line(last) + c->line_offset,
+                  cmark_node_get_end_column(last) + 1);
+    if (after > o.from)
+      o.from = after;
+  }
+  o.retry = o.from;
+  int image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+  *dest = check_decoded(c, cmark_node_get_url(n), &o,
+                        image ? "the image's address" : "the link's address");
+  *title = check_decoded(c, cmark_node_get_title(n), &o,
+                         image ? "the image's title" : "the link's title");
+}
+
+/* Sets the attributes of link or image x from dest and title, splits out
+ * their placeholders and records a cross reference (unless `checked` is 0:
+ * dest had forbidden characters). */
+static void link_attrs(pctx *c, cmark_node *n, xmlNodePtr x, const char *dest,
+                       const char *title, int checked) {
   xmlNewProp(x, BAD_CAST "destination", BAD_CAST dest);
   xmlNewProp(x, BAD_CAST "title", BAD_CAST title);
   int line = lineof(c, n);
@@ -428,8 +835,9 @@ static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
             dest);
     return;
   }
-  if (cmark_node_get_type(n) != CMARK_NODE_LINK || strstr(dest, "{{"))
-    return;
+  if (cmark_node_get_type(n) != CMARK_NODE_LINK || strstr(dest, "{{") ||
+      !checked)
+    return; /* an address with forbidden characters is reported already */
   if (!*dest || is_scheme(dest) || dest[0] == '/' || dest[0] == '?')
     return;
   /* a relative link: a section file, or an anchor in this section */
@@ -456,13 +864,25 @@ static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
   set_int(x, c->m, "col", col);
 }
 
+static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
+  char *dest, *title;
+  check_link(c, n, &dest, &title);
+  const char *d = dest ? dest : cmark_node_get_url(n);
+  const char *t = title ? title : cmark_node_get_title(n);
+  link_attrs(c, n, x, d ? d : "", t ? t : "", !dest);
+  free(dest);
+  free(title);
+}
+
 static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
   cmark_node_type t = cmark_node_get_type(n);
   const char *name = cmark_node_get_type_string(n);
   xmlNodePtr x;
   switch (t) {
   case CMARK_NODE_TEXT: {
-    const char *lit = cmark_node_get_literal(n);
+    origin o = origin_of(c, n);
+    char *fixed = check_decoded(c, cmark_node_get_literal(n), &o, "the text");
+    const char *lit = fixed ? fixed : cmark_node_get_literal(n);
     const char *br = lit ? strstr(lit, "](") : NULL;
     if (br && strstr(br, "{{")) {
       /* "[text](tel:{{ x }})": a destination with spaces is no link in
@@ -474,22 +894,36 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
     }
     if (lit && strstr(lit, "{{")) {
       scan_placeholders(c, out, lit, lineof(c, n), 0, n, emit_text, NULL);
-      return NULL;
+      x = NULL;
+    } else {
+      x = xmlNewChild(out, c->md, BAD_CAST "text", NULL);
+      xmlAddChild(x, xmlNewText(BAD_CAST(lit ? lit : "")));
     }
-    x = xmlNewChild(out, c->md, BAD_CAST "text", NULL);
-    xmlAddChild(x, xmlNewText(BAD_CAST(lit ? lit : "")));
+    free(fixed);
     return x;
   }
   case CMARK_NODE_CODE:
   case CMARK_NODE_CODE_BLOCK: {
-    const char *lit = cmark_node_get_literal(n);
+    origin o = origin_of(c, n);
     x = xmlNewChild(out, c->md, BAD_CAST name, NULL);
-    if (t == CMARK_NODE_CODE_BLOCK) {
+    int flen, foff;
+    char fch;
+    if (t == CMARK_NODE_CODE_BLOCK &&
+        cmark_node_get_fenced(n, &flen, &foff, &fch)) {
+      /* the info string is on the opening fence's line */
+      origin fence = o;
+      fence.to = line_end(c->sec, lineof(c, n));
       const char *info = cmark_node_get_fence_info(n);
+      char *fixed = check_decoded(c, info, &fence, "the code block's label");
       if (info && *info)
-        xmlNewProp(x, BAD_CAST "info", BAD_CAST info);
+        xmlNewProp(x, BAD_CAST "info", BAD_CAST(fixed ? fixed : info));
+      free(fixed);
+      o.from = o.retry = line_end(c->sec, lineof(c, n));
     }
-    xmlAddChild(x, xmlNewText(BAD_CAST(lit ? lit : "")));
+    const char *lit = cmark_node_get_literal(n);
+    char *fixed = check_decoded(c, lit, &o, "the code");
+    xmlAddChild(x, xmlNewText(BAD_CAST(fixed ? fixed : lit ? lit : "")));
+    free(fixed);
     return x;
   }
   default:
@@ -549,9 +983,9 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
     uint8_t *al =
         table ? cmark_gfm_extensions_get_table_alignments(table) : NULL;
     uint16_t ncols = table ? cmark_gfm_extensions_get_table_columns(table) : 0;
-    int i = 0;
-    for (cmark_node *k = cmark_node_previous(n); k; k = cmark_node_previous(k))
-      i++;
+    /* cells are converted in order (and hold no tables): count them
+     * instead of walking back over the row for each */
+    int i = c->cell = cmark_node_previous(n) ? c->cell + 1 : 0;
     if (al && i < ncols) {
       const char *a = al[i] == 'l'   ? "left"
                       : al[i] == 'c' ? "center"
@@ -738,6 +1172,10 @@ static int check_bytes(const char *file, const char *s, size_t len) {
       mg_diag(MG_ERROR, file, line, col,
               "control character U+%04X is not allowed", cp);
       errors++;
+    } else if (ok && forbidden(cp)) {
+      mg_diag(MG_ERROR, file, line, col, "noncharacter U+%04X is not allowed",
+              cp);
+      errors++;
     }
     if (!ok) {
       mg_diag(MG_ERROR, file, line, col,
@@ -813,9 +1251,16 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
   c->line_offset = s->fm.body_line - 1;
   c->depth = 0;
   c->too_deep = 0;
+  c->bad_chars = 0;
   c->outer = NULL;
+  s->anchors = xmlHashCreate(0);
+  if (s->fm.id)
+    xmlHashAddEntry(s->anchors, BAD_CAST s->fm.id, s->fm.id);
+  c->suffixes = xmlHashCreate(0);
   s->body = xmlNewChild(holder, c->md, BAD_CAST "document", NULL);
   convert_children(c, doc, s->body);
+  xmlHashFree(c->suffixes, NULL);
+  c->suffixes = NULL;
   if (c->too_deep) {
     /* reported; later stages must not walk what is left */
     xmlUnlinkNode(s->body);
@@ -826,80 +1271,152 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
   cmark_parser_free(p);
 }
 
-static int pct_decode(char *s) {
-  char *o = s;
-  for (char *p = s; *p; p++) {
-    if (p[0] == '%' && p[1] && p[2]) {
-      char h[3] = {p[1], p[2], 0};
-      char *end;
-      long v = strtol(h, &end, 16);
-      if (!*end) {
-        *o++ = (char)v;
-        p += 2;
-        continue;
-      }
+static int hex_digit(char ch) {
+  return ch >= '0' && ch <= '9'   ? ch - '0'
+         : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+         : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                  : -1;
+}
+
+/* The length of the %-escape at s ("%2F"), 0 when s holds none. */
+static size_t pct_escape(const char *s) {
+  return s[0] == '%' && hex_digit(s[1]) >= 0 && hex_digit(s[2]) >= 0 ? 3 : 0;
+}
+
+/* Percent-decodes s ("%E4%B8%AD" -> "中") into a new string. Returns it
+ * and its length through *len: it may hold NUL bytes ("%00"), so the
+ * caller must not trust strlen. */
+static char *pct_decode(const char *s, size_t *len) {
+  char *out = mg_xmalloc(strlen(s) + 1), *o = out;
+  while (*s) {
+    if (pct_escape(s)) {
+      *o++ = (char)(hex_digit(s[1]) * 16 + hex_digit(s[2]));
+      s += 3;
+    } else {
+      *o++ = *s++;
     }
-    *o++ = *p;
   }
   *o = '\0';
+  *len = (size_t)(o - out);
+  return out;
+}
+
+/* The offset in `written` of the byte at offset `at` of its decoding. */
+static size_t written_offset(const char *written, size_t at) {
+  size_t w = 0;
+  for (size_t d = 0; d < at && written[w]; d++)
+    w += pct_escape(written + w) ? 3 : 1;
+  return w;
+}
+
+/* Checks one decoded part of a cross reference (the file name or the
+ * fragment; `written` as the author wrote it, `hash` "#" for a fragment):
+ * a control character, a noncharacter or bytes that are not UTF-8 could
+ * only make the reference probe for files, or escape into messages.
+ * Reports and returns 1 when the part has one, else returns 0. */
+static int bad_xref_part(const xref *r, const char *written, const char *dec,
+                         size_t len, const char *hash) {
+  for (size_t i = 0; i < len;) {
+    size_t at = i;
+    uint32_t cp = utf8_next(dec, len, &i);
+    if (cp == NOT_UTF8) {
+      mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+              "broken cross reference: the %%-escapes of '%s%s' do not "
+              "spell UTF-8 text",
+              hash, written);
+      return 1;
+    }
+    const char *why = forbidden(cp);
+    if (why) {
+      size_t ws = written_offset(written, at);
+      size_t we = written_offset(written, i);
+      mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+              "broken cross reference: in '%s%s', '%.*s' stands for U+%04X, "
+              "%s, which a %s cannot contain",
+              hash, written, (int)(we - ws), written + ws, (unsigned)cp, why,
+              *hash ? "heading" : "file name");
+      return 1;
+    }
+  }
   return 0;
 }
 
+/* The section a cross reference names by its file, or NULL after
+ * reporting why there is none. The file system is asked only about files
+ * inside the content folder, with lstat (a FIFO would block fopen), and
+ * only regular files count: a reference cannot tell anything about other
+ * files. */
+static mg_section *xref_target(mg_tree *t, const xref *r) {
+  size_t len;
+  char *dec = pct_decode(r->target, &len);
+  mg_section *target = NULL;
+  if (bad_xref_part(r, r->target, dec, len, "")) {
+    free(dec);
+    return NULL;
+  }
+  char *dir = mg_path_dir(r->from->path);
+  char *joined = mg_path_join(dir, dec);
+  char *norm = mg_path_normalize(joined);
+  if (norm[0] == '/' || !strcmp(norm, "..") || !strncmp(norm, "../", 3)) {
+    mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+            "broken cross reference: '%s' points outside the content folder",
+            r->target);
+  } else if (!(target = xmlHashLookup(t->by_path, BAD_CAST norm))) {
+    char *full = mg_path_join(t->content_dir, norm);
+    struct stat st;
+    int exists = lstat(full, &st) == 0 && S_ISREG(st.st_mode);
+    mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+            "broken cross reference: %s '%s'",
+            exists ? "the outline does not list" : "no such section file",
+            norm);
+    free(full);
+  }
+  free(dir);
+  free(dec);
+  free(joined);
+  free(norm);
+  return target;
+}
+
+/* Gives each recorded link its section, chapter and anchor, or reports
+ * why it has none; frees the records. */
 static void resolve_xrefs(mg_tree *t, pctx *c) {
   for (xref *r = c->xrefs, *next; r; r = next) {
     next = r->next;
-    mg_section *target = r->from;
-    if (*r->target) {
-      char *dir = mg_path_dir(r->from->path);
-      char *dec = mg_xstrdup(r->target);
-      pct_decode(dec);
-      char *joined = mg_path_join(dir, dec);
-      char *norm = mg_path_normalize(joined);
-      target = NULL;
-      for (size_t i = 0; i < t->nsections && !target; i++)
-        if (!strcmp(t->sections[i]->path, norm))
-          target = t->sections[i];
-      if (!target) {
-        char *full = mg_path_join(t->content_dir, norm);
-        FILE *f = fopen(full, "r");
-        mg_diag(MG_ERROR, r->from->file, r->line, r->col,
-                "broken cross reference: %s '%s'",
-                f ? "the outline does not list" : "no such section file", norm);
-        if (f)
-          fclose(f);
-        free(full);
-      }
-      free(dir);
-      free(dec);
-      free(joined);
-      free(norm);
-    }
+    mg_section *target = *r->target ? xref_target(t, r) : r->from;
     if (target && target->fm.id) {
       const char *anchor = target->fm.id;
       if (r->fragment && *r->fragment) {
-        pct_decode(r->fragment);
+        size_t len;
+        char *frag = pct_decode(r->fragment, &len);
         anchor = NULL;
-        for (size_t i = 0; i < target->nheadings && !anchor; i++)
-          if (!strcmp(target->headings[i].slug, r->fragment))
-            anchor = target->headings[i].id;
-        if (!strcmp(r->fragment, target->fm.id))
-          anchor = target->fm.id;
-        if (!anchor) {
-          mg_buf known = {0};
-          for (size_t i = 0; i < target->nheadings && i < 8; i++)
-            mg_buf_printf(&known, "%s#%s", i ? ", " : "",
-                          target->headings[i].slug);
-          mg_diag(MG_ERROR, r->from->file, r->line, r->col,
-                  "broken cross reference: no heading '#%s' in %s%s%s%s",
-                  r->fragment, target->path, known.len ? " (it has " : "",
-                  known.len ? known.data : "", known.len ? ")" : "");
-          mg_buf_free(&known);
+        if (!bad_xref_part(r, r->fragment, frag, len, "#")) {
+          anchor = xmlHashLookup(target->anchors, BAD_CAST frag);
+          if (!anchor && !strcmp(frag, target->fm.id))
+            anchor = target->fm.id; /* its body failed to parse */
+          if (!anchor) {
+            mg_buf known = {0};
+            for (size_t i = 0; i < target->nheadings && i < 8; i++)
+              mg_buf_printf(&known, "%s#%s", i ? ", " : "",
+                            target->headings[i].slug);
+            mg_diag(MG_ERROR, r->from->file, r->line, r->col,
+                    "broken cross reference: no heading '#%s' in %s%s%s%s",
+                    frag, target->path, known.len ? " (it has " : "",
+                    known.len ? known.data : "", known.len ? ")" : "");
+            mg_buf_free(&known);
+          }
         }
+        free(frag);
       }
       if (anchor) {
-        xmlNewNsProp(r->link, c->m, BAD_CAST "section", BAD_CAST target->fm.id);
-        xmlNewNsProp(r->link, c->m, BAD_CAST "chapter",
-                     BAD_CAST target->chapter->id);
+        /* a file `render` parses on its own is in no chapter: its links
+         * to itself are plain anchors */
+        if (target->chapter) {
+          xmlNewNsProp(r->link, c->m, BAD_CAST "section",
+                       BAD_CAST target->fm.id);
+          xmlNewNsProp(r->link, c->m, BAD_CAST "chapter",
+                       BAD_CAST target->chapter->id);
+        }
         xmlNewNsProp(r->link, c->m, BAD_CAST "anchor", BAD_CAST anchor);
       }
     }
@@ -923,32 +1440,40 @@ mg_tree *mg_tree_parse(mg_outline *o, const char *content_dir,
   c.t = t;
   c.m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
   c.md = xmlNewNs(root, BAD_CAST MD_NS, BAD_CAST "md");
+  size_t n = 0;
+  for (size_t i = 0; i < o->nchapters; i++)
+    n += o->chapters[i].nsections;
+  t->sections = mg_xcalloc(n ? n : 1, sizeof *t->sections);
+  t->by_path = xmlHashCreate(0);
   for (size_t i = 0; i < o->nchapters; i++)
     for (size_t k = 0; k < o->chapters[i].nsections; k++) {
       mg_section *s = o->chapters[i].sections[k];
-      for (size_t j = 0; j < t->nsections; j++)
-        if (!strcmp(t->sections[j]->path, s->path))
-          mg_diag(MG_ERROR, o->path, s->outline_line, 0,
-                  "section '%s' is listed twice (also at line %d)", s->path,
-                  t->sections[j]->outline_line);
+      const mg_section *first = xmlHashLookup(t->by_path, BAD_CAST s->path);
+      if (first)
+        mg_diag(MG_ERROR, o->path, s->outline_line, 0,
+                "section '%s' is listed twice (also at line %d)", s->path,
+                first->outline_line);
+      else
+        xmlHashAddEntry(t->by_path, BAD_CAST s->path, s);
       s->index = t->nsections;
-      t->sections =
-          mg_xrealloc(t->sections, (t->nsections + 1) * sizeof *t->sections);
       t->sections[t->nsections++] = s;
     }
   for (size_t i = 0; i < t->nsections; i++)
     parse_section(t, t->sections[i], root, &c, 0);
   /* ids are unique across the manual */
-  for (size_t i = 0; i < t->nsections; i++)
-    for (size_t j = 0; j < i; j++) {
-      mg_section *a = t->sections[j], *b = t->sections[i];
-      if (a->fm.id && b->fm.id && !strcmp(a->fm.id, b->fm.id)) {
-        mg_diag(MG_ERROR, b->file, b->fm.id_line, b->fm.id_col,
-                "duplicate section id '%s' (also used by %s)", b->fm.id,
-                a->file);
-        break;
-      }
-    }
+  xmlHashTablePtr ids = xmlHashCreate(0);
+  for (size_t i = 0; i < t->nsections; i++) {
+    mg_section *b = t->sections[i];
+    if (!b->fm.id)
+      continue;
+    const mg_section *a = xmlHashLookup(ids, BAD_CAST b->fm.id);
+    if (a)
+      mg_diag(MG_ERROR, b->file, b->fm.id_line, b->fm.id_col,
+              "duplicate section id '%s' (also used by %s)", b->fm.id, a->file);
+    else
+      xmlHashAddEntry(ids, BAD_CAST b->fm.id, b);
+  }
+  xmlHashFree(ids, NULL);
   resolve_xrefs(t, &c);
   return t;
 }
@@ -1005,6 +1530,7 @@ void mg_section_free(mg_section *s) {
     free(s->headings[i].id);
   }
   free(s->headings);
+  xmlHashFree(s->anchors, NULL);
   free(s->src);
   free(s->line_starts);
   free(s);
@@ -1019,6 +1545,7 @@ void mg_tree_free(mg_tree *t) {
   }
   free(t->exprs);
   free(t->sections);
+  xmlHashFree(t->by_path, NULL);
   for (size_t i = 0; i < t->nextra; i++)
     mg_section_free(t->extra[i]);
   free(t->extra);

@@ -248,8 +248,8 @@ static void text_after_a_marker_on_its_line_is_an_error(void **state) {
 static void malformed_marker_is_an_error(void **state) {
   (void)state;
   parsed r = parse_body("<!-- if x -->\nText.\n");
-  expect_diag(&r, "5:1: error: malformed marker '<!-- if x -->' (expected "
-                  "'if: EXPR', 'elif: EXPR', 'else' or 'endif')");
+  expect_diag(&r, "5:1: error: '<!-- if x -->' is not a marker; write "
+                  "'<!-- if: x -->'");
   assert_int_equal(tu_lines(r.diags), 1);
   done(&r);
 }
@@ -257,7 +257,108 @@ static void malformed_marker_is_an_error(void **state) {
 static void misspelt_endif_is_a_malformed_marker(void **state) {
   (void)state;
   parsed r = parse_body("<!-- end if -->\n");
-  expect_diag(&r, "5:1: error: malformed marker '<!-- end if -->'");
+  expect_diag(&r, "5:1: error: '<!-- end if -->' is not a marker; write "
+                  "'<!-- endif -->'");
+  done(&r);
+}
+
+/* Each comment looks like a marker (its first word, in any case and with
+ * spaces, '-' and '_' left out, is a keyword, an alias or a keyword with
+ * one typo) but is not exactly one. */
+static void misspelt_markers_are_errors_that_give_the_spelling(void **state) {
+  (void)state;
+  static const char *cases[][2] = {
+      {"<!-- Else -->", "<!-- else -->"},
+      {"<!-- ELSE -->", "<!-- else -->"},
+      {"<!-- els -->", "<!-- else -->"},
+      {"<!-- esle -->", "<!-- else -->"},
+      {"<!-- else: x -->", "<!-- else -->"},
+      {"<!-- elseif: type = 'county' -->", "<!-- elif: type = 'county' -->"},
+      {"<!-- else if hours -->", "<!-- elif: hours -->"},
+      {"<!-- Else-If: hours -->", "<!-- elif: hours -->"},
+      {"<!-- elsif(hours) -->", "<!-- elif: (hours) -->"},
+      {"<!-- Elif: hours -->", "<!-- elif: hours -->"},
+      {"<!-- end if -->", "<!-- endif -->"},
+      {"<!-- end_if -->", "<!-- endif -->"},
+      {"<!-- end -->", "<!-- endif -->"},
+      {"<!-- fi -->", "<!-- endif -->"},
+      {"<!-- ENDIF -->", "<!-- endif -->"},
+      {"<!-- endiff -->", "<!-- endif -->"},
+      {"<!-- endif: x -->", "<!-- endif -->"},
+      {"<!-- if x -->", "<!-- if: x -->"},
+      {"<!-- If: hours -->", "<!-- if: hours -->"},
+      {"<!-- if : hours -->", "<!-- if: hours -->"},
+      {"<!-- if\xEF\xBC\x9Ahours -->", "<!-- if: hours -->"}, /* U+FF1A */
+      {"<!-- else", "<!-- else -->"},                         /* unclosed */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *body = mg_xasprintf("%s\n", cases[i][0]);
+    parsed r = parse_body(body);
+    char *want = mg_xasprintf("5:1: error: '%s' is not a marker; write '%s'",
+                              cases[i][0], cases[i][1]);
+    expect_diag(&r, want);
+    assert_int_equal(tu_lines(r.diags), 1);
+    free(want);
+    free(body);
+    done(&r);
+  }
+}
+
+static void misspelt_inline_marker_is_an_error(void **state) {
+  (void)state;
+  parsed r = parse_body("We are <!-- if: hours -->open<!-- Else -->closed"
+                        "<!-- endif --> today.\n");
+  expect_diag(&r, "5:30: error: '<!-- Else -->' is not a marker; write "
+                  "'<!-- else -->'");
+  assert_int_equal(tu_lines(r.diags), 1);
+  done(&r);
+}
+
+static void marker_without_a_condition_is_an_error(void **state) {
+  (void)state;
+  parsed r = parse_body("<!-- if: -->\n\n<!-- elif -->\n");
+  expect_diag(&r, "5:1: error: '<!-- if: -->' is not a marker; write "
+                  "'<!-- if: condition -->', with the condition after the "
+                  "colon");
+  expect_diag(&r, "7:1: error: '<!-- elif -->' is not a marker; write "
+                  "'<!-- elif: condition -->', with the condition after the "
+                  "colon");
+  assert_int_equal(tu_lines(r.diags), 2);
+  done(&r);
+}
+
+static void long_comment_is_shown_shortened_on_one_line(void **state) {
+  (void)state;
+  parsed r = parse_body("<!-- else\n"
+                        "this comment goes on and on, far longer than any "
+                        "message should -->\n");
+  expect_diag(&r, "5:1: error: '<!-- else this comment goes on and on, far "
+                  "longer than any m...' is not a marker; write "
+                  "'<!-- else -->'");
+  done(&r);
+}
+
+static void markers_without_spaces_are_markers(void **state) {
+  (void)state;
+  parsed r = parse_clean("<!--if:hours-->\nOpen.\n<!--else-->\nClosed.\n"
+                         "<!--endif-->\n");
+  assert_xpath_num(r.s->body, "count(m:choose/m:when)", 1);
+  assert_xpath_num(r.s->body, "count(m:choose/m:otherwise)", 1);
+  assert_string_equal(r.tree->exprs[0].src, "hours");
+  assert_int_equal(r.tree->exprs[0].col, 8);
+  done(&r);
+}
+
+static void comments_that_merely_start_with_a_word_stay_comments(void **state) {
+  (void)state;
+  parsed r = parse_clean("<!-- elsewhere we say more -->\n\n"
+                         "<!-- TODO: check -->\n\n"
+                         "<!-- endless -->\n\n"
+                         "<!-- iffy wording -->\n\n"
+                         "<!-- finally -->\n\n"
+                         "<!-- 如果 -->\n\n"
+                         "Text <!-- elsewhere --> here.\n");
+  assert_xpath_num(r.s->body, "count(*)", 1);
   done(&r);
 }
 
@@ -451,6 +552,106 @@ static void byte_order_mark_is_accepted(void **state) {
   done(&r);
 }
 
+/* ------------------------------------------ character references */
+
+#define CONTROL "a control character, which a handbook cannot contain"
+#define NONCHAR "a noncharacter, which a handbook cannot contain"
+#define FFFD "\xEF\xBF\xBD"
+
+static void
+control_character_reference_is_reported_where_written(void **state) {
+  (void)state;
+  parsed r = parse_body("营业 &#27;[x] and &#x1B;\n");
+  expect_diag(&r, "5:4: error: '&#27;' stands for U+001B, " CONTROL);
+  expect_diag(&r, "5:17: error: '&#x1B;' stands for U+001B, " CONTROL);
+  assert_int_equal(tu_lines(r.diags), 2);
+  /* the tree never holds the character itself */
+  assert_xpath_str(r.s->body, "string(md:paragraph)",
+                   "营业 " FFFD "[x] and " FFFD);
+  done(&r);
+}
+
+static void c1_and_del_references_are_reported(void **state) {
+  (void)state;
+  parsed r = parse_body("> - a &#x85; b &#127;\n");
+  expect_diag(&r, "5:7: error: '&#x85;' stands for U+0085, " CONTROL);
+  expect_diag(&r, "5:16: error: '&#127;' stands for U+007F, " CONTROL);
+  assert_int_equal(tu_lines(r.diags), 2);
+  done(&r);
+}
+
+static void noncharacter_references_are_reported(void **state) {
+  (void)state;
+  /* cmark writes U+FFFE and U+FFFF as the bytes FE and FF */
+  parsed r = parse_body("&#xFFFE; &#65535; &#xFDD0; &#x1FFFF;\n");
+  expect_diag(&r, "5:1: error: '&#xFFFE;' stands for U+FFFE, " NONCHAR);
+  expect_diag(&r, "5:10: error: '&#65535;' stands for U+FFFF, " NONCHAR);
+  expect_diag(&r, "5:19: error: '&#xFDD0;' stands for U+FDD0, " NONCHAR);
+  expect_diag(&r, "5:28: error: '&#x1FFFF;' stands for U+1FFFF, " NONCHAR);
+  assert_int_equal(tu_lines(r.diags), 4);
+  assert_xpath_str(r.s->body, "string(md:paragraph)",
+                   FFFD " " FFFD " " FFFD " " FFFD);
+  done(&r);
+}
+
+static void harmless_references_are_fine(void **state) {
+  (void)state;
+  /* TAB, LF and CR are allowed; cmark turns &#0; and surrogates into
+   * U+FFFD; nothing is decoded in code; an escaped '&' is text */
+  parsed r = parse_clean("a&#9;b&#10;c&#13;d&#0;e&#xD800;f &#x4E2D; \\&#27;\n"
+                         "\n`&#27;`\n\n```\n&#27;\n```\n");
+  assert_xpath_str(r.s->body, "string(md:paragraph[1])",
+                   "a\tb\nc\rd" FFFD "e" FFFD "f 中 &#27;");
+  assert_xpath_str(r.s->body, "string(md:paragraph[2]/md:code)", "&#27;");
+  done(&r);
+}
+
+static void references_in_links_are_reported_where_written(void **state) {
+  (void)state;
+  parsed r = parse_body("[&#27;](x&#27;y \"t&#x85;\") ![i](&#xFFFF;)\n");
+  expect_diag(&r, "5:2: error: '&#27;' stands for U+001B, " CONTROL);
+  expect_diag(&r, "5:10: error: '&#27;' stands for U+001B, " CONTROL);
+  expect_diag(&r, "5:19: error: '&#x85;' stands for U+0085, " CONTROL);
+  expect_diag(&r, "5:33: error: '&#xFFFF;' stands for U+FFFF, " NONCHAR);
+  assert_xpath_str(r.s->body, "string(md:paragraph/md:link/@destination)",
+                   "x" FFFD "y");
+  assert_xpath_str(r.s->body, "string(md:paragraph/md:link/@title)", "t" FFFD);
+  done(&r);
+}
+
+static void reference_definition_is_reported_at_the_link(void **state) {
+  (void)state;
+  /* the definition's position is not in cmark's tree */
+  parsed r = parse_body("See [a].\n\n[a]: /x&#27;\n");
+  expect_diag(&r, "5:5: error: the link's address contains U+001B, " CONTROL);
+  done(&r);
+}
+
+static void reference_in_a_code_block_label_is_reported(void **state) {
+  (void)state;
+  parsed r = parse_body("```c&#27;\nx\n```\n");
+  expect_diag(&r, "5:5: error: '&#27;' stands for U+001B, " CONTROL);
+  assert_xpath_str(r.s->body, "string(md:code_block/@info)", "c" FFFD);
+  done(&r);
+}
+
+static void heading_id_never_holds_a_forbidden_character(void **state) {
+  (void)state;
+  parsed r = parse_body("# a&#x85;b\n");
+  expect_diag(&r, "5:4: error: '&#x85;' stands for U+0085, " CONTROL);
+  assert_xpath_str(r.s->body, "string(md:heading/@id)", "a--a" FFFD "b");
+  done(&r);
+}
+
+static void raw_noncharacter_is_reported_with_position(void **state) {
+  (void)state;
+  parsed r = parse_body("店\xEF\xBF\xBF and \xF4\x8F\xBF\xBE\n");
+  expect_diag(&r, "5:2: error: noncharacter U+FFFF is not allowed");
+  expect_diag(&r, "5:8: error: noncharacter U+10FFFE is not allowed");
+  assert_null(r.s->body);
+  done(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(block_if_else_becomes_choose_when_otherwise),
@@ -469,6 +670,12 @@ int main(void) {
       cmocka_unit_test(text_after_a_marker_on_its_line_is_an_error),
       cmocka_unit_test(malformed_marker_is_an_error),
       cmocka_unit_test(misspelt_endif_is_a_malformed_marker),
+      cmocka_unit_test(misspelt_markers_are_errors_that_give_the_spelling),
+      cmocka_unit_test(misspelt_inline_marker_is_an_error),
+      cmocka_unit_test(marker_without_a_condition_is_an_error),
+      cmocka_unit_test(long_comment_is_shown_shortened_on_one_line),
+      cmocka_unit_test(markers_without_spaces_are_markers),
+      cmocka_unit_test(comments_that_merely_start_with_a_word_stay_comments),
       cmocka_unit_test(bad_condition_is_reported_at_its_column),
       cmocka_unit_test(bad_applies_to_is_reported_inside_its_quotes),
       cmocka_unit_test(applies_to_is_compiled_once),
@@ -488,6 +695,15 @@ int main(void) {
       cmocka_unit_test(overlong_utf8_is_invalid),
       cmocka_unit_test(tabs_and_crlf_are_not_control_characters),
       cmocka_unit_test(byte_order_mark_is_accepted),
+      cmocka_unit_test(control_character_reference_is_reported_where_written),
+      cmocka_unit_test(c1_and_del_references_are_reported),
+      cmocka_unit_test(noncharacter_references_are_reported),
+      cmocka_unit_test(harmless_references_are_fine),
+      cmocka_unit_test(references_in_links_are_reported_where_written),
+      cmocka_unit_test(reference_definition_is_reported_at_the_link),
+      cmocka_unit_test(reference_in_a_code_block_label_is_reported),
+      cmocka_unit_test(heading_id_never_holds_a_forbidden_character),
+      cmocka_unit_test(raw_noncharacter_is_reported_with_position),
   };
   tu_filter();
   return cmocka_run_group_tests(tests, tu_root_setup, tu_root_teardown);
