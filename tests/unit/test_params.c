@@ -323,6 +323,7 @@ static void invalid_store_id_is_refused(void **state) {
   char *dir = content();
   /* a store file one level up must not be reachable */
   tu_write(dir, "x.xml", "<store id=\"x\" city=\"nanjing\"/>\n");
+  store(dir, "nj-a", "<store id=\"nj-a\" city=\"nanjing\"/>\n");
   char *d = effective_fails(dir, "../x");
   assert_string_equal(d, "manualgen: error: invalid store id '../x' "
                          "(lowercase letters, digits and '-')\n");
