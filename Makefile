@@ -38,7 +38,7 @@ build/asan/manualgen: build/asan/main.o $(SRCS:generator/%.c=build/asan/%.o)
 asan: build/asan/manualgen
 
 deps:
-	@scripts/deps
+	@scripts/deps build
 
 demo: deps
 	$(MAKE) manualgen
@@ -46,7 +46,8 @@ demo: deps
 	@echo
 	@echo "Open output/draft/index.html in a browser (file:// works)."
 
-check: deps
+check:
+	@scripts/deps test
 	$(MAKE) manualgen build/asan/manualgen unit-tests
 	$(MAKE) -s lint
 	tests/run
