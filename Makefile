@@ -17,7 +17,7 @@ SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c))
 OBJS = $(SRCS:generator/%.c=build/obj/%.o)
 HDRS = generator/manualgen.h
 
-.PHONY: all demo check test unit deps install uninstall clean bench asan lint format unit-tests fuzz
+.PHONY: all demo check test unit deps install uninstall clean bench asan tsan lint format unit-tests fuzz
 
 all: manualgen
 
@@ -37,6 +37,16 @@ build/asan/manualgen: build/asan/main.o $(SRCS:generator/%.c=build/asan/%.o)
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 asan: build/asan/manualgen
 
+# The same under ThreadSanitizer (which cannot be combined with ASan): the
+# tests run a parallel build and an interrupted one with it.
+TSAN = -fsanitize=thread -fno-omit-frame-pointer
+build/tsan/%.o: generator/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(TSAN) $(CPPFLAGS) -c -o $@ $<
+build/tsan/manualgen: build/tsan/main.o $(SRCS:generator/%.c=build/tsan/%.o)
+	$(CC) $(TSAN) -o $@ $^ $(LDLIBS)
+tsan: build/tsan/manualgen
+
 deps:
 	@scripts/deps build
 
@@ -48,7 +58,7 @@ demo: deps
 
 check:
 	@scripts/deps test
-	$(MAKE) manualgen build/asan/manualgen unit-tests
+	$(MAKE) manualgen build/asan/manualgen build/tsan/manualgen unit-tests
 	$(MAKE) -s lint
 	tests/run
 

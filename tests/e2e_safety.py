@@ -450,3 +450,37 @@ def test_render_for_a_hall_that_leaves_the_section_out():
     assert "note: store 'a-std' leaves this section out" in r.err, r
     r = run(["check", "--content", "content"], ws)
     assert r.code == 0, r
+
+
+# ------------------------------------------------------------ threads
+
+
+def test_no_data_race_in_a_parallel_or_interrupted_build():
+    """The build under ThreadSanitizer (build/tsan/manualgen): halls on
+    four threads, then a build stopped by SIGINT (whose flag was a data
+    race)."""
+    if harness.LABEL:
+        return  # once is enough
+    tsan = os.path.join(harness.ROOT, "build/tsan/manualgen")
+    assert os.access(tsan, os.X_OK), "run `make build/tsan/manualgen`"
+    ws = harness.workspace()
+    many_halls(ws, 40)
+    e = harness.env(TSAN_OPTIONS="halt_on_error=1:exitcode=97")
+    p = subprocess.run([tsan, "build", "--content", "content", "--out", "out",
+                        "--jobs", "4"], cwd=ws, env=e, capture_output=True,
+                       text=True, timeout=300)
+    assert p.returncode == 0 and "ThreadSanitizer" not in p.stderr, p.stderr
+    many_halls(ws, 1500)
+    write(ws, "sections/rounds.md",
+          read(ws, "content/sections/rounds.md") + "\n新的一句。\n")
+    q = subprocess.Popen([tsan, "build", "--content", "content", "--out",
+                          "out", "--jobs", "4"], cwd=ws, env=e,
+                         stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not glob.glob(
+            os.path.join(ws, "out/.manualgen-stage-*/stores/s1*")):
+        time.sleep(0.05)
+    q.send_signal(signal.SIGINT)
+    err = q.communicate(timeout=300)[1]
+    assert q.returncode == 130, (q.returncode, err[-3000:])
+    assert "ThreadSanitizer" not in err, err[-3000:]
