@@ -281,6 +281,50 @@ static int check_names(const mg_schema_names *names, const char *src,
   return errors;
 }
 
+/* The bounds of an expression. libxml2's XPath compiler and evaluator
+ * recurse once per nested parenthesis or bracket, and once per operator
+ * of a chain ("1+1+1..."), so an expression without bounds can overflow
+ * the stack. No real manual comes near these limits. */
+#define MAX_CHARS 1000
+#define MAX_DEPTH 32
+
+/* Checks the length (in characters) and the nesting of ( and [ (outside
+ * string literals) before anything recursive reads src. Returns 0, or -1
+ * after reporting at the first character beyond a bound. */
+static int check_bounds(const char *src, const char *file, int line, int col) {
+  size_t chars = 0;
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; src[i]; i++) {
+    char c = src[i];
+    if (((unsigned char)c & 0xC0) == 0x80)
+      continue; /* inside a UTF-8 sequence: not a character of its own */
+    if (++chars > MAX_CHARS) {
+      mg_diag(MG_ERROR, file, line, at(src, i, col),
+              "expression longer than %d characters is not supported: "
+              "split it, or simplify it",
+              MAX_CHARS);
+      return -1;
+    }
+    if (quote) {
+      quote = c == quote ? 0 : quote;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(' || c == '[') {
+      if (++depth > MAX_DEPTH) {
+        mg_diag(MG_ERROR, file, line, at(src, i, col),
+                "parentheses and brackets nested deeper than %d levels are "
+                "not supported in expressions",
+                MAX_DEPTH);
+        return -1;
+      }
+    } else if (c == ')' || c == ']') {
+      depth--; /* unbalanced: the compiler says so */
+    }
+  }
+  return 0;
+}
+
 /* Compile errors arrive through libxml2's handler; capture the message
  * and report it at the expression's position. */
 static __thread char *compile_msg;
@@ -300,6 +344,8 @@ xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
     mg_diag(MG_ERROR, file, line, col, "empty expression");
     return NULL;
   }
+  if (check_bounds(src, file, line, col))
+    return NULL;
   if (names && check_names(names, src, file, line, col))
     return NULL;
   xmlStructuredErrorFunc old = xmlStructuredError;

@@ -186,7 +186,9 @@ void mg_schema_names_free(mg_schema_names *n);
 
 /* Checks every name in src against the schema and compiles it. Reports
  * errors at file:line:col (col = column of the expression's first byte).
- * Returns the compiled expression or NULL. */
+ * An expression longer than 1,000 characters, or with ( and [ nested
+ * deeper than 32 levels, is refused before it is compiled. Returns the
+ * compiled expression or NULL. */
 xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
                                     const char *src, const char *file, int line,
                                     int col);
