@@ -277,17 +277,20 @@ typedef struct {
   char **city_ids;
   xmlDocPtr *city_docs;
   size_t ncities;
-  mg_strv store_ids; /* every content/stores/<id>.xml, sorted */
+  mg_strv store_ids;     /* every content/stores/<id>.xml, sorted */
+  xmlDocPtr *store_docs; /* parsed once each, by index; NULL if it failed */
   pthread_mutex_t lock;
 } mg_params;
 
-/* Loads the schema, defaults and cities, and lists the stores. NULL after
- * reporting errors that make the rest pointless (no schema). */
+/* Loads the schema, defaults, cities and stores, each file parsed and
+ * validated once (errors reported). NULL after reporting errors that make
+ * the rest pointless (no schema). */
 mg_params *mg_params_load(const char *content_dir, const char *templates_dir);
 void mg_params_free(mg_params *p);
-/* The effective parameters of a store: defaults <- city <- store, each
- * file validated. Every node's _private points at the name of the file
- * that set it (static for the life of p). NULL after reporting errors. */
+/* The effective parameters of a store: defaults <- city <- store, in time
+ * linear in the size of the files. Every node's _private points at the
+ * name of the file that set it (static for the life of p). NULL after
+ * reporting errors. Thread-safe: p is only read. */
 xmlDocPtr mg_params_effective(mg_params *p, const char *store_id);
 /* Frees what mg_params_effective returned. */
 void mg_params_effective_free(xmlDocPtr eff);
