@@ -180,12 +180,23 @@ typedef struct {
 
 typedef struct mg_schema_names mg_schema_names;
 
-/* The element and attribute names that params.xsd declares. */
+/* The element and attribute names that params.xsd declares, and the
+ * values of those whose type is an enumeration. */
 mg_schema_names *mg_schema_names_load(xmlDocPtr xsd, const char *xsd_path);
 void mg_schema_names_free(mg_schema_names *n);
+/* The key universe: the `key` of every element of doc (a parameter file)
+ * joins the keys of its element name. */
+void mg_schema_names_add_keys(mg_schema_names *n, xmlDocPtr doc);
+/* Declares the universe complete: from then on, a literal compared with
+ * the key of an element E must be a key that some E has. where names the
+ * files the keys come from, for messages. */
+void mg_schema_names_keys_complete(mg_schema_names *n, const char *where);
 
-/* Checks every name in src against the schema and compiles it. Reports
- * errors at file:line:col (col = column of the expression's first byte).
+/* Checks every name in src against the schema and compiles it; then
+ * checks every string literal compared (= or !=) with a location path
+ * against the values the path's last step can have (an enumeration of
+ * the schema; for a `key`, the key universe). Reports errors at
+ * file:line:col (col = column of the expression's first byte).
  * An expression longer than 1,000 characters, or with ( and [ nested
  * deeper than 32 levels, is refused before it is compiled. Returns the
  * compiled expression or NULL. */

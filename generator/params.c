@@ -64,7 +64,24 @@ static xmlDocPtr load(mg_params *p, const char *path, const char *root,
   return doc;
 }
 
+/* The key universe: the keys of every list entry in every file, so that
+ * an expression comparing a key with a literal can be checked when it is
+ * compiled. Only when every file loaded: otherwise keys would be missing
+ * and the literals that name them reported for nothing. */
+static void collect_keys(mg_params *p) {
+  mg_schema_names_add_keys(p->names, p->defaults);
+  for (size_t i = 0; i < p->ncities; i++)
+    mg_schema_names_add_keys(p->names, p->city_docs[i]);
+  for (size_t i = 0; i < p->store_ids.n; i++)
+    mg_schema_names_add_keys(p->names, p->store_docs[i]);
+  char *where = mg_xasprintf("%s/defaults.xml, %s/cities or %s/stores",
+                             p->content_dir, p->content_dir, p->content_dir);
+  mg_schema_names_keys_complete(p->names, where);
+  free(where);
+}
+
 mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
+  int errors = mg_diag_errors();
   mg_params *p = mg_xcalloc(1, sizeof *p);
   pthread_mutex_init(&p->lock, NULL);
   p->content_dir = mg_xstrdup(content_dir);
@@ -135,6 +152,8 @@ mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
     free(f);
   }
   free(sdir);
+  if (mg_diag_errors() == errors)
+    collect_keys(p);
   return p;
 }
 

@@ -31,6 +31,7 @@ def test_pathological_20000_contacts_merge_in_linear_time():
               '<?xml version="1.0" encoding="UTF-8"?>\n'
               '<store id="a-flag" city="alpha">\n'
               '  <name>甲市旗舰厅</name>\n  <manager>王一</manager>\n'
+              '  <posts><post key="lobby-manager" count="2"/></posts>\n'
               '  <contacts>\n' + contacts("name") + '  </contacts>\n'
               '</store>\n')
         write(ws, "sections/county.md",
@@ -52,7 +53,7 @@ def test_pathological_20000_contacts_merge_in_linear_time():
             "contacts/contact[@key='c19999']/@phone",
             "contacts/contact[@key='c19999']/@name"], r
         assert last[0].endswith("content/defaults.xml:20016"), last
-        assert last[1].endswith("content/stores/a-flag.xml:20005"), last
-        assert last[2].endswith("content/stores/a-flag.xml:20005"), last
+        assert last[1].endswith("content/stores/a-flag.xml:20006"), last
+        assert last[2].endswith("content/stores/a-flag.xml:20006"), last
     finally:
         shutil.rmtree(ws, ignore_errors=True)
