@@ -1088,6 +1088,21 @@ static int check_literals(const mg_schema_names *names, const char *src,
   return errors;
 }
 
+void mg_expr_check_posts(const mg_schema_names *names, const char *file,
+                         const mg_frontmatter *fm) {
+  const node_t post_key = {'a', "key", 3, "post", 4};
+  for (size_t i = 0; names && i < fm->posts.n; i++) {
+    const char *v = fm->posts.v[i];
+    if (!mg_is_id(v))
+      continue; /* reported as such when the front matter was read */
+    char *why = never_matches(names, &post_key, v, strlen(v));
+    if (why)
+      mg_diag(MG_ERROR, file, fm->posts_line[i], fm->posts_col[i],
+              "unknown post '%s' in posts: %s", v, why);
+    free(why);
+  }
+}
+
 /* Compile errors arrive through libxml2's handler; capture the message
  * and report it at the expression's position. */
 static __thread char *compile_msg;

@@ -156,6 +156,7 @@ typedef struct {
   int id_line, id_col;
   char *title;
   mg_strv posts;
+  int *posts_line, *posts_col; /* where each entry of posts stands */
   char *applies_to;
   int applies_line, applies_col;
   int body_line;      /* 1-based line where the Markdown body starts */
@@ -203,6 +204,13 @@ void mg_schema_names_keys_complete(mg_schema_names *n, const char *where);
 xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
                                     const char *src, const char *file, int line,
                                     int col);
+
+/* Checks that each post key of a section's front matter `posts` is a
+ * post that exists (the schema's enumeration; the key universe when it is
+ * complete). Reports errors at each entry's position. names may be NULL
+ * (nothing is checked). */
+void mg_expr_check_posts(const mg_schema_names *names, const char *file,
+                         const mg_frontmatter *fm);
 
 /* Evaluates against a store's effective <store> element. xpctx is a
  * per-thread context (mg_expr_context_new). */

@@ -1,7 +1,8 @@
 /* test_literals.c -- string literals compared with a parameter must be
  * values it can have: an enumeration of templates/schema/params.xsd, or
  * for a `key`, a key that some parameter file has (mg_expr_compile with
- * the names of the real schema and a key universe). */
+ * the names of the real schema and a key universe). The same goes for the
+ * post keys of a section's front matter (mg_expr_check_posts). */
 #include "testutil.h"
 
 #include <libxml/parser.h>
@@ -268,6 +269,72 @@ static void without_the_universe_only_the_schema_is_checked(void **state) {
   free(d);
 }
 
+/* ------------------------------------------------ front matter posts */
+
+/* Parses front matter text and checks its posts with n; returns the
+ * diagnostics of the check alone (caller frees). */
+static char *check_posts(const mg_schema_names *n, const char *text) {
+  mg_frontmatter fm;
+  tu_diag_reset();
+  int rc = mg_frontmatter_parse(F, text, strlen(text), &fm);
+  char *d = mg_diag_take_text();
+  if (rc)
+    fail_msg("front matter should parse: %s", d);
+  free(d);
+  mg_expr_check_posts(n, F, &fm);
+  mg_frontmatter_free(&fm);
+  return mg_diag_take_text();
+}
+
+static void unknown_post_in_a_flow_list(void **state) {
+  (void)state;
+  char *d = check_posts(names, "---\nid: a\ntitle: 店长\n"
+                               "posts: [store-manager, duty-manger]\n---\n");
+  assert_string_equal(d,
+                      F ":4:24: error: unknown post 'duty-manger' in "
+                        "posts: post/@key is one of " POSTS " (declared in " XSD
+                        "); did you mean 'duty-manager'?\n");
+  free(d);
+}
+
+static void unknown_post_in_a_block_list_and_as_a_scalar(void **state) {
+  (void)state;
+  char *d = check_posts(names, "---\nid: a\ntitle: 店长\nposts:\n"
+                               "  - clerk\n  - \"gretter\"\n---\n");
+  assert_contains(d, F ":6:5: error: unknown post 'gretter' in posts: ");
+  assert_contains(d, "did you mean 'greeter'?\n");
+  assert_int_equal(tu_lines(d), 1);
+  free(d);
+  d = check_posts(names, "---\nid: a\ntitle: 店长\nposts: clerkk\n---\n");
+  assert_contains(d, F ":4:8: error: unknown post 'clerkk' in posts: ");
+  free(d);
+}
+
+static void post_that_no_file_has(void **state) {
+  (void)state;
+  char *d = check_posts(names, "---\nid: a\ntitle: 引导员\n"
+                               "posts: [clerk, greeter]\n---\n");
+  assert_string_equal(d, F ":4:16: error: unknown post 'greeter' in posts: "
+                           "no post has this key in " WHERE "\n");
+  free(d);
+  /* without the universe, the schema's posts are enough */
+  d = check_posts(schema, "---\nid: a\ntitle: 引导员\n"
+                          "posts: [clerk, greeter]\n---\n");
+  assert_string_equal(d, "");
+  free(d);
+}
+
+static void existing_posts_and_no_names_are_fine(void **state) {
+  (void)state;
+  char *d = check_posts(names, "---\nid: a\ntitle: 店长\n"
+                               "posts: [store-manager, clerk]\n---\n");
+  assert_string_equal(d, "");
+  free(d);
+  d = check_posts(NULL, "---\nid: a\ntitle: 店长\nposts: [nobody]\n---\n");
+  assert_string_equal(d, "");
+  free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(element_value_outside_its_enumeration),
@@ -286,6 +353,10 @@ int main(void) {
       cmocka_unit_test(schema_value_that_no_file_has),
       cmocka_unit_test(element_without_keys_in_any_file),
       cmocka_unit_test(without_the_universe_only_the_schema_is_checked),
+      cmocka_unit_test(unknown_post_in_a_flow_list),
+      cmocka_unit_test(unknown_post_in_a_block_list_and_as_a_scalar),
+      cmocka_unit_test(post_that_no_file_has),
+      cmocka_unit_test(existing_posts_and_no_names_are_fine),
   };
   tu_filter();
   return cmocka_run_group_tests(tests, setup, teardown);
