@@ -373,6 +373,7 @@ int mg_build(const mg_build_opts *o) {
     r.tree = mg_tree_parse(outline, o->content_dir, r.params->names);
   else
     mg_outline_free(outline);
+  mg_outline_warn_unlisted(r.tree ? r.tree->outline : NULL, o->content_dir);
   if (r.tree)
     r.tpl = mg_templates_load(o->templates_dir, r.tree->outline->lang);
   int rc = 1;

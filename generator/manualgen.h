@@ -148,6 +148,10 @@ typedef struct {
  * sections are allocated but not parsed (only their paths are set). */
 mg_outline *mg_outline_load(const char *content_dir);
 void mg_outline_free(mg_outline *o);
+/* Warns once for each *.md file below content_dir that o does not list
+ * (no handbook would include it). Hidden entries are skipped and linked
+ * folders never followed. o may be NULL (nothing is done). */
+void mg_outline_warn_unlisted(const mg_outline *o, const char *content_dir);
 
 /* --------------------------------------------------------- frontmatter.c */
 
