@@ -723,8 +723,9 @@ typedef struct {
   int line, col;
   const tok *t;
   size_t n, i;
-  int bad; /* met something this reader does not follow: stop */
-  int errors;
+  int bad;          /* met something this reader does not follow: stop */
+  mg_strv messages; /* reported only when the whole expression was read */
+  int *cols;        /* the column of each message */
 } reader;
 
 static const node_t unknown_node = {0, NULL, 0, NULL, 0};
@@ -863,9 +864,11 @@ static void compare(reader *r, const val *a, const val *b) {
   size_t n = k->len - 2;
   char *why = never_matches(r->names, &path->last, v, n);
   if (why) {
-    mg_diag(MG_ERROR, r->file, r->line, at(r->src, k->off, r->col),
-            "the value '%.*s' can never match: %s", (int)n, v, why);
-    r->errors++;
+    r->cols = mg_xrealloc(r->cols, (r->messages.n + 1) * sizeof *r->cols);
+    r->cols[r->messages.n] = at(r->src, k->off, r->col);
+    mg_strv_push(&r->messages, mg_xasprintf("the value '%.*s' can never "
+                                            "match: %s",
+                                            (int)n, v, why));
     free(why);
   }
 }
@@ -1078,11 +1081,16 @@ static int check_literals(const mg_schema_names *names, const char *src,
   long n = lex(src, t);
   int errors = 0;
   if (n > 0) {
-    reader r = {names, src, file, line, col, t, (size_t)n, 0, 0, 0};
+    reader r = {names, src, file, line, col, t, (size_t)n, 0, 0, {0}, NULL};
     /* the context node of every expression is the store */
     node_t store = {'e', "store", 5, NULL, 0};
     read_expr(&r, &store);
-    errors = r.errors;
+    for (size_t i = 0; !r.bad && r.i == r.n && i < r.messages.n; i++) {
+      mg_diag(MG_ERROR, file, line, r.cols[i], "%s", r.messages.v[i]);
+      errors++;
+    }
+    mg_strv_free(&r.messages);
+    free(r.cols);
   }
   free(t);
   return errors;
