@@ -56,6 +56,16 @@ static int is_opening(const char *src, size_t len) {
 #define LINE(m) ((int)(m).line + 2)
 #define COL(m) ((int)(m).column + 1)
 
+/* Adds a post key, and where it stands (for the check that it exists). */
+static void push_post(mg_frontmatter *fm, const char *v, yaml_mark_t m) {
+  size_t n = fm->posts.n + 1;
+  fm->posts_line = mg_xrealloc(fm->posts_line, n * sizeof *fm->posts_line);
+  fm->posts_col = mg_xrealloc(fm->posts_col, n * sizeof *fm->posts_col);
+  fm->posts_line[n - 1] = LINE(m);
+  fm->posts_col[n - 1] = COL(m);
+  mg_strv_push(&fm->posts, mg_xstrdup(v));
+}
+
 int mg_frontmatter_parse(const char *path, const char *src, size_t len,
                          mg_frontmatter *fm) {
   memset(fm, 0, sizeof *fm);
@@ -192,7 +202,7 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
                     "post key '%s' must be lowercase letters, digits and '-'",
                     v);
           if (*v)
-            mg_strv_push(&fm->posts, mg_xstrdup(v));
+            push_post(fm, v, ev.start_mark);
         }
         free(key);
         key = NULL;
@@ -201,7 +211,7 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
         if (!mg_is_id(v))
           mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
                   "post key '%s' must be lowercase letters, digits and '-'", v);
-        mg_strv_push(&fm->posts, mg_xstrdup(v));
+        push_post(fm, v, ev.start_mark);
       } else {
         if (*v)
           mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
@@ -231,5 +241,7 @@ void mg_frontmatter_free(mg_frontmatter *fm) {
   free(fm->title);
   free(fm->applies_to);
   mg_strv_free(&fm->posts);
+  free(fm->posts_line);
+  free(fm->posts_col);
   memset(fm, 0, sizeof *fm);
 }

@@ -207,6 +207,10 @@ typedef struct {
  * sections are allocated but not parsed (only their paths are set). */
 mg_outline *mg_outline_load(const char *content_dir);
 void mg_outline_free(mg_outline *o);
+/* Warns once for each *.md file below content_dir that o does not list
+ * (no handbook would include it). Hidden entries are skipped and linked
+ * folders never followed. o may be NULL (nothing is done). */
+void mg_outline_warn_unlisted(const mg_outline *o, const char *content_dir);
 
 /* --------------------------------------------------------- frontmatter.c */
 
@@ -215,6 +219,7 @@ typedef struct {
   int id_line, id_col;
   char *title;
   mg_strv posts;
+  int *posts_line, *posts_col; /* where each entry of posts stands */
   char *applies_to;
   int applies_line, applies_col;
   int body_line;      /* 1-based line where the Markdown body starts */
@@ -239,16 +244,36 @@ typedef struct {
 
 typedef struct mg_schema_names mg_schema_names;
 
-/* The element and attribute names that params.xsd declares. */
+/* The element and attribute names that params.xsd declares, and the
+ * values of those whose type is an enumeration. */
 mg_schema_names *mg_schema_names_load(xmlDocPtr xsd, const char *xsd_path);
 void mg_schema_names_free(mg_schema_names *n);
+/* The key universe: the `key` of every element of doc (a parameter file)
+ * joins the keys of its element name. */
+void mg_schema_names_add_keys(mg_schema_names *n, xmlDocPtr doc);
+/* Declares the universe complete: from then on, a literal compared with
+ * the key of an element E must be a key that some E has. where names the
+ * files the keys come from, for messages. */
+void mg_schema_names_keys_complete(mg_schema_names *n, const char *where);
 
-/* Checks every name in src against the schema and compiles it. Reports
- * errors at file:line:col (col = column of the expression's first byte).
- * Returns the compiled expression or NULL. */
+/* Checks every name in src against the schema and compiles it; then
+ * checks every string literal compared (= or !=) with a location path
+ * against the values the path's last step can have (an enumeration of
+ * the schema; for a `key`, the key universe). Reports errors at
+ * file:line:col (col = column of the expression's first byte).
+ * An expression longer than 1,000 characters, or with ( and [ nested
+ * deeper than 32 levels, is refused before it is compiled. Returns the
+ * compiled expression or NULL. */
 xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
                                     const char *src, const char *file, int line,
                                     int col);
+
+/* Checks that each post key of a section's front matter `posts` is a
+ * post that exists (the schema's enumeration; the key universe when it is
+ * complete). Reports errors at each entry's position. names may be NULL
+ * (nothing is checked). */
+void mg_expr_check_posts(const mg_schema_names *names, const char *file,
+                         const mg_frontmatter *fm);
 
 /* Evaluates against a store's effective <store> element. xpctx is a
  * per-thread context (mg_expr_context_new). */
@@ -338,17 +363,20 @@ typedef struct {
   char **city_ids;
   xmlDocPtr *city_docs;
   size_t ncities;
-  mg_strv store_ids; /* every content/stores/<id>.xml, sorted */
+  mg_strv store_ids;     /* every content/stores/<id>.xml, sorted */
+  xmlDocPtr *store_docs; /* parsed once each, by index; NULL if it failed */
   pthread_mutex_t lock;
 } mg_params;
 
-/* Loads the schema, defaults and cities, and lists the stores. NULL after
- * reporting errors that make the rest pointless (no schema). */
+/* Loads the schema, defaults, cities and stores, each file parsed and
+ * validated once (errors reported). NULL after reporting errors that make
+ * the rest pointless (no schema). */
 mg_params *mg_params_load(const char *content_dir, const char *templates_dir);
 void mg_params_free(mg_params *p);
-/* The effective parameters of a store: defaults <- city <- store, each
- * file validated. Every node's _private points at the name of the file
- * that set it (static for the life of p). NULL after reporting errors. */
+/* The effective parameters of a store: defaults <- city <- store, in time
+ * linear in the size of the files. Every node's _private points at the
+ * name of the file that set it (static for the life of p). NULL after
+ * reporting errors. Thread-safe: p is only read. */
 xmlDocPtr mg_params_effective(mg_params *p, const char *store_id);
 /* Frees what mg_params_effective returned. */
 void mg_params_effective_free(xmlDocPtr eff);

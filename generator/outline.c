@@ -1,8 +1,11 @@
 /* outline.c -- content/manual.xml: title, language, chapters, sections. */
 #define _DEFAULT_SOURCE
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <libxml/hash.h>
 #include <libxml/parser.h>
 
 #include "manualgen.h"
@@ -177,4 +180,64 @@ void mg_outline_free(mg_outline *o) {
   free(o->organisation);
   free(o->lang);
   free(o);
+}
+
+/* ------------------------------------------------- unlisted sections */
+
+static int is_md(const char *name) {
+  size_t l = strlen(name);
+  return l > 3 && !strcmp(name + l - 3, ".md");
+}
+
+/* Warns for each Markdown file below dir (rel: its path relative to the
+ * content folder, NULL at the top) whose path is not in listed. Hidden
+ * entries are skipped; a symbolic link is taken for a file only when it
+ * points at one, and a folder is entered only when it is not a link, so
+ * the walk stays inside the content folder and ends. */
+static void walk(const mg_outline *o, xmlHashTablePtr listed, const char *dir,
+                 const char *rel) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return;
+  mg_strv names = {0};
+  for (struct dirent *e; (e = readdir(d)) != NULL;)
+    if (e->d_name[0] != '.')
+      mg_strv_push(&names, mg_xstrdup(e->d_name));
+  closedir(d); /* before going down: deep trees must not use up the fds */
+  for (size_t i = 0; i < names.n; i++) {
+    char *path = mg_path_join(dir, names.v[i]);
+    char *r = rel ? mg_path_join(rel, names.v[i]) : mg_xstrdup(names.v[i]);
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+      if (S_ISDIR(st.st_mode)) {
+        walk(o, listed, path, r);
+      } else if (is_md(names.v[i]) &&
+                 (S_ISREG(st.st_mode) ||
+                  (S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
+                   S_ISREG(st.st_mode))) &&
+                 !xmlHashLookup(listed, BAD_CAST r)) {
+        mg_diag(MG_WARNING, path, 0, 0,
+                "not listed in %s: no handbook includes this section", o->path);
+      }
+    }
+    free(r);
+    free(path);
+  }
+  mg_strv_free(&names);
+}
+
+void mg_outline_warn_unlisted(const mg_outline *o, const char *content_dir) {
+  if (!o)
+    return;
+  xmlHashTablePtr listed = xmlHashCreate(64);
+  if (!listed) {
+    fputs("manualgen: out of memory\n", stderr);
+    abort();
+  }
+  for (size_t i = 0; i < o->nchapters; i++)
+    for (size_t k = 0; k < o->chapters[i].nsections; k++)
+      xmlHashAddEntry(listed, BAD_CAST o->chapters[i].sections[k]->path,
+                      (void *)1); /* listed twice: reported elsewhere */
+  walk(o, listed, content_dir, NULL);
+  xmlHashFree(listed, NULL);
 }

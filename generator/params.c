@@ -10,8 +10,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include <libxml/hash.h>
 #include <libxml/xmlschemas.h>
 
 #include "manualgen.h"
@@ -65,7 +65,24 @@ static xmlDocPtr load(mg_params *p, const char *path, const char *root,
   return doc;
 }
 
+/* The key universe: the keys of every list entry in every file, so that
+ * an expression comparing a key with a literal can be checked when it is
+ * compiled. Only when every file loaded: otherwise keys would be missing
+ * and the literals that name them reported for nothing. */
+static void collect_keys(mg_params *p) {
+  mg_schema_names_add_keys(p->names, p->defaults);
+  for (size_t i = 0; i < p->ncities; i++)
+    mg_schema_names_add_keys(p->names, p->city_docs[i]);
+  for (size_t i = 0; i < p->store_ids.n; i++)
+    mg_schema_names_add_keys(p->names, p->store_docs[i]);
+  char *where = mg_xasprintf("%s/defaults.xml, %s/cities or %s/stores",
+                             p->content_dir, p->content_dir, p->content_dir);
+  mg_schema_names_keys_complete(p->names, where);
+  free(where);
+}
+
 mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
+  int errors = mg_diag_errors();
   mg_params *p = mg_xcalloc(1, sizeof *p);
   pthread_mutex_init(&p->lock, NULL);
   p->content_dir = mg_xstrdup(content_dir);
@@ -132,7 +149,19 @@ mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
     mg_strv_push(&p->store_ids, id);
   }
   mg_strv_free(&stores);
+  /* every store is parsed and validated once, here: the effective
+   * parameters of each (in any thread) and the keys the content may
+   * compare against come from these documents */
+  p->store_docs =
+      mg_xcalloc(p->store_ids.n ? p->store_ids.n : 1, sizeof(xmlDocPtr));
+  for (size_t i = 0; i < p->store_ids.n; i++) {
+    char *f = mg_xasprintf("%s/%s.xml", sdir, p->store_ids.v[i]);
+    p->store_docs[i] = load(p, f, "store", p->store_ids.v[i]);
+    free(f);
+  }
   free(sdir);
+  if (mg_diag_errors() == errors)
+    collect_keys(p);
   return p;
 }
 
@@ -145,6 +174,9 @@ void mg_params_free(mg_params *p) {
   }
   free(p->city_ids);
   free(p->city_docs);
+  for (size_t i = 0; i < p->store_ids.n && p->store_docs; i++)
+    xmlFreeDoc(p->store_docs[i]);
+  free(p->store_docs);
   xmlFreeDoc(p->defaults);
   mg_schema_names_free(p->names);
   xmlSchemaFree(p->schema);
@@ -159,27 +191,37 @@ void mg_params_free(mg_params *p) {
 /* ------------------------------------------------------------- merge */
 
 /* Where a value came from. The records live as long as the effective
- * document: they hang off its _private (with the store's own document). */
+ * document: they hang off its _private, in blocks (one allocation per
+ * ORIGINS records, however many entries a store lists). */
 typedef struct {
   const char *file;
   long line;
 } provenance;
 
-typedef struct {
-  xmlDocPtr sdoc;
-  provenance **v;
+#define ORIGINS 256
+typedef struct origin_block {
+  struct origin_block *next;
   size_t n;
+  provenance v[ORIGINS];
+} origin_block;
+
+typedef struct {
+  origin_block *blocks; /* the newest first */
 } eff_extra;
 
 static __thread eff_extra *cur_extra; /* the document being merged */
 
 static const provenance *new_origin(const char *file, long line) {
   eff_extra *x = cur_extra;
-  provenance *o = mg_xmalloc(sizeof *o);
+  if (!x->blocks || x->blocks->n == ORIGINS) {
+    origin_block *b = mg_xmalloc(sizeof *b);
+    b->next = x->blocks;
+    b->n = 0;
+    x->blocks = b;
+  }
+  provenance *o = &x->blocks->v[x->blocks->n++];
   o->file = file;
   o->line = line;
-  x->v = mg_xrealloc(x->v, (x->n + 1) * sizeof *x->v);
-  x->v[x->n++] = o;
   return o;
 }
 
@@ -203,13 +245,31 @@ static int has_elements(xmlNodePtr n) {
   return 0;
 }
 
-static int same_key(xmlNodePtr a, xmlNodePtr b) {
-  xmlChar *ka = xmlGetProp(a, BAD_CAST "key");
-  xmlChar *kb = xmlGetProp(b, BAD_CAST "key");
-  int same = (!ka && !kb) || (ka && kb && !strcmp((char *)ka, (char *)kb));
-  xmlFree(ka);
-  xmlFree(kb);
-  return same;
+/* The element children of a base element, by name and `key` (no key is
+ * a key of its own, distinct from key=""), so that each entry of the
+ * more specific file finds its match in constant time: a store may list
+ * thousands of contacts. The first child with a name and key wins, as in
+ * document order. */
+static void index_add(xmlHashTablePtr idx, xmlNodePtr n) {
+  xmlChar *k = xmlGetProp(n, BAD_CAST "key");
+  if (!xmlHashLookup2(idx, n->name, k) &&
+      xmlHashAddEntry2(idx, n->name, k, n) != 0) {
+    fputs("manualgen: out of memory\n", stderr);
+    abort();
+  }
+  xmlFree(k);
+}
+
+static xmlHashTablePtr index_children(xmlNodePtr base) {
+  xmlHashTablePtr idx = xmlHashCreate(16);
+  if (!idx) {
+    fputs("manualgen: out of memory\n", stderr);
+    abort();
+  }
+  for (xmlNodePtr b = base->children; b; b = b->next)
+    if (b->type == XML_ELEMENT_NODE)
+      index_add(idx, b);
+  return idx;
 }
 
 static int wants_replace(xmlNodePtr n) {
@@ -238,24 +298,26 @@ static void merge(xmlDocPtr doc, xmlNodePtr base, xmlNodePtr over,
     xmlFree(v);
   }
   if (has_elements(over)) {
+    xmlHashTablePtr idx = index_children(base);
     for (xmlNodePtr c = over->children; c; c = c->next) {
       if (c->type != XML_ELEMENT_NODE)
         continue;
-      xmlNodePtr match = NULL;
-      for (xmlNodePtr b = base->children; b && !match; b = b->next)
-        if (b->type == XML_ELEMENT_NODE && xmlStrEqual(b->name, c->name) &&
-            same_key(b, c))
-          match = b;
+      xmlChar *key = xmlGetProp(c, BAD_CAST "key");
+      xmlNodePtr match = xmlHashLookup2(idx, c->name, key);
       if (!match) {
-        xmlAddChild(base, copy_marked(doc, c, origin));
+        /* a later entry with the same name and key refines this one */
+        index_add(idx, xmlAddChild(base, copy_marked(doc, c, origin)));
       } else if (wants_replace(c)) {
         xmlNodePtr n = copy_marked(doc, c, origin);
         xmlReplaceNode(match, n);
         xmlFreeNode(match);
+        xmlHashUpdateEntry2(idx, c->name, key, n, NULL);
       } else {
         merge(doc, match, c, origin);
       }
+      xmlFree(key);
     }
+    xmlHashFree(idx, NULL);
   } else {
     xmlChar *t = xmlNodeGetContent(over);
     int blank = 1;
@@ -271,6 +333,10 @@ static void merge(xmlDocPtr doc, xmlNodePtr base, xmlNodePtr over,
   }
 }
 
+static int cmp_id(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static const char *origin_of(xmlDocPtr d) {
   return d && d->URL ? (const char *)d->URL : "?";
 }
@@ -282,15 +348,19 @@ xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
             store_id);
     return NULL;
   }
-  char *path = mg_xasprintf("%s/stores/%s.xml", p->content_dir, store_id);
-  xmlDocPtr sdoc = load(p, path, "store", store_id);
-  if (!sdoc) {
-    if (access(path, R_OK) != 0)
-      mg_diag(MG_ERROR, path, 0, 0, "no such store '%s'", store_id);
+  char **found = p->store_ids.n
+                     ? bsearch(&store_id, p->store_ids.v, p->store_ids.n,
+                               sizeof(char *), cmp_id)
+                     : NULL;
+  if (!found) {
+    char *path = mg_xasprintf("%s/stores/%s.xml", p->content_dir, store_id);
+    mg_diag(MG_ERROR, path, 0, 0, "no such store '%s'", store_id);
     free(path);
     return NULL;
   }
-  free(path);
+  xmlDocPtr sdoc = p->store_docs[found - p->store_ids.v];
+  if (!sdoc)
+    return NULL; /* reported when it was loaded */
   xmlNodePtr sroot = xmlDocGetRootElement(sdoc);
   xmlChar *city = xmlGetProp(sroot, BAD_CAST "city");
   xmlDocPtr cdoc = NULL;
@@ -309,14 +379,12 @@ xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
   if (!known || !cdoc || !p->defaults) {
     /* the city or defaults failed to load: already reported */
     xmlFree(city);
-    xmlFreeDoc(sdoc);
     return NULL;
   }
   xmlDocPtr eff = xmlNewDoc(BAD_CAST "1.0");
-  /* keep the store document alive with the result: origins point into
-   * its URL, and it is freed with it (see mg_params_effective_free) */
+  /* the origins, freed with the result (see mg_params_effective_free);
+   * they point at the URLs of documents that p keeps */
   eff_extra *extra = mg_xcalloc(1, sizeof *extra);
-  extra->sdoc = sdoc;
   eff->_private = extra;
   cur_extra = extra;
   xmlNodePtr droot = xmlDocGetRootElement(p->defaults);
@@ -346,10 +414,10 @@ void mg_params_effective_free(xmlDocPtr eff) {
     return;
   eff_extra *x = eff->_private;
   xmlFreeDoc(eff);
-  xmlFreeDoc(x->sdoc);
-  for (size_t i = 0; i < x->n; i++)
-    free(x->v[i]);
-  free(x->v);
+  for (origin_block *b = x->blocks, *next; b; b = next) {
+    next = b->next;
+    free(b);
+  }
   free(x);
 }
 

@@ -1240,6 +1240,7 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
   } else if (mg_frontmatter_parse(s->file, src, len, &s->fm)) {
     return;
   }
+  mg_expr_check_posts(t->names, s->file, &s->fm);
   if (s->fm.applies_to)
     s->applies_expr = add_expr(&(pctx){.t = t, .sec = s}, s->fm.applies_to,
                                s->fm.applies_line, s->fm.applies_col);

@@ -284,6 +284,83 @@ static void without_names_only_syntax_is_checked(void **state) {
   free(d);
 }
 
+/* ------------------------------------------------------------ bounds */
+
+/* src repeated n times, then tail (caller frees). */
+static char *repeat(const char *src, size_t n, const char *tail) {
+  mg_buf b = {0};
+  for (size_t i = 0; i < n; i++)
+    mg_buf_puts(&b, src);
+  mg_buf_puts(&b, tail);
+  return b.data;
+}
+
+static void nesting_beyond_32_levels_is_refused_at_the_33rd(void **state) {
+  (void)state;
+  char *open = repeat("(", 33, "name");
+  char *src = repeat(")", 33, "");
+  char *both = mg_xasprintf("%s%s", open, src);
+  /* the 33rd '(' is the 33rd character: column 10 + 32 */
+  expect_rejected(both, F ":3:42: error: parentheses and brackets nested "
+                          "deeper than 32 levels are not supported in "
+                          "expressions");
+  free(both);
+  free(src);
+  free(open);
+}
+
+static void brackets_count_as_nesting(void **state) {
+  (void)state;
+  char *src = repeat("posts/post[", 40, "1");
+  expect_rejected(src, "nested deeper than 32 levels");
+  free(src);
+}
+
+static void nesting_of_32_levels_compiles(void **state) {
+  (void)state;
+  char *open = repeat("not(", 32, "name");
+  char *src = repeat(")", 32, "");
+  char *both = mg_xasprintf("%s%s", open, src);
+  expect_ok(both);
+  free(both);
+  free(src);
+  free(open);
+}
+
+static void parentheses_inside_literals_do_not_count(void **state) {
+  (void)state;
+  char *lit = repeat("(", 100, "'");
+  char *src = mg_xasprintf("name = '%s", lit);
+  expect_ok(src);
+  free(src);
+  free(lit);
+}
+
+static void more_than_1000_characters_is_refused_at_the_1001st(void **state) {
+  (void)state;
+  char *src = repeat("1+", 600, "1");
+  expect_rejected(src, F ":3:1010: error: expression longer than 1000 "
+                         "characters is not supported: split it, or "
+                         "simplify it");
+  free(src);
+}
+
+static void length_counts_characters_not_bytes(void **state) {
+  (void)state;
+  /* 997 characters, 2,971 bytes */
+  char *lit = repeat("店", 987, "'");
+  char *src = mg_xasprintf("name != '%s", lit);
+  expect_ok(src);
+  free(src);
+  free(lit);
+  /* 1,003 characters: refused at the 1,001st, column 10 + 1000 */
+  lit = repeat("店", 993, "'");
+  src = mg_xasprintf("name != '%s", lit);
+  expect_rejected(src, F ":3:1010: error: expression longer than 1000");
+  free(src);
+  free(lit);
+}
+
 /* ------------------------------------------------------- evaluation */
 
 /* An mg_expr compiled against the schema (the test fails if it is not). */
@@ -429,6 +506,12 @@ int main(void) {
       cmocka_unit_test(invalid_syntax_is_rejected_at_the_expression),
       cmocka_unit_test(empty_expression_is_rejected),
       cmocka_unit_test(without_names_only_syntax_is_checked),
+      cmocka_unit_test(nesting_beyond_32_levels_is_refused_at_the_33rd),
+      cmocka_unit_test(brackets_count_as_nesting),
+      cmocka_unit_test(nesting_of_32_levels_compiles),
+      cmocka_unit_test(parentheses_inside_literals_do_not_count),
+      cmocka_unit_test(more_than_1000_characters_is_refused_at_the_1001st),
+      cmocka_unit_test(length_counts_characters_not_bytes),
       cmocka_unit_test(context_node_is_the_store_element),
       cmocka_unit_test(conditions_evaluate_to_1_or_0),
       cmocka_unit_test(string_of_an_element_is_its_text),
