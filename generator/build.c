@@ -407,6 +407,8 @@ static int build_index(run *r, size_t *pages) {
     const char *id = r->params->store_ids.v[i];
     const mg_identity *ident = NULL;
     mg_identity tmp = {0};
+    if (!r->o->nstores) /* every hall was done, in this order */
+      ident = &r->results[i].ident;
     for (size_t k = 0; k < r->nids && !ident; k++)
       if (!strcmp(r->results[k].id, id))
         ident = &r->results[k].ident;

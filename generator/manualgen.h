@@ -87,7 +87,7 @@ double mg_now(void);
 /* Sorted list of the files in dir ending in suffix (names only). */
 typedef struct {
   char **v;
-  size_t n;
+  size_t n, cap;
 } mg_strv;
 int mg_list_dir(const char *dir, const char *suffix, mg_strv *out);
 void mg_strv_push(mg_strv *sv, char *s); /* takes ownership of s */

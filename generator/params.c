@@ -84,7 +84,6 @@ static void collect_keys(mg_params *p) {
 mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
   int errors = mg_diag_errors();
   mg_params *p = mg_xcalloc(1, sizeof *p);
-  pthread_mutex_init(&p->lock, NULL);
   p->content_dir = mg_xstrdup(content_dir);
   p->xsd_path = mg_path_join(templates_dir, "schema/params.xsd");
   p->xsd_doc = mg_safe_read_xml(p->xsd_path);
@@ -184,7 +183,6 @@ void mg_params_free(mg_params *p) {
   mg_strv_free(&p->store_ids);
   free(p->content_dir);
   free(p->xsd_path);
-  pthread_mutex_destroy(&p->lock);
   free(p);
 }
 

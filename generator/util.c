@@ -290,7 +290,10 @@ double mg_now(void) {
 }
 
 void mg_strv_push(mg_strv *sv, char *s) {
-  sv->v = mg_xrealloc(sv->v, sizeof(char *) * (sv->n + 1));
+  if (sv->n == sv->cap) {
+    sv->cap = sv->cap ? sv->cap * 2 : 8;
+    sv->v = mg_xrealloc(sv->v, sizeof(char *) * sv->cap);
+  }
   sv->v[sv->n++] = s;
 }
 
@@ -299,7 +302,7 @@ void mg_strv_free(mg_strv *sv) {
     free(sv->v[i]);
   free(sv->v);
   sv->v = NULL;
-  sv->n = 0;
+  sv->n = sv->cap = 0;
 }
 
 static int cmp_str(const void *a, const void *b) {
