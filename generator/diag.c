@@ -100,6 +100,63 @@ static int cmp_diag(const void *pa, const void *pb) {
   return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Decodes the UTF-8 character at s (at most n bytes): returns its length
+ * and sets *cp, or returns 0 when the bytes are not UTF-8 (a stray or
+ * truncated sequence, an overlong form, a surrogate, beyond U+10FFFF). */
+int mg_utf8_decode(const char *s, size_t n, unsigned *cp) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (!n)
+    return 0;
+  if (u[0] < 0x80) {
+    *cp = u[0];
+    return 1;
+  }
+  size_t len = (u[0] & 0xE0) == 0xC0   ? 2
+               : (u[0] & 0xF0) == 0xE0 ? 3
+               : (u[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
+  if (!len || len > n)
+    return 0;
+  unsigned c = u[0] & (0x7Fu >> len);
+  for (size_t k = 1; k < len; k++) {
+    if ((u[k] & 0xC0) != 0x80)
+      return 0;
+    c = (c << 6) | (u[k] & 0x3Fu);
+  }
+  if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
+      (len == 4 && c < 0x10000) || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+    return 0;
+  *cp = c;
+  return (int)len;
+}
+
+/* Appends s with everything that could act on a terminal made visible:
+ * C0 controls (newline and tab too: a message is one line) and DEL as
+ * \xNN, C1 controls as \uNNNN, and bytes that are not UTF-8 as \xNN. Text
+ * from the content (file names, values, expressions) reaches messages,
+ * and must not move the cursor or recolour the terminal. */
+static void put_escaped(mg_buf *out, const char *s) {
+  size_t n = strlen(s), run = 0; /* s[run..i) is printable as it is */
+  for (size_t i = 0; i < n;) {
+    unsigned cp;
+    int k = mg_utf8_decode(s + i, n - i, &cp);
+    if (k && cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp <= 0x9F)) {
+      i += (size_t)k;
+      continue;
+    }
+    mg_buf_put(out, s + run, i - run);
+    if (!k)
+      mg_buf_printf(out, "\\x%02X", (unsigned char)s[i]);
+    else if (cp < 0x80)
+      mg_buf_printf(out, "\\x%02X", cp);
+    else
+      mg_buf_printf(out, "\\u%04X", cp);
+    i += k ? (size_t)k : 1;
+    run = i;
+  }
+  mg_buf_put(out, s + run, n - run);
+}
+
 static void render(mg_buf *out) {
   pthread_mutex_lock(&lock);
   if (ndiags)
@@ -112,7 +169,7 @@ static void render(mg_buf *out) {
            !strcmp(diags[j].msg, d->msg))
       j++;
     if (d->file) {
-      mg_buf_puts(out, d->file);
+      put_escaped(out, d->file);
       if (d->line > 0) {
         mg_buf_printf(out, ":%d", d->line);
         if (d->col > 0)
@@ -127,7 +184,7 @@ static void render(mg_buf *out) {
       printed_errors++;
     else
       printed_warnings++;
-    mg_buf_puts(out, d->msg);
+    put_escaped(out, d->msg);
     /* the stores this applies to; the same message repeated without a
      * store is printed once */
     size_t nst = 0;
@@ -146,7 +203,9 @@ static void render(mg_buf *out) {
           mg_buf_printf(out, " and %zu more", nst - shown);
           break;
         }
-        mg_buf_printf(out, "%s%s", shown ? ", " : "", diags[k].store);
+        if (shown)
+          mg_buf_puts(out, ", ");
+        put_escaped(out, diags[k].store);
         shown++;
       }
       mg_buf_puts(out, ")");
