@@ -258,6 +258,32 @@ static void yaml_error(const char *path, const char *y, size_t n,
   free(words);
 }
 
+/* Reports a decoded value that holds a character no page may contain: a
+ * control character (C0 but tab and newline, DEL, C1) or a noncharacter.
+ * Double-quoted values decode escapes ("\e", "\x1b", "\uFFFE"), so these
+ * get past the check of the file's bytes. Returns 1 when reported. */
+static int bad_value(const char *path, const char *key, const char *v, size_t n,
+                     yaml_mark_t m) {
+  for (size_t i = 0; i < n;) {
+    unsigned cp;
+    int k = mg_utf8_decode(v + i, n - i, &cp);
+    if (!k)
+      return 0; /* libyaml gives UTF-8; the file's bytes were checked */
+    i += (size_t)k;
+    int control =
+        (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F);
+    if (control || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) {
+      mg_diag(MG_ERROR, path, LINE(m), COL(m),
+              "front matter: the value of '%s' contains U+%04X, %s, which a "
+              "section cannot contain",
+              key ? key : "?", cp,
+              control ? "a control character" : "a noncharacter");
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int mg_frontmatter_parse(const char *path, const char *src, size_t len,
                          mg_frontmatter *fm) {
   memset(fm, 0, sizeof *fm);
@@ -341,6 +367,8 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
       break;
     case YAML_SCALAR_EVENT: {
       const char *v = (const char *)ev.data.scalar.value;
+      if (state == VALUE || state == SEQ)
+        bad_value(path, key, v, ev.data.scalar.length, ev.start_mark);
       if (state == KEY) {
         key = mg_xstrdup(v);
         keymark = ev.start_mark;
