@@ -110,6 +110,11 @@ int mg_utf8_decode(const char *s, size_t n, unsigned *cp);
 /* Installs libxml2/libxslt error handlers that feed mg_diag for the
  * calling thread. Call once per thread that parses or transforms. */
 void mg_diag_install_xml_handlers(void);
+/* Reports a schema error of libxml2 (validating a parameter file, or
+ * parsing the schema) in the author's terms, at the element's '<' or the
+ * attribute's name in its file (schemadiag.c). xsd: the schema document,
+ * for types, names and documentation; NULL gives libxml2's words only. */
+void mg_schema_diag(xmlErrorPtr e, xmlDocPtr xsd);
 
 /* --------------------------------------------------------------- safe.c */
 
