@@ -374,6 +374,19 @@ static size_t second_attr(const char *src, size_t len, size_t lt,
   }
 }
 
+/* The offset after the XML declaration ("<?xml …?>") that src starts
+ * with, or 0 when it has none. A declaration not closed ends where the
+ * next tag starts. */
+static size_t xml_declaration_end(const char *src, size_t len) {
+  size_t i = len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3) ? 3 : 0;
+  if (len - i < 6 || memcmp(src + i, "<?xml", 5) || !is_space(src[i + 5]))
+    return 0;
+  for (i += 5; i < len && src[i] != '<'; i++)
+    if (src[i] == '?' && i + 1 < len && src[i + 1] == '>')
+      return i + 2;
+  return i;
+}
+
 /* Says what is wrong at libxml2's error e, whose parser stood at byte at
  * of src, and where. Sets fix->off; fix->what stays empty when there is
  * nothing better to say than libxml2's words. */
@@ -382,8 +395,14 @@ static void explain_xml(xmlErrorPtr e, const char *src, size_t len, size_t at,
   mg_buf *w = &fix->what;
   const char *s1 = e->str1 ? e->str1 : "";
   unsigned cp;
+  int k;
   long p;
   fix->off = at;
+  if (at < xml_declaration_end(src, len)) {
+    mg_buf_puts(w, "the XML declaration is malformed: the first line must be "
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    return;
+  }
   switch ((int)e->code) {
   case XML_ERR_NAME_REQUIRED: /* "xmlParseEntityRef: no name", "StartTag: …" */
     if (at > 0 && src[at - 1] == '&') {
@@ -392,6 +411,12 @@ static void explain_xml(xmlErrorPtr e, const char *src, size_t len, size_t at,
     } else if (at > 0 && src[at - 1] == '<') {
       fix->off = at - 1;
       mg_buf_puts(w, "a bare '<' must be written '&lt;'");
+    } else if (at < len && (k = mg_utf8_decode(src + at, len - at, &cp)) &&
+               !is_space(src[at])) { /* in a tag, where a name must be */
+      mg_buf_printf(w,
+                    "'%.*s' cannot stand here in a tag: attributes are "
+                    "written name=\"value\", separated by spaces",
+                    k, src + at);
     }
     break;
   case XML_ERR_ENTITYREF_SEMICOL_MISSING: /* after the name: "&B<" */
@@ -466,7 +491,7 @@ static void explain_xml(xmlErrorPtr e, const char *src, size_t len, size_t at,
     break;
   case XML_ERR_ATTRIBUTE_NOT_STARTED: { /* at what should be the quote */
     char *a = attr_before(src, at);
-    int k = at < len ? mg_utf8_decode(src + at, len - at, &cp) : 0;
+    k = at < len ? mg_utf8_decode(src + at, len - at, &cp) : 0;
     if (k && (cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
               cp == 0xFF02 || cp == 0xFF07 || cp == 0x300C || cp == 0x300D))
       mg_buf_printf(w,
@@ -562,6 +587,14 @@ static void explain_xml(xmlErrorPtr e, const char *src, size_t len, size_t at,
     }
     break;
   }
+  case XML_ERR_RESERVED_XML_NAME: /* after "<?xml" */
+    if ((p = find_back(src, at, 0, '<')) >= 0) {
+      fix->off = (size_t)p;
+      mg_buf_puts(w, "the XML declaration <?xml …?> must be at the very start "
+                     "of the file, with nothing before it (not even a blank "
+                     "line)");
+    }
+    break;
   case XML_ERR_HYPHEN_IN_COMMENT:
     mg_buf_puts(w, "'--' is not allowed inside a comment");
     break;
