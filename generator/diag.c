@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxslt/xsltutils.h>
 
@@ -100,6 +101,63 @@ static int cmp_diag(const void *pa, const void *pb) {
   return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Decodes the UTF-8 character at s (at most n bytes): returns its length
+ * and sets *cp, or returns 0 when the bytes are not UTF-8 (a stray or
+ * truncated sequence, an overlong form, a surrogate, beyond U+10FFFF). */
+int mg_utf8_decode(const char *s, size_t n, unsigned *cp) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (!n)
+    return 0;
+  if (u[0] < 0x80) {
+    *cp = u[0];
+    return 1;
+  }
+  size_t len = (u[0] & 0xE0) == 0xC0   ? 2
+               : (u[0] & 0xF0) == 0xE0 ? 3
+               : (u[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
+  if (!len || len > n)
+    return 0;
+  unsigned c = u[0] & (0x7Fu >> len);
+  for (size_t k = 1; k < len; k++) {
+    if ((u[k] & 0xC0) != 0x80)
+      return 0;
+    c = (c << 6) | (u[k] & 0x3Fu);
+  }
+  if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
+      (len == 4 && c < 0x10000) || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+    return 0;
+  *cp = c;
+  return (int)len;
+}
+
+/* Appends s with everything that could act on a terminal made visible:
+ * C0 controls (newline and tab too: a message is one line) and DEL as
+ * \xNN, C1 controls as \uNNNN, and bytes that are not UTF-8 as \xNN. Text
+ * from the content (file names, values, expressions) reaches messages,
+ * and must not move the cursor or recolour the terminal. */
+static void put_escaped(mg_buf *out, const char *s) {
+  size_t n = strlen(s), run = 0; /* s[run..i) is printable as it is */
+  for (size_t i = 0; i < n;) {
+    unsigned cp;
+    int k = mg_utf8_decode(s + i, n - i, &cp);
+    if (k && cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp <= 0x9F)) {
+      i += (size_t)k;
+      continue;
+    }
+    mg_buf_put(out, s + run, i - run);
+    if (!k)
+      mg_buf_printf(out, "\\x%02X", (unsigned char)s[i]);
+    else if (cp < 0x80)
+      mg_buf_printf(out, "\\x%02X", cp);
+    else
+      mg_buf_printf(out, "\\u%04X", cp);
+    i += k ? (size_t)k : 1;
+    run = i;
+  }
+  mg_buf_put(out, s + run, n - run);
+}
+
 static void render(mg_buf *out) {
   pthread_mutex_lock(&lock);
   if (ndiags)
@@ -112,7 +170,7 @@ static void render(mg_buf *out) {
            !strcmp(diags[j].msg, d->msg))
       j++;
     if (d->file) {
-      mg_buf_puts(out, d->file);
+      put_escaped(out, d->file);
       if (d->line > 0) {
         mg_buf_printf(out, ":%d", d->line);
         if (d->col > 0)
@@ -127,7 +185,7 @@ static void render(mg_buf *out) {
       printed_errors++;
     else
       printed_warnings++;
-    mg_buf_puts(out, d->msg);
+    put_escaped(out, d->msg);
     /* the stores this applies to; the same message repeated without a
      * store is printed once */
     size_t nst = 0;
@@ -146,7 +204,9 @@ static void render(mg_buf *out) {
           mg_buf_printf(out, " and %zu more", nst - shown);
           break;
         }
-        mg_buf_printf(out, "%s%s", shown ? ", " : "", diags[k].store);
+        if (shown)
+          mg_buf_puts(out, ", ");
+        put_escaped(out, diags[k].store);
         shown++;
       }
       mg_buf_puts(out, ")");
@@ -181,24 +241,428 @@ char *mg_diag_take_text(void) {
   return b.data ? b.data : mg_xstrdup("");
 }
 
-/* libxml2 structured errors: file, line, column (int2), level. */
+/* ------------------------------------------------ XML syntax errors
+ *
+ * libxml2 words a well-formedness error for programmers
+ * ("xmlParseEntityRef: no name") and reports it where its parser stood,
+ * which is often after the offending character; then it goes on and
+ * reports what follows from that first error. Its column (int2) counts
+ * characters, but is not where the author must look. So the first error
+ * of a file is located again from the parser's cursor, a byte offset into
+ * the file, and said in the author's terms, with libxml2's words after
+ * ours; the errors that follow from it are left out. */
+
+/* A sentence in the author's terms and the byte offset it is about. */
+typedef struct {
+  mg_buf what;
+  size_t off;
+} xml_fix;
+
+static int is_name_byte(unsigned char c) {
+  return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':';
+}
+
+static int is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The offset of the last c in src[stop, from), or -1. */
+static long find_back(const char *src, size_t from, size_t stop, char c) {
+  while (from > stop)
+    if (src[--from] == c)
+      return (long)from;
+  return -1;
+}
+
+/* The line (1-based) of src[off] and its column in characters. A byte
+ * that is not UTF-8 counts as one character, as in an editor; a byte
+ * order mark does not count. */
+static void xml_position(const char *src, size_t len, size_t off, int *line,
+                         int *col) {
+  size_t start = 0;
+  *line = 1;
+  for (size_t i = 0; i < off && i < len; i++)
+    if (src[i] == '\n') {
+      (*line)++;
+      start = i + 1;
+    }
+  if (start == 0 && len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3))
+    start = 3;
+  *col = 1;
+  for (size_t i = start; i < off && i < len; (*col)++) {
+    unsigned cp;
+    int k = mg_utf8_decode(src + i, len - i, &cp);
+    i += k ? (size_t)k : 1;
+  }
+}
+
+/* The byte offset in src (the file as read) where libxml2's parser stood
+ * when it reported e, or -1 when that cannot be known: the error is not
+ * the parser's, the file was converted from another encoding, or the
+ * bytes there are not those of the file. */
+static long xml_cursor(xmlErrorPtr e, const char *src, size_t len) {
+  xmlParserCtxtPtr pc = e->ctxt;
+  xmlParserInputPtr in = pc ? pc->input : NULL;
+  if (!in || !in->cur || !in->base || pc->inputNr != 1 ||
+      (in->buf && in->buf->encoder))
+    return -1;
+  size_t off = (size_t)in->consumed + (size_t)(in->cur - in->base);
+  size_t n = in->end ? (size_t)(in->end - in->cur) : 0;
+  if (off > len || (n > 16 ? 16 : n) > len - off ||
+      memcmp(src + off, in->cur, n > 16 ? 16 : n))
+    return -1;
+  return (long)off;
+}
+
+/* HTML entities that authors type, with the reference that XML takes. */
+static const struct {
+  const char *name;
+  unsigned cp;
+} html_entities[] = {
+    {"nbsp", 160},   {"copy", 169},   {"reg", 174},     {"trade", 8482},
+    {"mdash", 8212}, {"ndash", 8211}, {"hellip", 8230}, {"ldquo", 8220},
+    {"rdquo", 8221}, {"lsquo", 8216}, {"rsquo", 8217},  {"middot", 183},
+    {"times", 215},  {"yen", 165},    {"deg", 176},     {"emsp", 8195},
+};
+
+/* The name of the attribute whose '=' is before src[off] (skipping
+ * blanks), as a new string; "" when there is none. */
+static char *attr_before(const char *src, size_t off) {
+  while (off > 0 && is_space(src[off - 1]))
+    off--;
+  if (off > 0 && src[off - 1] == '=')
+    off--;
+  while (off > 0 && is_space(src[off - 1]))
+    off--;
+  size_t end = off;
+  while (off > 0 && is_name_byte((unsigned char)src[off - 1]))
+    off--;
+  return mg_xstrndup(src + off, end - off);
+}
+
+/* The offset of the second attribute named name in the start tag at
+ * src[lt] ('<'), or of the tag when it is not found. */
+static size_t second_attr(const char *src, size_t len, size_t lt,
+                          const char *name) {
+  size_t i = lt + 1, nl = strlen(name);
+  int seen = 0;
+  while (i < len && is_name_byte((unsigned char)src[i]))
+    i++;
+  for (;;) {
+    while (i < len && is_space(src[i]))
+      i++;
+    if (i >= len || !is_name_byte((unsigned char)src[i]))
+      return lt;
+    size_t a = i;
+    while (i < len && is_name_byte((unsigned char)src[i]))
+      i++;
+    if (i - a == nl && !memcmp(src + a, name, nl) && ++seen == 2)
+      return a;
+    while (i < len && is_space(src[i]))
+      i++;
+    if (i < len && src[i] == '=')
+      i++;
+    while (i < len && is_space(src[i]))
+      i++;
+    if (i < len && (src[i] == '"' || src[i] == '\'')) {
+      const char *q = memchr(src + i + 1, src[i], len - i - 1);
+      if (!q)
+        return lt;
+      i = (size_t)(q - src) + 1;
+    }
+  }
+}
+
+/* The offset after the XML declaration ("<?xml …?>") that src starts
+ * with, or 0 when it has none. A declaration not closed ends where the
+ * next tag starts. */
+static size_t xml_declaration_end(const char *src, size_t len) {
+  size_t i = len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3) ? 3 : 0;
+  if (len - i < 6 || memcmp(src + i, "<?xml", 5) || !is_space(src[i + 5]))
+    return 0;
+  for (i += 5; i < len && src[i] != '<'; i++)
+    if (src[i] == '?' && i + 1 < len && src[i + 1] == '>')
+      return i + 2;
+  return i;
+}
+
+/* Says what is wrong at libxml2's error e, whose parser stood at byte at
+ * of src, and where. Sets fix->off; fix->what stays empty when there is
+ * nothing better to say than libxml2's words. */
+static void explain_xml(xmlErrorPtr e, const char *src, size_t len, size_t at,
+                        xml_fix *fix) {
+  mg_buf *w = &fix->what;
+  const char *s1 = e->str1 ? e->str1 : "";
+  unsigned cp;
+  int k;
+  long p;
+  fix->off = at;
+  if (at < xml_declaration_end(src, len)) {
+    mg_buf_puts(w, "the XML declaration is malformed: the first line must be "
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    return;
+  }
+  switch ((int)e->code) {
+  case XML_ERR_NAME_REQUIRED: /* "xmlParseEntityRef: no name", "StartTag: …" */
+    if (at > 0 && src[at - 1] == '&') {
+      fix->off = at - 1;
+      mg_buf_puts(w, "a bare '&' must be written '&amp;'");
+    } else if (at > 0 && src[at - 1] == '<') {
+      fix->off = at - 1;
+      mg_buf_puts(w, "a bare '<' must be written '&lt;'");
+    } else if (at < len && (k = mg_utf8_decode(src + at, len - at, &cp)) &&
+               !is_space(src[at])) { /* in a tag, where a name must be */
+      mg_buf_printf(w,
+                    "'%.*s' cannot stand here in a tag: attributes are "
+                    "written name=\"value\", separated by spaces",
+                    k, src + at);
+    }
+    break;
+  case XML_ERR_ENTITYREF_SEMICOL_MISSING: /* after the name: "&B<" */
+    if ((p = find_back(src, at, 0, '&')) >= 0) {
+      fix->off = (size_t)p;
+      mg_buf_puts(w, "a bare '&' must be written '&amp;'");
+    }
+    break;
+  case XML_ERR_UNDECLARED_ENTITY: /* after the ';' of "&nbsp;" */
+  case XML_WAR_UNDECLARED_ENTITY:
+    if ((p = find_back(src, at, 0, '&')) >= 0) {
+      fix->off = (size_t)p;
+      mg_buf_printf(w,
+                    "'&%s;' is not an XML entity (XML knows only &amp; &lt; "
+                    "&gt; &quot; &apos;); write ",
+                    s1);
+      size_t i = 0, n = sizeof html_entities / sizeof *html_entities;
+      while (i < n && strcmp(html_entities[i].name, s1))
+        i++;
+      if (i < n)
+        mg_buf_printf(w, "&#%u; instead", html_entities[i].cp);
+      else
+        mg_buf_puts(w, "the character itself");
+    }
+    break;
+  case XML_ERR_INVALID_HEX_CHARREF: /* "&#xZZ;", after "&#x" */
+  case XML_ERR_INVALID_DEC_CHARREF:
+  case XML_ERR_INVALID_CHARREF:
+    if ((p = find_back(src, at, 0, '&')) >= 0) {
+      fix->off = (size_t)p;
+      mg_buf_puts(w, "a character reference must be '&#' digits ';' or "
+                     "'&#x' hexadecimal digits ';' (a bare '&' must be "
+                     "written '&amp;')");
+    }
+    break;
+  case XML_ERR_INVALID_CHAR: /* at the character, or after "&#27;" */
+    if (at > 0 && src[at - 1] == ';' && (p = find_back(src, at, 0, '&')) >= 0 &&
+        src[p + 1] == '#') {
+      fix->off = (size_t)p;
+      mg_buf_printf(w, "'%.*s' stands for U+%04X, %swhich XML does not allow",
+                    (int)(at - (size_t)p), src + p, (unsigned)e->int1,
+                    e->int1 < 0x20 || e->int1 == 0x7F ? "a control character, "
+                                                      : "");
+    } else if (at < len && !mg_utf8_decode(src + at, len - at, &cp)) {
+      mg_buf_printf(w, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
+                    (unsigned char)src[at]);
+    } else if (at < len) {
+      mg_buf_printf(w, "%scharacter U+%04X is not allowed",
+                    cp < 0x20 || cp == 0x7F ? "control " : "", cp);
+    }
+    break;
+  case XML_ERR_LT_IN_ATTRIBUTE:        /* at the '<' */
+  case XML_ERR_ATTRIBUTE_NOT_FINISHED: /* at the end of the file */
+    p = at;
+    while (--p >= 0 && src[p] != '"' && src[p] != '\'')
+      ;
+    if (p >= 0 && (e->code == XML_ERR_ATTRIBUTE_NOT_FINISHED ||
+                   memchr(src + p, '\n', at - (size_t)p) ||
+                   (at + 1 < len && src[at + 1] == '/'))) {
+      /* the value runs on to another line or into a closing tag: its
+       * quote is not closed */
+      char *a = attr_before(src, (size_t)p);
+      fix->off = (size_t)p;
+      mg_buf_printf(w,
+                    "the value of attribute '%s' is not closed: add a %c "
+                    "after it",
+                    a, src[p]);
+      free(a);
+    } else if (e->code == XML_ERR_LT_IN_ATTRIBUTE) {
+      mg_buf_puts(w, "a '<' in an attribute value must be written '&lt;'");
+    }
+    break;
+  case XML_ERR_ATTRIBUTE_NOT_STARTED: { /* at what should be the quote */
+    char *a = attr_before(src, at);
+    k = at < len ? mg_utf8_decode(src + at, len - at, &cp) : 0;
+    if (k && (cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
+              cp == 0xFF02 || cp == 0xFF07 || cp == 0x300C || cp == 0x300D))
+      mg_buf_printf(w,
+                    "'%.*s' is a full-width quote: write the value of '%s' in "
+                    "ASCII quotes, %s=\"…\"",
+                    k, src + at, a, a);
+    else
+      mg_buf_printf(w,
+                    "the value of attribute '%s' must be in quotes: "
+                    "%s=\"…\"",
+                    a, a);
+    free(a);
+    break;
+  }
+  case XML_ERR_ATTRIBUTE_WITHOUT_VALUE: /* after the name */
+    p = at;
+    while (p > 0 && is_space(src[p - 1]))
+      p--;
+    while (p > 0 && is_name_byte((unsigned char)src[p - 1]))
+      p--;
+    fix->off = (size_t)p;
+    mg_buf_printf(w, "attribute '%s' has no value: write %s=\"…\"", s1, s1);
+    break;
+  case XML_ERR_ATTRIBUTE_REDEFINED: /* at the end of the start tag */
+    if ((p = find_back(src, at, 0, '<')) >= 0) {
+      char *q = e->str2 ? mg_xasprintf("%s:%s", s1, e->str2) : mg_xstrdup(s1);
+      size_t n = 1;
+      while ((size_t)p + n < len && is_name_byte((unsigned char)src[p + n]))
+        n++;
+      fix->off = second_attr(src, len, (size_t)p, q);
+      mg_buf_printf(w, "attribute '%s' is given twice in <%.*s>", q,
+                    (int)(n - 1), src + p + 1);
+      free(q);
+    }
+    break;
+  case XML_ERR_SPACE_REQUIRED: /* "attributes construct error" */
+    if (at > 0 && (src[at - 1] == '"' || src[at - 1] == '\''))
+      mg_buf_puts(w, "attributes must be separated by spaces and written "
+                     "name=\"value\"");
+    break;
+  case XML_ERR_GT_REQUIRED: /* at what follows the tag */
+    p = at;
+    while (p > 0 && is_space(src[p - 1]))
+      p--;
+    if (memchr(src + p, '\n', at - (size_t)p))
+      fix->off = (size_t)p; /* at the end of the tag's line */
+    if (e->str1)
+      mg_buf_printf(w, "expected '>' or '/>' to end the tag <%s>", s1);
+    else
+      mg_buf_puts(w, "expected '>' to end the closing tag");
+    break;
+  case XML_ERR_TAG_NAME_MISMATCH: /* after the '>' of the closing tag */
+    if ((p = find_back(src, at, 0, '<')) >= 0) {
+      fix->off = (size_t)p;
+      mg_buf_printf(w, "</%s> does not close <%s> (opened on line %d)",
+                    e->str2 ? e->str2 : "", s1, e->int1);
+    }
+    break;
+  case XML_ERR_TAG_NOT_FINISHED: { /* at the end of the file */
+    /* the element's start tag: the last "<name" on its line */
+    size_t i = 0, nl = strlen(s1);
+    for (int l = 1; l < e->int1 && i < len; i++)
+      if (src[i] == '\n')
+        l++;
+    for (; i < len && src[i] != '\n'; i++)
+      if (src[i] == '<' && i + 1 + nl <= len && !memcmp(src + i + 1, s1, nl) &&
+          (i + 1 + nl == len || !is_name_byte((unsigned char)src[i + 1 + nl])))
+        fix->off = i;
+    mg_buf_printf(w, "<%s> is never closed: add </%s>", s1, s1);
+    break;
+  }
+  case XML_ERR_DOCUMENT_END: { /* at what follows */
+    xmlParserCtxtPtr pc = e->ctxt;
+    xmlNodePtr root = pc->myDoc ? xmlDocGetRootElement(pc->myDoc) : NULL;
+    const char *r = root ? (const char *)root->name : "…";
+    mg_buf_printf(w,
+                  "this is after the end of <%s>: everything must be inside "
+                  "<%s> … </%s>",
+                  r, r, r);
+    break;
+  }
+  case XML_ERR_DOCUMENT_EMPTY: {
+    size_t i = 0;
+    while (i < len && is_space(src[i]))
+      i++;
+    if (i == len) {
+      fix->off = 0;
+      mg_buf_puts(w, "the file is empty");
+    } else if (at >= len) {
+      mg_buf_puts(w, "the file has no element");
+    } else {
+      mg_buf_puts(w, "expected '<' here: text must be inside an element");
+    }
+    break;
+  }
+  case XML_ERR_RESERVED_XML_NAME: /* after "<?xml" */
+    if ((p = find_back(src, at, 0, '<')) >= 0) {
+      fix->off = (size_t)p;
+      mg_buf_puts(w, "the XML declaration <?xml …?> must be at the very start "
+                     "of the file, with nothing before it (not even a blank "
+                     "line)");
+    }
+    break;
+  case XML_ERR_HYPHEN_IN_COMMENT:
+    mg_buf_puts(w, "'--' is not allowed inside a comment");
+    break;
+  case XML_ERR_COMMENT_NOT_FINISHED:
+    mg_buf_puts(w, "a comment is not closed: add '-->'");
+    break;
+  default:
+    break;
+  }
+}
+
+/* libxml2's message on one line (some have a newline inside). Caller
+ * frees. */
+static char *xml_words(xmlErrorPtr e) {
+  char *m = mg_xstrdup(e->message ? e->message : "unknown XML error");
+  size_t n = strlen(m);
+  while (n > 0 && is_space(m[n - 1]))
+    m[--n] = '\0';
+  for (char *c = m; *c; c++)
+    if (*c == '\n' || *c == '\r')
+      *c = ' ';
+  return m;
+}
+
+/* Reports the first well-formedness error of a file in the author's
+ * terms, at the offending character. Falls back to libxml2's line and
+ * column when the file cannot be read again or was converted from
+ * another encoding. */
+static void xml_syntax_error(xmlErrorPtr e) {
+  char *words = xml_words(e);
+  size_t len = 0;
+  char *src = mg_read_file(e->file, &len);
+  long at = src ? xml_cursor(e, src, len) : -1;
+  xml_fix fix = {{0}, 0};
+  int line = e->line, col = e->int2 > 0 ? e->int2 : 0;
+  if (at >= 0) {
+    explain_xml(e, src, len, (size_t)at, &fix);
+    xml_position(src, len, fix.off, &line, &col);
+  }
+  mg_diag(MG_ERROR, e->file, line, col, "%s (libxml2: %s)",
+          fix.what.len ? fix.what.data : "not well-formed XML", words);
+  mg_buf_free(&fix.what);
+  free(src);
+  free(words);
+}
+
+/* libxml2 structured errors: file, line, column (int2, in characters),
+ * level. */
 static void xml_structured(void *ctx, xmlErrorPtr e) {
   (void)ctx;
   if (!e || e->level == XML_ERR_NONE)
     return;
+  if ((e->domain == XML_FROM_PARSER || e->domain == XML_FROM_NAMESPACE) &&
+      e->ctxt) {
+    /* the parser goes on after a fatal error, and what it reports then
+     * follows from the first one */
+    if (!((xmlParserCtxtPtr)e->ctxt)->wellFormed)
+      return;
+    if (e->domain == XML_FROM_PARSER && e->level == XML_ERR_FATAL && e->file) {
+      xml_syntax_error(e);
+      return;
+    }
+  }
   /* validity warnings of the schema module are real problems too */
   mg_level lvl = e->level == XML_ERR_WARNING ? MG_WARNING : MG_ERROR;
-  const char *msg = e->message ? e->message : "unknown XML error";
-  int col = e->int2 > 0 ? e->int2 : 0;
-  if (col > 0 && e->file && e->line > 0) {
-    /* libxml2 counts bytes; editors count characters */
-    size_t len;
-    char *src = mg_read_file(e->file, &len);
-    if (src)
-      col = mg_char_col(src, len, e->line, col);
-    free(src);
-  }
-  mg_diag(lvl, e->file, e->line, col, "%s", msg);
+  char *words = xml_words(e);
+  mg_diag(lvl, e->file, e->line, e->int2 > 0 ? e->int2 : 0, "%s", words);
+  free(words);
 }
 
 /* libxslt reports through a generic printf-style handler; messages from

@@ -66,6 +66,234 @@ static void push_post(mg_frontmatter *fm, const char *v, yaml_mark_t m) {
   mg_strv_push(&fm->posts, mg_xstrdup(v));
 }
 
+/* ---------------------------------------------------- YAML mistakes
+ *
+ * libyaml words its errors for programmers ("could not find expected ':'
+ * while scanning a simple key") and often reports them on the line after
+ * the mistake. The mistakes authors make are recognised on the lines
+ * libyaml was reading, and said in their terms, with libyaml's words
+ * after ours. libyaml's marks count characters, as editors do. */
+
+/* U+FF1A and U+3000, as a Chinese input method types ':' and ' ' */
+#define FULLWIDTH_COLON "\xEF\xBC\x9A"
+#define FULLWIDTH_SPACE "\xE3\x80\x80"
+
+static int starts(const char *s, size_t n, const char *lit) {
+  size_t l = strlen(lit);
+  return n >= l && !memcmp(s, lit, l);
+}
+
+/* Line number l (0-based) of the YAML text y[0, n): sets *len to its
+ * length without the line break and returns it ("" past the end). */
+static const char *yaml_line(const char *y, size_t n, size_t l, size_t *len) {
+  size_t i = 0;
+  for (; l > 0 && i < n; i++)
+    if (y[i] == '\n')
+      l--;
+  size_t e = i;
+  while (e < n && y[e] != '\n')
+    e++;
+  if (e > i && y[e - 1] == '\r')
+    e--;
+  *len = l ? 0 : e - i;
+  return l ? "" : y + i;
+}
+
+/* The number of characters in s[0, n). */
+static int chars(const char *s, size_t n) {
+  int c = 0;
+  for (size_t i = 0; i < n; c++) {
+    unsigned cp;
+    int k = mg_utf8_decode(s + i, n - i, &cp);
+    i += k ? (size_t)k : 1;
+  }
+  return c;
+}
+
+/* The byte offset of character column col (0-based) of line s[0, n). */
+static size_t col_offset(const char *s, size_t n, size_t col) {
+  size_t i = 0;
+  for (; col > 0 && i < n; col--) {
+    unsigned cp;
+    int k = mg_utf8_decode(s + i, n - i, &cp);
+    i += k ? (size_t)k : 1;
+  }
+  return i;
+}
+
+/* Looks at one line of the front matter, s[0, n), for the mistakes made
+ * when typing YAML from memory or with a Chinese input method: tabs or
+ * full-width spaces as indentation, a full-width colon, no space after
+ * ':' or after a list item's '-'. Returns the message (caller frees) and
+ * sets *at to the byte offset of the offending character, or returns
+ * NULL. */
+static char *line_mistake(const char *s, size_t n, size_t *at) {
+  size_t i = 0;
+  for (;; i++) {
+    if (i < n && s[i] == ' ')
+      continue;
+    *at = i;
+    if (i < n && s[i] == '\t')
+      return mg_xstrdup("a tab is used for indentation: indent with spaces");
+    if (starts(s + i, n - i, FULLWIDTH_SPACE))
+      return mg_xstrdup("'" FULLWIDTH_SPACE "' is a full-width space: use "
+                        "ordinary spaces (or none) before a key");
+    break;
+  }
+  if (i < n && s[i] == '-') {
+    if (i + 1 < n && s[i + 1] != ' ' && s[i + 1] != '\t') {
+      *at = i;
+      return mg_xasprintf("a list item needs a space after '-': write '- %.*s'",
+                          (int)(n - i - 1), s + i + 1);
+    }
+    return NULL; /* a list item: its value may hold anything */
+  }
+  if (i == n || strchr("\"'[{#", s[i]))
+    return NULL;
+  size_t k = i;
+  while (k < n && s[k] != ':' && !starts(s + k, n - k, FULLWIDTH_COLON))
+    k++;
+  *at = k;
+  if (k == n)
+    return NULL;
+  if (s[k] != ':')
+    return mg_xstrdup("'" FULLWIDTH_COLON "' is a full-width colon; write ':' "
+                      "followed by a space");
+  if (starts(s + k + 1, n - k - 1, FULLWIDTH_SPACE)) {
+    *at = k + 1;
+    return mg_xstrdup("':' is followed by a full-width space '" FULLWIDTH_SPACE
+                      "'; write an ordinary space");
+  }
+  int word = k > i;
+  for (size_t j = i; j < k; j++)
+    word &= (s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+            (s[j] >= '0' && s[j] <= '9') || s[j] == '-' || s[j] == '_';
+  if (word && k + 1 < n && s[k + 1] != ' ' && s[k + 1] != '\t')
+    return mg_xasprintf("a space is missing after ':': write '%.*s: %.*s'",
+                        (int)(k - i), s + i, (int)(n - k - 1), s + k + 1);
+  return NULL;
+}
+
+/* Reports a line's mistake (see line_mistake) at its position: line l
+ * (0-based) of the YAML text y[0, n). Returns 1 when there was one. */
+static int report_line_mistake(const char *path, const char *y, size_t n,
+                               size_t l, const char *libyaml) {
+  size_t ll, at;
+  const char *s = yaml_line(y, n, l, &ll);
+  char *what = line_mistake(s, ll, &at);
+  if (!what)
+    return 0;
+  mg_diag(MG_ERROR, path, (int)l + 2, chars(s, at) + 1,
+          "front matter: %s%s%s%s", what, libyaml ? " (libyaml: " : "",
+          libyaml ? libyaml : "", libyaml ? ")" : "");
+  free(what);
+  return 1;
+}
+
+/* Reports libyaml's error on the YAML text y[0, n) (line 2 of path on):
+ * the first mistake on the lines it was reading, or what its problem
+ * means where it is best seen. */
+static void yaml_error(const char *path, const char *y, size_t n,
+                       const yaml_parser_t *p) {
+  const char *pr = p->problem ? p->problem : "invalid YAML";
+  const char *cx = p->context ? p->context : "";
+  char *words = mg_xasprintf("%s%s%s", pr, *cx ? " " : "", cx);
+  /* where libyaml started what it could not finish: the context mark,
+   * except for the block mapping that holds everything */
+  int opened = *cx && !strstr(cx, "block") && !strstr(cx, "next token");
+  yaml_mark_t m = opened ? p->context_mark : p->problem_mark;
+  for (size_t l = m.line; l <= p->problem_mark.line; l++)
+    if (report_line_mistake(path, y, n, l, words)) {
+      free(words);
+      return;
+    }
+  size_t ll;
+  const char *s = yaml_line(y, n, m.line, &ll);
+  size_t at = col_offset(s, ll, m.column);
+  char c = at < ll ? s[at] : '\0';
+  char *what = NULL;
+  if (strstr(cx, "quoted scalar") && strstr(pr, "end of stream") &&
+      (c == '"' || c == '\'')) {
+    what = mg_xasprintf("this %c is not closed: end the value with %c", c, c);
+  } else if (strstr(pr, "unknown escape")) {
+    /* the problem mark is at the backslash */
+    m = p->problem_mark;
+    s = yaml_line(y, n, m.line, &ll);
+    at = col_offset(s, ll, m.column) + 1;
+    unsigned cp;
+    int k = at < ll ? mg_utf8_decode(s + at, ll - at, &cp) : 0;
+    what = mg_xasprintf("'\\%.*s' is not an escape: write '\\\\' for a "
+                        "backslash, or put the value in single quotes",
+                        k, s + at);
+  } else if (strstr(cx, "flow sequence") && c == '[') {
+    what = mg_xstrdup("this '[' is not closed: end the list with ']'");
+  } else if (strstr(cx, "flow mapping") && c == '{') {
+    what = mg_xstrdup("this '{' is not closed: end it with '}'");
+  } else if (strstr(pr, "expected ':'")) {
+    /* a line that is not "key: value": after a list item, an item whose
+     * '- ' is missing */
+    size_t pl = m.line, plen = 0;
+    const char *ps = "";
+    while (pl > 0 && !plen)
+      ps = yaml_line(y, n, --pl, &plen);
+    size_t i = 0;
+    while (i < plen && ps[i] == ' ')
+      i++;
+    if (i < plen && ps[i] == '-')
+      what = mg_xstrdup("a list item must start with '- '");
+    else
+      what = mg_xstrdup("this line must be 'key: value'");
+  } else if (strstr(pr, "mapping values")) {
+    /* a second ": " in a value, or a key indented under another */
+    const char *colon = memchr(s, ':', at);
+    if (colon && colon + 1 < s + at && colon[1] == ' ')
+      what = mg_xstrdup("a value that contains ': ' must be in quotes, e.g. "
+                        "title: \"a: b\"");
+    else
+      what = mg_xstrdup("this key is indented: write it at the start of the "
+                        "line");
+  } else if (strstr(pr, "cannot start any token") && (c == '@' || c == '`')) {
+    what = mg_xasprintf("a value cannot start with '%c': put it in quotes", c);
+  } else if (strstr(pr, "expected key")) {
+    size_t i = at;
+    while (i > 0 && s[i - 1] == ' ')
+      i--;
+    if (i > 0 && (s[i - 1] == '"' || s[i - 1] == '\''))
+      what = mg_xstrdup("text after the closing quote: put the whole value in "
+                        "quotes");
+  }
+  mg_diag(MG_ERROR, path, LINE(m), COL(m), "front matter: %s (libyaml: %s)",
+          what ? what : "this is not valid YAML", words);
+  free(what);
+  free(words);
+}
+
+/* Reports a decoded value that holds a character no page may contain: a
+ * control character (C0 but tab and newline, DEL, C1) or a noncharacter.
+ * Double-quoted values decode escapes ("\e", "\x1b", "\uFFFE"), so these
+ * get past the check of the file's bytes. Returns 1 when reported. */
+static int bad_value(const char *path, const char *key, const char *v, size_t n,
+                     yaml_mark_t m) {
+  for (size_t i = 0; i < n;) {
+    unsigned cp;
+    int k = mg_utf8_decode(v + i, n - i, &cp);
+    if (!k)
+      return 0; /* libyaml gives UTF-8; the file's bytes were checked */
+    i += (size_t)k;
+    int control =
+        (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F);
+    if (control || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) {
+      mg_diag(MG_ERROR, path, LINE(m), COL(m),
+              "front matter: the value of '%s' contains U+%04X, %s, which a "
+              "section cannot contain",
+              key ? key : "?", cp,
+              control ? "a control character" : "a noncharacter");
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int mg_frontmatter_parse(const char *path, const char *src, size_t len,
                          mg_frontmatter *fm) {
   memset(fm, 0, sizeof *fm);
@@ -100,13 +328,11 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
   char *key = NULL;
   yaml_mark_t keymark = {0};
   int depth = 0, done = 0;
+  int unknown = 0;   /* the current key was reported unknown */
   unsigned seen = 0; /* the keys met so far, one bit each */
   while (!done) {
     if (!yaml_parser_parse(&parser, &ev)) {
-      mg_diag(MG_ERROR, path, LINE(parser.problem_mark),
-              COL(parser.problem_mark), "front matter: %s%s%s",
-              parser.problem ? parser.problem : "invalid YAML",
-              parser.context ? " " : "", parser.context ? parser.context : "");
+      yaml_error(path, src + start, (size_t)end - start, &parser);
       break;
     }
     switch (ev.type) {
@@ -118,9 +344,10 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
         state = KEY;
         depth = 1;
       } else {
-        mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
-                "front matter: '%s' must be a plain value, not a mapping",
-                key ? key : "?");
+        if (!unknown) /* the key's error says enough */
+          mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
+                  "front matter: '%s' must be a plain value, not a mapping",
+                  key ? key : "?");
         done = 1;
       }
       break;
@@ -128,9 +355,10 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
       if (state == VALUE && key && !strcmp(key, "posts")) {
         state = SEQ;
       } else {
-        mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
-                "front matter: '%s' must be a single value, not a list",
-                key ? key : "?");
+        if (!unknown)
+          mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
+                  "front matter: '%s' must be a single value, not a list",
+                  key ? key : "?");
         done = 1;
       }
       break;
@@ -149,6 +377,8 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
       break;
     case YAML_SCALAR_EVENT: {
       const char *v = (const char *)ev.data.scalar.value;
+      if (state == VALUE || state == SEQ)
+        bad_value(path, key, v, ev.data.scalar.length, ev.start_mark);
       if (state == KEY) {
         key = mg_xstrdup(v);
         keymark = ev.start_mark;
@@ -156,12 +386,14 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
         int ok = 0;
         for (size_t i = 0; i < 4; i++)
           ok |= !strcmp(key, known[i]);
-        if (!ok)
+        unknown = !ok;
+        if (!ok && !report_line_mistake(path, src + start, (size_t)end - start,
+                                        keymark.line, NULL))
           mg_diag(MG_ERROR, path, LINE(keymark), COL(keymark),
                   "front matter: unknown key '%s' (expected id, title, posts, "
                   "applies-to)",
                   key);
-        else {
+        else if (ok) {
           unsigned bit = 0;
           for (size_t i = 0; i < 4; i++)
             if (!strcmp(key, known[i]))
@@ -213,7 +445,8 @@ int mg_frontmatter_parse(const char *path, const char *src, size_t len,
                   "post key '%s' must be lowercase letters, digits and '-'", v);
         push_post(fm, v, ev.start_mark);
       } else {
-        if (*v)
+        if (*v && !report_line_mistake(path, src + start, (size_t)end - start,
+                                       ev.start_mark.line, NULL))
           mg_diag(MG_ERROR, path, LINE(ev.start_mark), COL(ev.start_mark),
                   "front matter must be a list of 'key: value' lines");
         done = 1;

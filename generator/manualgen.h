@@ -157,10 +157,18 @@ int mg_diag_printed_warnings(void);
 void mg_diag_flush(FILE *out);
 /* For tests: the collected messages as printed, one per line. */
 char *mg_diag_take_text(void);
+/* Decodes the UTF-8 character at s (at most n bytes): returns its length
+ * (1-4) and sets *cp, or 0 when the bytes are not UTF-8. */
+int mg_utf8_decode(const char *s, size_t n, unsigned *cp);
 
 /* Installs libxml2/libxslt error handlers that feed mg_diag for the
  * calling thread. Call once per thread that parses or transforms. */
 void mg_diag_install_xml_handlers(void);
+/* Reports a schema error of libxml2 (validating a parameter file, or
+ * parsing the schema) in the author's terms, at the element's '<' or the
+ * attribute's name in its file (schemadiag.c). xsd: the schema document,
+ * for types, names and documentation; NULL gives libxml2's words only. */
+void mg_schema_diag(xmlErrorPtr e, xmlDocPtr xsd);
 
 /* --------------------------------------------------------------- safe.c */
 

@@ -16,17 +16,17 @@
 
 #include "manualgen.h"
 
+/* Schema errors, in the author's terms at the element or attribute
+ * (schemadiag.c). ctx: the mg_params whose schema is used, or NULL. */
 static void schema_error(void *ctx, xmlErrorPtr e) {
-  (void)ctx;
-  if (!e)
-    return;
-  mg_diag(MG_ERROR, e->file, e->line, 0, "%s", e->message ? e->message : "");
+  const mg_params *p = ctx;
+  mg_schema_diag(e, p ? p->xsd_doc : NULL);
 }
 
 /* Validates doc; returns the number of errors. */
 static int validate(mg_params *p, xmlDocPtr doc) {
   xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(p->schema);
-  xmlSchemaSetValidStructuredErrors(v, schema_error, NULL);
+  xmlSchemaSetValidStructuredErrors(v, schema_error, p);
   int rc = xmlSchemaValidateDoc(v, doc);
   xmlSchemaFreeValidCtxt(v);
   return rc != 0;

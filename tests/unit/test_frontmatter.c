@@ -307,8 +307,9 @@ static void invalid_yaml_is_reported_with_position(void **state) {
   (void)state;
   /* "a: b: c" -- a second ':' in a plain scalar */
   expect_error("---\nid: a\ntitle: A: B\n---\n",
-               F ":3:9: error: front matter: mapping values are not allowed "
-                 "in this context");
+               F ":3:9: error: front matter: a value that contains ': ' must "
+                 "be in quotes, e.g. title: \"a: b\" (libyaml: mapping values "
+                 "are not allowed in this context)");
 }
 
 static void unclosed_flow_list_is_invalid_yaml(void **state) {

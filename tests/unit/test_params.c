@@ -228,8 +228,9 @@ static void schema_violation_is_reported_with_file_and_line(void **state) {
         "  <counters>many</counters>\n"
         "</store>\n");
   char *d = effective_fails(dir, "nj-a");
-  char *where = mg_xasprintf("%s/stores/nj-a.xml:3: error: Element "
-                             "'counters': 'many' is not a valid value",
+  char *where = mg_xasprintf("%s/stores/nj-a.xml:3:3: error: 'many' is not "
+                             "a valid value for <counters>: write a whole "
+                             "number, 0 or more (schema: Element 'counters'",
                              dir);
   assert_contains(d, where);
   free(where);
@@ -246,8 +247,8 @@ static void unknown_element_is_a_schema_violation(void **state) {
         "  <opening-hours/>\n"
         "</store>\n");
   char *d = effective_fails(dir, "nj-a");
-  char *where = mg_xasprintf("%s/stores/nj-a.xml:3: error: Element "
-                             "'opening-hours': This element is not expected",
+  char *where = mg_xasprintf("%s/stores/nj-a.xml:3:3: error: <opening-hours> "
+                             "is not expected in <store>",
                              dir);
   assert_contains(d, where);
   free(where);
@@ -264,7 +265,9 @@ static void invalid_defaults_are_reported_when_loading(void **state) {
   mg_params *p = mg_params_load(dir, TEMPLATES_DIR);
   char *d = mg_diag_take_text();
   char *where =
-      mg_xasprintf("%s/defaults.xml:2: error: Element 'counters'", dir);
+      mg_xasprintf("%s/defaults.xml:2:3: error: '-1' is not a valid value "
+                   "for <counters>",
+                   dir);
   assert_contains(d, where);
   assert_null(p->defaults);
   free(where);

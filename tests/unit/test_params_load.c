@@ -75,8 +75,8 @@ static void an_invalid_store_is_reported_when_loading(void **state) {
   tu_diag_reset();
   mg_params *p = mg_params_load(dir, TEMPLATES_DIR);
   char *d = mg_diag_take_text();
-  char *where = mg_xasprintf("%s/stores/nj-c.xml:2: error: Element "
-                             "'counters'",
+  char *where = mg_xasprintf("%s/stores/nj-c.xml:2:3: error: 'many' is not "
+                             "a valid value for <counters>",
                              dir);
   assert_contains(d, where);
   free(where);
