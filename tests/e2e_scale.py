@@ -57,3 +57,30 @@ def test_pathological_20000_contacts_merge_in_linear_time():
         assert last[2].endswith("content/stores/a-flag.xml:20006"), last
     finally:
         shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_pathological_20000_schema_errors_on_one_line():
+    """A store file of one line with 20,000 invalid values: each error used
+    to be placed by scanning the line from its start (12 s); the first 50
+    are shown, and how many more there are."""
+    ws = harness.workspace()
+    try:
+        write(ws, "stores/a-std.xml",
+              '<store id="a-std" city="alpha"><contacts>' +
+              "".join(f'<contact key="k{i}" phone="bad phone"/>'
+                      for i in range(N)) + "</contacts></store>\n")
+        t0 = time.monotonic()
+        r = run(["check", "--content", "content"], ws)
+        secs = time.monotonic() - t0
+        assert r.code == 1, r
+        assert secs < 10, f"check took {secs:.1f} s"
+        lines = r.err.splitlines()
+        assert ("content/stores/a-std.xml:1: error: 19950 more schema errors "
+                "in this file are not shown") in lines, r.err[-2000:]
+        shown = [ln for ln in lines if "is not a valid phone" in ln]
+        assert len(shown) == 50, len(shown)
+        assert shown[0].startswith("content/stores/a-std.xml:1:60: error: "
+                                   "'bad phone' is not a valid phone"), \
+            shown[0]
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
