@@ -510,8 +510,7 @@ static int load(run *r) {
   else
     mg_outline_free(outline);
   if (o->cmd == MG_CHECK || o->cmd == MG_BUILD)
-    mg_outline_warn_unlisted(r->tree ? r->tree->outline : NULL,
-                             o->content_dir);
+    mg_outline_warn_unlisted(r->tree ? r->tree->outline : NULL, o->content_dir);
   if (r->tree)
     r->tpl = mg_templates_load(o->templates_dir, r->tree->outline->lang);
   return r->params && r->tree && r->tpl ? 0 : -1;
