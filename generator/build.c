@@ -165,11 +165,12 @@ static int keep_if_fresh(run *r, size_t i, const char *digest) {
   char *mpath = mg_xasprintf("%s/" MANIFEST, dir);
   size_t len;
   char *text = mg_publish_read_old(r->pub, mpath, &len);
-  mg_manifest m;
+  mg_manifest m = {0};
   int fresh = text && mg_manifest_parse(text, len, &m) == 0 &&
               !strcmp(m.digest, digest);
   free(text);
   if (!fresh) {
+    mg_manifest_free(&m);
     free(dir);
     free(mpath);
     return 0;

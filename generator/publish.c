@@ -297,7 +297,7 @@ mg_publish *mg_publish_begin(const char *out_dir, const char *name) {
   }
   return p;
 fail:
-  mg_publish_abort(p);
+  mg_publish_free(p);
   return NULL;
 }
 
