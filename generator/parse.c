@@ -1393,8 +1393,10 @@ static void resolve_xrefs(mg_tree *t, pctx *c) {
         anchor = NULL;
         if (!bad_xref_part(r, r->fragment, frag, len, "#")) {
           anchor = xmlHashLookup(target->anchors, BAD_CAST frag);
-          if (!anchor && !strcmp(frag, target->fm.id))
-            anchor = target->fm.id; /* its body failed to parse */
+          /* a target whose body failed to parse has its own error: no
+           * second one for each link into it */
+          if (!anchor && (!strcmp(frag, target->fm.id) || !target->body))
+            anchor = target->fm.id;
           if (!anchor) {
             mg_buf known = {0};
             for (size_t i = 0; i < target->nheadings && i < 8; i++)

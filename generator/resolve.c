@@ -127,8 +127,10 @@ static int is_m(xmlNodePtr n, const char *name) {
 static int section_included(rctx *c, const char *id) {
   for (size_t i = 0; i < c->t->nsections; i++) {
     mg_section *s = c->t->sections[i];
+    /* a section that failed to parse was reported: links into it are
+     * not worth a warning in every hall */
     if (s->fm.id && !strcmp(s->fm.id, id))
-      return c->included ? c->included[i] : 1;
+      return c->included && s->body ? c->included[i] : 1;
   }
   return 0;
 }
