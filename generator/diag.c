@@ -101,36 +101,6 @@ static int cmp_diag(const void *pa, const void *pb) {
   return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Decodes the UTF-8 character at s (at most n bytes): returns its length
- * and sets *cp, or returns 0 when the bytes are not UTF-8 (a stray or
- * truncated sequence, an overlong form, a surrogate, beyond U+10FFFF). */
-int mg_utf8_decode(const char *s, size_t n, unsigned *cp) {
-  const unsigned char *u = (const unsigned char *)s;
-  if (!n)
-    return 0;
-  if (u[0] < 0x80) {
-    *cp = u[0];
-    return 1;
-  }
-  size_t len = (u[0] & 0xE0) == 0xC0   ? 2
-               : (u[0] & 0xF0) == 0xE0 ? 3
-               : (u[0] & 0xF8) == 0xF0 ? 4
-                                       : 0;
-  if (!len || len > n)
-    return 0;
-  unsigned c = u[0] & (0x7Fu >> len);
-  for (size_t k = 1; k < len; k++) {
-    if ((u[k] & 0xC0) != 0x80)
-      return 0;
-    c = (c << 6) | (u[k] & 0x3Fu);
-  }
-  if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
-      (len == 4 && c < 0x10000) || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-    return 0;
-  *cp = c;
-  return (int)len;
-}
-
 /* Appends s with everything that could act on a terminal made visible:
  * C0 controls (newline and tab too: a message is one line) and DEL as
  * \xNN, C1 controls as \uNNNN, and bytes that are not UTF-8 as \xNN. Text

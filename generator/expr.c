@@ -345,41 +345,6 @@ void mg_schema_names_keys_complete(mg_schema_names *names, const char *where) {
   names->keys_where = mg_xstrdup(where);
 }
 
-/* Levenshtein distance, for "did you mean". */
-static size_t distance(const char *a, size_t la, const char *b) {
-  size_t lb = strlen(b);
-  size_t *row = mg_xmalloc((lb + 1) * sizeof *row);
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t cur = row[j];
-      size_t sub = prev + (a[i - 1] != b[j - 1]);
-      size_t del = row[j] + 1, ins = row[j - 1] + 1;
-      row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-      prev = cur;
-    }
-  }
-  size_t d = row[lb];
-  free(row);
-  return d;
-}
-
-static const char *suggest(const mg_strv *v, const char *s, size_t n) {
-  const char *best = NULL;
-  size_t bd = (size_t)-1;
-  for (size_t i = 0; i < v->n; i++) {
-    size_t d = distance(s, n, v->v[i]);
-    if (d < bd) {
-      bd = d;
-      best = v->v[i];
-    }
-  }
-  return bd <= 2 || (bd <= 3 && n > 6) ? best : NULL;
-}
-
 static const char *functions[] = {"last",
                                   "position",
                                   "count",
@@ -536,7 +501,7 @@ static int check_names(const mg_schema_names *names, const char *src,
       int attr = after_at || after_axis_attr;
       const mg_strv *v = attr ? &names->attributes : &names->elements;
       if (!has(v, src + s, l)) {
-        const char *sug = suggest(v, src + s, l);
+        const char *sug = mg_suggest(v, src + s, l);
         mg_diag(
             MG_ERROR, file, line, at(src, s, col),
             "unknown %s '%s%.*s' in expression (not declared in %s)%s%s%s%s",
@@ -766,10 +731,6 @@ static const valueset *enumeration(const mg_schema_names *names,
   return v && !v->open ? v : NULL;
 }
 
-static int close_enough(size_t d, size_t n) {
-  return d <= 2 || (d <= 3 && n > 6);
-}
-
 /* The nearest key of a set, for "did you mean". */
 typedef struct {
   const char *s;
@@ -781,7 +742,7 @@ typedef struct {
 static void consider(void *payload, void *data, const xmlChar *key) {
   (void)payload;
   nearest *near = data;
-  size_t d = distance(near->s, near->n, (const char *)key);
+  size_t d = mg_edit_distance(near->s, near->n, (const char *)key);
   /* ties go to the smaller key: the message must not depend on the
    * hash's order */
   if (d < near->bd ||
@@ -806,7 +767,7 @@ static char *not_enumerated(const mg_schema_names *names, const node_t *node,
   mg_buf list = {0};
   for (size_t i = 0; i < vs->values.n; i++)
     mg_buf_printf(&list, "%s%s", i ? ", " : "", vs->values.v[i]);
-  char *sug = did_you_mean(suggest(&vs->values, v, n));
+  char *sug = did_you_mean(mg_suggest(&vs->values, v, n));
   char *why;
   if (node->kind == 'a' && node->owner)
     why = mg_xasprintf("%.*s/@%.*s is one of %s (declared in %s)%s",
@@ -837,8 +798,8 @@ static char *no_such_key(const mg_schema_names *names, const node_t *node,
     nearest near = {v, n, NULL, (size_t)-1};
     if (set)
       xmlHashScan(set, consider, &near);
-    char *sug =
-        did_you_mean(near.best && close_enough(near.bd, n) ? near.best : NULL);
+    char *sug = did_you_mean(
+        near.best && near.bd > 0 && mg_is_typo(near.bd, n) ? near.best : NULL);
     why = mg_xasprintf("no %s has this key in %s%s", owner, names->keys_where,
                        sug);
     free(sug);

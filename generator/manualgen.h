@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <libxml/hash.h>
 #include <libxml/tree.h>
@@ -77,6 +78,13 @@ char *mg_path_normalize(const char *path);
 int mg_mkdirs(const char *path);
 /* True when s is a non-empty [a-z0-9-]+ identifier. */
 int mg_is_id(const char *s);
+/* Decodes the UTF-8 character at s (at most n bytes): returns its length
+ * (1-4) and sets *cp, or 0 when the bytes are not UTF-8. */
+int mg_utf8_decode(const char *s, size_t n, unsigned *cp);
+/* Writes all of data to fd (retrying short writes). 0, or -1 with errno. */
+int mg_write_all(int fd, const void *data, size_t len);
+/* What a file of this mode is, for messages: "a FIFO", "a folder". */
+const char *mg_file_kind(mode_t m);
 /* Writes to standard output; -1 on failure, whose errno is kept for
  * mg_stdout_errno() (main reports it once, at exit). */
 int mg_write_stdout(const void *data, size_t len);
@@ -92,6 +100,15 @@ typedef struct {
 int mg_list_dir(const char *dir, const char *suffix, mg_strv *out);
 void mg_strv_push(mg_strv *sv, char *s); /* takes ownership of s */
 void mg_strv_free(mg_strv *sv);
+/* Edit distance between a[0, la) and b, a swap of two neighbours
+ * counting one. */
+size_t mg_edit_distance(const char *a, size_t la, const char *b);
+/* True when distance d makes a word of n bytes a likely typo: one edit
+ * in 4 letters, two in 9, three beyond. */
+int mg_is_typo(size_t d, size_t n);
+/* The entry of v closest to s[0, n), when it is a likely typo of it, or
+ * NULL. */
+const char *mg_suggest(const mg_strv *v, const char *s, size_t n);
 
 /* ---------------------------------------------------------------- cli.c */
 
@@ -157,9 +174,6 @@ int mg_diag_printed_warnings(void);
 void mg_diag_flush(FILE *out);
 /* For tests: the collected messages as printed, one per line. */
 char *mg_diag_take_text(void);
-/* Decodes the UTF-8 character at s (at most n bytes): returns its length
- * (1-4) and sets *cp, or 0 when the bytes are not UTF-8. */
-int mg_utf8_decode(const char *s, size_t n, unsigned *cp);
 
 /* Installs libxml2/libxslt error handlers that feed mg_diag for the
  * calling thread. Call once per thread that parses or transforms. */

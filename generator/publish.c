@@ -405,19 +405,11 @@ int mg_publish_file(mg_publish *p, const char *rel, const char *data,
     free(shown);
     return -1;
   }
-  size_t off = 0;
-  while (off < len) {
-    ssize_t w = write(fd, data + off, len - off);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      mg_diag(MG_ERROR, shown, 0, 0, "cannot write: %s",
-              strerror(w < 0 ? errno : ENOSPC));
-      close(fd);
-      free(shown);
-      return -1;
-    }
-    off += (size_t)w;
+  if (mg_write_all(fd, data, len) != 0) {
+    mg_diag(MG_ERROR, shown, 0, 0, "cannot write: %s", strerror(errno));
+    close(fd);
+    free(shown);
+    return -1;
   }
   if (close(fd) != 0) {
     mg_diag(MG_ERROR, shown, 0, 0, "cannot write: %s", strerror(errno));

@@ -438,47 +438,6 @@ static const char *builtin_words(const char *t) {
 
 /* --------------------------------------------------------- suggestions */
 
-/* Edit distance, a swap of two neighbours counting one. */
-static size_t distance(const char *a, const char *b) {
-  size_t la = strlen(a), lb = strlen(b);
-  size_t *d = mg_xcalloc((la + 1) * (lb + 1), sizeof *d);
-#define D(i, j) d[(i) * (lb + 1) + (j)]
-  for (size_t i = 0; i <= la; i++)
-    D(i, 0) = i;
-  for (size_t j = 0; j <= lb; j++)
-    D(0, j) = j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      size_t best = D(i - 1, j - 1) + (a[i - 1] != b[j - 1]);
-      if (D(i - 1, j) + 1 < best)
-        best = D(i - 1, j) + 1;
-      if (D(i, j - 1) + 1 < best)
-        best = D(i, j - 1) + 1;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-          D(i - 2, j - 2) + 1 < best)
-        best = D(i - 2, j - 2) + 1;
-      D(i, j) = best;
-    }
-  size_t r = D(la, lb);
-#undef D
-  free(d);
-  return r;
-}
-
-/* The entry of v closest to s, when it is close enough to be a typo. */
-static const char *closest(const mg_strv *v, const char *s) {
-  const char *best = NULL;
-  size_t bd = (size_t)-1, n = strlen(s);
-  for (size_t i = 0; i < v->n; i++) {
-    size_t d = distance(s, v->v[i]);
-    if (d < bd) {
-      bd = d;
-      best = v->v[i];
-    }
-  }
-  return bd > 0 && bd <= (n <= 4 ? 1u : n <= 9 ? 2u : 3u) ? best : NULL;
-}
-
 /* Appends v joined by ", ". */
 static void put_list(mg_buf *b, const mg_strv *v) {
   for (size_t i = 0; i < v->n; i++)
@@ -603,8 +562,8 @@ static void explain(xmlErrorPtr e, xmlDocPtr xsd, xmlNodePtr el,
     put_lead(w, s1, words, el, attr);
     mg_buf_puts(w, v.n == 1 ? "; expected " : "; expected one of ");
     put_list(w, &v);
-    if (closest(&v, s1))
-      mg_buf_printf(w, "; did you mean '%s'?", closest(&v, s1));
+    if (mg_suggest(&v, s1, strlen(s1)))
+      mg_buf_printf(w, "; did you mean '%s'?", mg_suggest(&v, s1, strlen(s1)));
     break;
   case XML_SCHEMAV_CVC_PATTERN_VALID: { /* str2: the pattern */
     type = simple_type(xsd, el, attr);
@@ -657,8 +616,9 @@ static void explain(xmlErrorPtr e, xmlDocPtr xsd, xmlNodePtr el,
     } else if (!known && v.n) {
       mg_buf_printf(w, "<%s> is not expected in <%s>", name,
                     (const char *)parent->name);
-      if (closest(&v, name))
-        mg_buf_printf(w, "; did you mean <%s>?", closest(&v, name));
+      if (mg_suggest(&v, name, strlen(name)))
+        mg_buf_printf(w, "; did you mean <%s>?",
+                      mg_suggest(&v, name, strlen(name)));
       mg_buf_puts(w, " (expected: ");
       put_list(w, &v);
       mg_buf_puts(w, ")");
@@ -670,8 +630,8 @@ static void explain(xmlErrorPtr e, xmlDocPtr xsd, xmlNodePtr el,
     *at_attr = s1;
     allowed(xsd, el, "attribute", &v);
     mg_buf_printf(w, "<%s> has no attribute '%s'", name, s1);
-    if (closest(&v, s1))
-      mg_buf_printf(w, "; did you mean '%s'?", closest(&v, s1));
+    if (mg_suggest(&v, s1, strlen(s1)))
+      mg_buf_printf(w, "; did you mean '%s'?", mg_suggest(&v, s1, strlen(s1)));
     if (v.n) {
       mg_buf_puts(w, " (expected: ");
       put_list(w, &v);

@@ -105,11 +105,12 @@ void mg_set_read_error(const char *why) {
   snprintf(read_error, sizeof read_error, "%s", why);
 }
 
-static const char *file_kind(mode_t m) {
-  return S_ISDIR(m)    ? "a folder"
+const char *mg_file_kind(mode_t m) {
+  return S_ISLNK(m)    ? "a symbolic link"
+         : S_ISDIR(m)  ? "a folder"
          : S_ISFIFO(m) ? "a FIFO"
-         : S_ISCHR(m)  ? "a character device"
-         : S_ISBLK(m)  ? "a block device"
+         : S_ISCHR(m)  ? "a device"
+         : S_ISBLK(m)  ? "a device"
          : S_ISSOCK(m) ? "a socket"
                        : "not a plain file";
 }
@@ -129,7 +130,7 @@ char *mg_read_file(const char *path, size_t *len) {
   }
   if (!S_ISREG(sb.st_mode)) {
     snprintf(read_error, sizeof read_error, "it is %s, not a regular file",
-             file_kind(sb.st_mode));
+             mg_file_kind(sb.st_mode));
     close(fd);
     errno = EINVAL;
     return NULL;
@@ -268,6 +269,96 @@ int mg_is_id(const char *s) {
     if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
       return 0;
   return 1;
+}
+
+/* Decodes the UTF-8 character at s (at most n bytes): returns its length
+ * and sets *cp, or returns 0 when the bytes are not UTF-8 (a stray or
+ * truncated sequence, an overlong form, a surrogate, beyond U+10FFFF). */
+int mg_utf8_decode(const char *s, size_t n, unsigned *cp) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (!n)
+    return 0;
+  if (u[0] < 0x80) {
+    *cp = u[0];
+    return 1;
+  }
+  size_t len = (u[0] & 0xE0) == 0xC0   ? 2
+               : (u[0] & 0xF0) == 0xE0 ? 3
+               : (u[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
+  if (!len || len > n)
+    return 0;
+  unsigned c = u[0] & (0x7Fu >> len);
+  for (size_t k = 1; k < len; k++) {
+    if ((u[k] & 0xC0) != 0x80)
+      return 0;
+    c = (c << 6) | (u[k] & 0x3Fu);
+  }
+  if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) ||
+      (len == 4 && c < 0x10000) || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+    return 0;
+  *cp = c;
+  return (int)len;
+}
+
+size_t mg_edit_distance(const char *a, size_t la, const char *b) {
+  size_t lb = strlen(b);
+  size_t *d = mg_xcalloc((la + 1) * (lb + 1), sizeof *d);
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+  for (size_t i = 0; i <= la; i++)
+    D(i, 0) = i;
+  for (size_t j = 0; j <= lb; j++)
+    D(0, j) = j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      size_t best = D(i - 1, j - 1) + (a[i - 1] != b[j - 1]);
+      if (D(i - 1, j) + 1 < best)
+        best = D(i - 1, j) + 1;
+      if (D(i, j - 1) + 1 < best)
+        best = D(i, j - 1) + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          D(i - 2, j - 2) + 1 < best)
+        best = D(i - 2, j - 2) + 1;
+      D(i, j) = best;
+    }
+  size_t r = D(la, lb);
+#undef D
+  free(d);
+  return r;
+}
+
+const char *mg_suggest(const mg_strv *v, const char *s, size_t n) {
+  const char *best = NULL;
+  size_t bd = (size_t)-1;
+  for (size_t i = 0; i < v->n; i++) {
+    size_t d = mg_edit_distance(s, n, v->v[i]);
+    if (d < bd) {
+      bd = d;
+      best = v->v[i];
+    }
+  }
+  return bd > 0 && mg_is_typo(bd, n) ? best : NULL;
+}
+
+int mg_is_typo(size_t d, size_t n) {
+  return d <= (n <= 4 ? 1u : n <= 9 ? 2u : 3u);
+}
+
+int mg_write_all(int fd, const void *data, size_t len) {
+  const char *p = data;
+  size_t off = 0;
+  while (off < len) {
+    ssize_t w = write(fd, p + off, len - off);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      if (w == 0)
+        errno = ENOSPC;
+      return -1;
+    }
+    off += (size_t)w;
+  }
+  return 0;
 }
 
 static int stdout_errno;

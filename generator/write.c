@@ -18,38 +18,12 @@
 
 #include "manualgen.h"
 
-static const char *kind(mode_t m) {
-  return S_ISLNK(m)    ? "a symbolic link"
-         : S_ISDIR(m)  ? "a folder"
-         : S_ISFIFO(m) ? "a FIFO"
-         : S_ISCHR(m)  ? "a device"
-         : S_ISBLK(m)  ? "a device"
-         : S_ISSOCK(m) ? "a socket"
-                       : "not a regular file";
-}
-
-static int write_all(int fd, const char *data, size_t len) {
-  size_t off = 0;
-  while (off < len) {
-    ssize_t w = write(fd, data + off, len - off);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      if (w == 0)
-        errno = ENOSPC;
-      return -1;
-    }
-    off += (size_t)w;
-  }
-  return 0;
-}
-
 int mg_write_atomic(const char *path, const char *data, size_t len) {
   struct stat sb;
   if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
     mg_diag(MG_ERROR, path, 0, 0,
             "refusing to write here: it is %s, not a regular file",
-            kind(sb.st_mode));
+            mg_file_kind(sb.st_mode));
     return -1;
   }
   char *dir = mg_path_dir(path);
@@ -70,7 +44,7 @@ int mg_write_atomic(const char *path, const char *data, size_t len) {
     mg_diag(MG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
     goto done;
   }
-  if (write_all(fd, data, len) != 0) {
+  if (mg_write_all(fd, data, len) != 0) {
     mg_diag(MG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
     goto done;
   }
