@@ -112,6 +112,9 @@ format:
 #       crash into build/fuzz/artifacts/. Fails when a harness crashed.
 #   make fuzz-prune [FUZZ=...]
 #       shrinks a corpus that grew past ~1000 files (fuzz/run --prune).
+#   make fuzz-replay (part of unit-tests)
+#       build/asan/fuzz/replay_<name>: the harnesses with gcc's ASan and
+#       UBSan and fuzz/replay.c, which tests/run uses to replay the corpora.
 FUZZ_ALL  = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ     ?= $(FUZZ_ALL)
 FUZZ_DEFS = -DFIXTURE='"$(CURDIR)/tests/fixtures/basic"' \
@@ -145,6 +148,13 @@ fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
 fuzz-prune: $(FUZZ:%=build/fuzz/fuzz_%)
 	@$(foreach h,$(FUZZ),fuzz/run --prune $(h) -max_len=$(FUZZ_MAXLEN_$(h)) -timeout=25;)
 
+build/asan/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(ASAN_OBJS) $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(FUZZ_DEFS) \
+	  -o $@ $< fuzz/replay.c $(ASAN_OBJS) $(LDLIBS)
+fuzz-replay: $(FUZZ_ALL:%=build/asan/fuzz/replay_%)
+unit-tests: fuzz-replay
+
 .SECONDARY: $(SRCS:generator/%.c=build/fuzz/obj/%.o)
 
-.PHONY: fuzz fuzz-prune
+.PHONY: fuzz fuzz-prune fuzz-replay
