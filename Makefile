@@ -112,6 +112,10 @@ format:
 #       crash into build/fuzz/artifacts/. Fails when a harness crashed.
 #   make fuzz-prune [FUZZ=...]
 #       shrinks a corpus that grew past ~1000 files (fuzz/run --prune).
+#   make fuzz-coverage
+#       replays every corpus with clang's source-based coverage and prints
+#       the line coverage of each generator file (llvm-profdata-14 and
+#       llvm-cov-14, Debian llvm-14).
 #   make fuzz-replay (part of unit-tests)
 #       build/asan/fuzz/replay_<name>: the harnesses with gcc's ASan and
 #       UBSan and fuzz/replay.c, which tests/run uses to replay the corpora.
@@ -148,6 +152,26 @@ fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
 fuzz-prune: $(FUZZ:%=build/fuzz/fuzz_%)
 	@$(foreach h,$(FUZZ),fuzz/run --prune $(h) -max_len=$(FUZZ_MAXLEN_$(h)) -timeout=25;)
 
+COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping -mllvm -runtime-counter-relocation
+build/fuzz-cov/obj/%.o: generator/%.c $(HDRS)
+	@mkdir -p $(@D)
+	clang -std=c11 -g -O0 $(COV_FLAGS) $(CPPFLAGS) -c -o $@ $<
+build/fuzz-cov/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(SRCS:generator/%.c=build/fuzz-cov/obj/%.o) $(FUZZ_HDRS)
+	clang -std=c11 -g -O0 $(COV_FLAGS) $(CPPFLAGS) $(FUZZ_DEFS) \
+	  -o $@ $< fuzz/replay.c $(filter %.o,$^) $(LDLIBS)
+fuzz-coverage: $(FUZZ_ALL:%=build/fuzz-cov/replay_%)
+	@rm -rf build/fuzz-cov/prof && mkdir -p build/fuzz-cov/prof
+	@$(foreach h,$(FUZZ_ALL),echo "== replay $(h)"; \
+	  LLVM_PROFILE_FILE=build/fuzz-cov/prof/$(h)-%c%p.profraw \
+	  build/fuzz-cov/replay_$(h) --fork --timeout=120 fuzz/corpus/$(h) 2>&1 | grep "^replay:";)
+	@llvm-profdata-14 merge -sparse -o build/fuzz-cov/all.profdata build/fuzz-cov/prof/*.profraw
+	@llvm-cov-14 report -instr-profile=build/fuzz-cov/all.profdata \
+	  -show-region-summary=false -show-branch-summary=false \
+	  -show-instantiation-summary=false \
+	  $(firstword $(FUZZ_ALL:%=build/fuzz-cov/replay_%)) \
+	  $(patsubst %,-object %,$(wordlist 2,99,$(FUZZ_ALL:%=build/fuzz-cov/replay_%))) \
+	  $(SRCS)
+
 build/asan/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(ASAN_OBJS) $(FUZZ_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(FUZZ_DEFS) \
@@ -155,6 +179,7 @@ build/asan/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(ASAN_OBJS) $(FUZZ_HDRS)
 fuzz-replay: $(FUZZ_ALL:%=build/asan/fuzz/replay_%)
 unit-tests: fuzz-replay
 
-.SECONDARY: $(SRCS:generator/%.c=build/fuzz/obj/%.o)
+.SECONDARY: $(SRCS:generator/%.c=build/fuzz/obj/%.o) \
+            $(SRCS:generator/%.c=build/fuzz-cov/obj/%.o)
 
-.PHONY: fuzz fuzz-prune fuzz-replay
+.PHONY: fuzz fuzz-prune fuzz-coverage fuzz-replay
