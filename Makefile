@@ -112,12 +112,85 @@ lint:
 format:
 	clang-format -i generator/*.c generator/*.h tests/unit/*.c
 
-# libFuzzer harness for the Markdown front end (needs clang).
-FUZZSRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) fuzz/fuzz_section.c
-build/fuzz/fuzz_section: $(FUZZSRCS) $(HDRS)
+# ------------------------------------------------------------------ fuzzing
+# One libFuzzer harness per front end, fuzz/fuzz_<name>.c, each with its
+# corpus fuzz/corpus/<name>/ (realistic seeds, and the reproducers of every
+# crash found: keep them) and an optional dictionary fuzz/<name>.dict.
+#
+#   make fuzz [SECONDS=60] [FUZZ="expr params"] [FUZZFLAGS=...]
+#       builds the harnesses with clang (libFuzzer, ASan, UBSan) and runs
+#       each for SECONDS on its corpus; new inputs go into the corpus, a
+#       crash into build/fuzz/artifacts/. Fails when a harness crashed.
+#   make fuzz-prune [FUZZ=...]
+#       shrinks a corpus that grew past ~1000 files (fuzz/run --prune).
+#   make fuzz-coverage
+#       replays every corpus with clang's source-based coverage and prints
+#       the line coverage of each generator file (llvm-profdata-14 and
+#       llvm-cov-14, Debian llvm-14).
+#   make fuzz-replay (part of unit-tests)
+#       build/asan/fuzz/replay_<name>: the harnesses with gcc's ASan and
+#       UBSan and fuzz/replay.c, which tests/run uses to replay the corpora.
+FUZZ_ALL  = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ     ?= $(FUZZ_ALL)
+FUZZ_DEFS = -DFIXTURE='"$(CURDIR)/tests/fixtures/basic"' \
+            -DTEMPLATES='"$(CURDIR)/templates"'
+FUZZ_HDRS = $(HDRS) fuzz/fuzz.h
+# the largest input libFuzzer makes, per harness (seeds are cut to it
+# while fuzzing; the replay runs them whole)
+FUZZ_MAXLEN_section     = 4096
+FUZZ_MAXLEN_frontmatter = 4096
+FUZZ_MAXLEN_expr        = 4096
+FUZZ_MAXLEN_outline     = 8192
+FUZZ_MAXLEN_params      = 8192
+FUZZ_OPTS = -max_total_time=$(or $(SECONDS),60) -print_final_stats=1 \
+            -timeout=25 -rss_limit_mb=4096 $(FUZZFLAGS)
+
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer
+build/fuzz/obj/%.o: generator/%.c $(HDRS)
 	@mkdir -p $(@D)
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-	  -DFIXTURE='"tests/fixtures/basic"' -DTEMPLATES='"templates"' \
-	  -o $@ $(FUZZSRCS) $(LDLIBS)
-fuzz: build/fuzz/fuzz_section
-	build/fuzz/fuzz_section fuzz/corpus -max_total_time=$(or $(SECONDS),60) -max_len=4096
+	clang -std=c11 -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(CPPFLAGS) -c -o $@ $<
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(SRCS:generator/%.c=build/fuzz/obj/%.o) $(FUZZ_HDRS)
+	clang -std=c11 -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) $(CPPFLAGS) $(FUZZ_DEFS) \
+	  -o $@ $< $(filter %.o,$^) $(LDLIBS)
+fuzz: $(FUZZ:%=build/fuzz/fuzz_%)
+	@failed=; $(foreach h,$(FUZZ),echo "== fuzz $(h): $(or $(SECONDS),60) s on fuzz/corpus/$(h)"; \
+	  fuzz/run $(h) $(FUZZ_OPTS) -max_len=$(FUZZ_MAXLEN_$(h)) || failed="$$failed $(h)";) \
+	echo; fuzz/run --summary $(FUZZ); \
+	if [ -n "$$failed" ]; then echo "== fuzz: failed:$$failed (see build/fuzz/*.log)"; exit 1; fi
+# Shrinks a corpus that grew past ~1000 files: keeps the seeds and
+# reproducers, and of libFuzzer's finds only those that add coverage.
+fuzz-prune: $(FUZZ:%=build/fuzz/fuzz_%)
+	@$(foreach h,$(FUZZ),fuzz/run --prune $(h) -max_len=$(FUZZ_MAXLEN_$(h)) -timeout=25;)
+
+COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping -mllvm -runtime-counter-relocation
+build/fuzz-cov/obj/%.o: generator/%.c $(HDRS)
+	@mkdir -p $(@D)
+	clang -std=c11 -g -O0 $(COV_FLAGS) $(CPPFLAGS) -c -o $@ $<
+build/fuzz-cov/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(SRCS:generator/%.c=build/fuzz-cov/obj/%.o) $(FUZZ_HDRS)
+	clang -std=c11 -g -O0 $(COV_FLAGS) $(CPPFLAGS) $(FUZZ_DEFS) \
+	  -o $@ $< fuzz/replay.c $(filter %.o,$^) $(LDLIBS)
+fuzz-coverage: $(FUZZ_ALL:%=build/fuzz-cov/replay_%)
+	@rm -rf build/fuzz-cov/prof && mkdir -p build/fuzz-cov/prof
+	@$(foreach h,$(FUZZ_ALL),echo "== replay $(h)"; \
+	  LLVM_PROFILE_FILE=build/fuzz-cov/prof/$(h)-%c%p.profraw \
+	  build/fuzz-cov/replay_$(h) --fork --timeout=120 fuzz/corpus/$(h) 2>&1 | grep "^replay:";)
+	@llvm-profdata-14 merge -sparse -o build/fuzz-cov/all.profdata build/fuzz-cov/prof/*.profraw
+	@llvm-cov-14 report -instr-profile=build/fuzz-cov/all.profdata \
+	  -show-region-summary=false -show-branch-summary=false \
+	  -show-instantiation-summary=false \
+	  $(firstword $(FUZZ_ALL:%=build/fuzz-cov/replay_%)) \
+	  $(patsubst %,-object %,$(wordlist 2,99,$(FUZZ_ALL:%=build/fuzz-cov/replay_%))) \
+	  $(SRCS)
+
+build/asan/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(ASAN_OBJS) $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(FUZZ_DEFS) \
+	  -o $@ $< fuzz/replay.c $(ASAN_OBJS) $(LDLIBS)
+fuzz-replay: $(FUZZ_ALL:%=build/asan/fuzz/replay_%)
+unit-tests: fuzz-replay
+
+.SECONDARY: $(SRCS:generator/%.c=build/fuzz/obj/%.o) \
+            $(SRCS:generator/%.c=build/fuzz-cov/obj/%.o)
+
+.PHONY: fuzz fuzz-prune fuzz-coverage fuzz-replay
