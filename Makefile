@@ -106,11 +106,12 @@ bench: manualgen
 # The developer's habits (README, "Tests"): static analysis and formatting.
 lint:
 	cppcheck --enable=warning,portability --std=c11 --quiet --error-exitcode=1 --inline-suppr \
-	  --suppress=missingIncludeSystem -I generator generator/*.c tests/unit/*.c
-	clang-format --dry-run --Werror generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h
+	  --suppress=missingIncludeSystem -I generator generator/*.c tests/unit/*.c fuzz/*.c
+	clang-format --dry-run --Werror generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h \
+	  fuzz/*.c fuzz/*.h
 
 format:
-	clang-format -i generator/*.c generator/*.h tests/unit/*.c
+	clang-format -i generator/*.c generator/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c fuzz/*.h
 
 # ------------------------------------------------------------------ fuzzing
 # One libFuzzer harness per front end, fuzz/fuzz_<name>.c, each with its
@@ -142,12 +143,16 @@ FUZZ_MAXLEN_frontmatter = 4096
 FUZZ_MAXLEN_expr        = 4096
 FUZZ_MAXLEN_outline     = 8192
 FUZZ_MAXLEN_params      = 8192
+FUZZ_MAXLEN_manifest    = 4096
+FUZZ_MAXLEN_cli         = 1024
 FUZZ_OPTS = -max_total_time=$(or $(SECONDS),60) -print_final_stats=1 \
             -timeout=25 -rss_limit_mb=4096 $(FUZZFLAGS)
 
 FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
             -fno-omit-frame-pointer
-build/fuzz/obj/%.o: generator/%.c $(HDRS)
+fuzz-deps:
+	@scripts/deps fuzz
+build/fuzz/obj/%.o: generator/%.c $(HDRS) | fuzz-deps
 	@mkdir -p $(@D)
 	clang -std=c11 -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(CPPFLAGS) -c -o $@ $<
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(SRCS:generator/%.c=build/fuzz/obj/%.o) $(FUZZ_HDRS)
@@ -164,7 +169,7 @@ fuzz-prune: $(FUZZ:%=build/fuzz/fuzz_%)
 	@$(foreach h,$(FUZZ),fuzz/run --prune $(h) -max_len=$(FUZZ_MAXLEN_$(h)) -timeout=25;)
 
 COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping -mllvm -runtime-counter-relocation
-build/fuzz-cov/obj/%.o: generator/%.c $(HDRS)
+build/fuzz-cov/obj/%.o: generator/%.c $(HDRS) | fuzz-deps
 	@mkdir -p $(@D)
 	clang -std=c11 -g -O0 $(COV_FLAGS) $(CPPFLAGS) -c -o $@ $<
 build/fuzz-cov/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(SRCS:generator/%.c=build/fuzz-cov/obj/%.o) $(FUZZ_HDRS)
@@ -193,4 +198,4 @@ unit-tests: fuzz-replay
 .SECONDARY: $(SRCS:generator/%.c=build/fuzz/obj/%.o) \
             $(SRCS:generator/%.c=build/fuzz-cov/obj/%.o)
 
-.PHONY: fuzz fuzz-prune fuzz-coverage fuzz-replay
+.PHONY: fuzz fuzz-deps fuzz-prune fuzz-coverage fuzz-replay
