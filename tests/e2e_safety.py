@@ -439,6 +439,10 @@ def test_options_a_command_does_not_take_are_usage_errors():
         assert r.code == 2, (args, r)
         assert msg in r.err, (args, r)
         assert not exists(ws, "X") and not exists(ws, "output")
+    # check takes --store and --jobs, and a store named twice is one
+    r = run(["check", "--content", "content", "--store", "a-std", "--store",
+             "a-std", "--jobs", "1"], ws)
+    assert r.code == 0 and "checked 1 store: 0 errors" in r.err, r
 
 
 def test_render_for_a_hall_that_leaves_the_section_out():
