@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mg_tree *t = mg_tree_parse(o, FIXTURE, params->names);
   mg_section *s = mg_tree_add_file(t, path);
   if (s->body) {
-    xmlDocPtr doc = mg_resolve_section(t, s, eff, "a-flag");
+    xmlDocPtr doc = mg_resolve_section(t->manual, s->el, eff, "a-flag");
     xmlFreeDoc(doc);
   }
   mg_tree_free(t);

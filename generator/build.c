@@ -103,8 +103,7 @@ static xmlDocPtr resolve_hall(run *r, size_t i) {
   if (!eff)
     return NULL;
   mg_params_identity(eff, &res->ident);
-  xmlDocPtr doc = mg_resolve(r->tree, eff, id, &r->ed,
-                             xmlDocGetRootElement(r->tpl->l10n_doc));
+  xmlDocPtr doc = mg_resolve(r->tree->manual, eff, id);
   mg_params_effective_free(eff);
   return doc;
 }
@@ -113,6 +112,12 @@ static void check_hall(run *r, size_t i) {
   xmlDocPtr doc = resolve_hall(r, i);
   r->results[i].ok = doc != NULL;
   xmlFreeDoc(doc);
+}
+
+/* What every hall of the edition shares: its name and date, the UI
+ * strings. */
+static void decorate(run *r, xmlDocPtr doc) {
+  mg_resolved_decorate(doc, &r->ed, xmlDocGetRootElement(r->tpl->l10n_doc));
 }
 
 static int save_cb(void *ctx, const char *buf, int len) {
@@ -132,6 +137,7 @@ static void one_hall(run *r, size_t i) {
   xmlDocPtr doc = resolve_hall(r, i);
   if (!doc)
     return;
+  decorate(r, doc);
   if (r->o->cmd == MG_RESOLVE) {
     xmlSaveCtxtPtr s = xmlSaveToIO(save_cb, close_cb, &res->out, "UTF-8", 0);
     xmlSaveDoc(s, doc);
@@ -226,10 +232,13 @@ static void build_hall(run *r, size_t i) {
   xmlDocPtr doc = resolve_hall(r, i);
   if (!doc)
     return;
-  /* the pages are a function of these two: unchanged, nothing to do */
+  /* the pages are a function of the hall's content, the edition and the
+   * templates (the UI strings among them): unchanged, nothing to do */
   mg_manifest m = {0};
   mg_digest *d = mg_digest_new();
   mg_digest_update(d, r->tpl->digest, 32);
+  mg_digest_update(d, r->ed.name, strlen(r->ed.name) + 1);
+  mg_digest_update(d, r->ed.date, strlen(r->ed.date) + 1);
   mg_digest_doc(d, doc);
   mg_digest_finish(d, m.digest);
   int fresh = keep_if_fresh(r, i, m.digest);
@@ -238,6 +247,7 @@ static void build_hall(run *r, size_t i) {
     xmlFreeDoc(doc);
     return;
   }
+  decorate(r, doc);
   mg_pages pages = {0};
   char *what = mg_xasprintf("store '%s'", res->id);
   const char *hparams[] = {"css", r->tpl->css, NULL};

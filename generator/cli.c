@@ -30,6 +30,7 @@ const char *mg_usage_main =
     "commands:\n"
     "  build     build every store's handbook (the draft edition)\n"
     "  check     validate the content; write nothing\n"
+    "  compile   write the compiled manual (the same for every store)\n"
     "  render    print one section's resolved HTML (an author's preview)\n"
     "  params    print a store's effective parameters and their origins\n"
     "  handbook  write one store's single-page handbook\n"
@@ -78,6 +79,14 @@ static const mg_command_info commands[] = {
      "every store's handbook (conditions, placeholders, cross references),\n"
      "and reports every problem as FILE:LINE:COL: error|warning: MESSAGE.\n"
      "Writes nothing. Exit status 1 when there is an error.\n"},
+    {"compile", MG_CMD_COMPILE, 0, O_CONTENT | O_TEMPLATES | O_OUTPUT,
+     "usage: manualgen compile [-o FILE] [--content DIR] [--templates DIR]\n"
+     "\n"
+     "Checks the manual and writes the compiled manual: every section\n"
+     "parsed, its placeholders and conditions as elements carrying their\n"
+     "expressions (docs/design.md, templates/schema/compiled.xsd). It is\n"
+     "the same for every store; a release keeps it, so that a handbook can\n"
+     "be made again without the Markdown. To FILE, or standard output.\n"},
     {"render", MG_CMD_RENDER, 1, O_CONTENT | O_TEMPLATES | O_STORE1,
      "usage: manualgen render FILE.md [--store ID] [--content DIR]\n"
      "                        [--templates DIR]\n"

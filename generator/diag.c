@@ -211,6 +211,27 @@ char *mg_diag_take_text(void) {
   return b.data ? b.data : mg_xstrdup("");
 }
 
+void mg_diag_keep_file(const char *file) {
+  pthread_mutex_lock(&lock);
+  size_t k = 0;
+  nerrors = nwarnings = 0;
+  for (size_t i = 0; i < ndiags; i++) {
+    if (file && diags[i].file && !strcmp(diags[i].file, file)) {
+      diags[k++] = diags[i];
+      if (diags[i].lvl == MG_ERROR)
+        nerrors++;
+      else
+        nwarnings++;
+      continue;
+    }
+    free(diags[i].file);
+    free(diags[i].store);
+    free(diags[i].msg);
+  }
+  ndiags = k;
+  pthread_mutex_unlock(&lock);
+}
+
 /* ------------------------------------------------ XML syntax errors
  *
  * libxml2 words a well-formedness error for programmers

@@ -174,8 +174,40 @@ static int cmd_params(mg_cli *c, const char *tpl) {
   return rc;
 }
 
-/* `render`: one section for one hall, as the author edits it. Errors
- * elsewhere in the manual are not this preview's business. */
+/* `compile`: the compiled manual, when the content has no error. */
+static int cmd_compile(mg_cli *c, const char *tpl) {
+  int rc = 1;
+  mg_params *p = mg_params_load(c->content, tpl);
+  mg_outline *o = p ? mg_outline_load(c->content) : NULL;
+  mg_tree *t = o ? mg_tree_parse(o, c->content, p->names) : NULL;
+  if (!t)
+    mg_outline_free(o);
+  if (t && t->manual && !mg_diag_errors()) {
+    size_t len;
+    char *text = mg_manual_serialize(t->manual, &len);
+    if (c->output && strcmp(c->output, "-"))
+      rc = mg_write_atomic(c->output, text, len) ? 1 : 0;
+    else
+      rc = mg_write_stdout(text, len) ? 1 : 0;
+    free(text);
+  }
+  mg_diag_flush(stderr);
+  mg_tree_free(t);
+  mg_params_free(p);
+  return rc;
+}
+
+/* True when n or a node below it carries expressions (compile.c). */
+static int has_expressions(xmlNodePtr n) {
+  if (n->_private)
+    return 1;
+  for (xmlNodePtr k = n->children; k; k = k->next)
+    if (k->type == XML_ELEMENT_NODE && has_expressions(k))
+      return 1;
+  return 0;
+}
+
+/* `render`: one section for one hall, as the author edits it. */
 static int cmd_render(mg_cli *c, const char *tpl) {
   const char *store = c->nstores ? c->stores[0] : NULL;
   int rc = 1;
@@ -186,22 +218,21 @@ static int cmd_render(mg_cli *c, const char *tpl) {
   xmlDocPtr eff = NULL;
   if (!tp)
     goto done;
-  free(mg_diag_take_text());
   struct stat sb;
-  if (stat(c->arg, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    mg_diag(MG_ERROR, c->arg, 0, 0, "cannot read: %s",
-            errno && !S_ISREG(sb.st_mode) ? "it is not a regular file"
-                                          : strerror(errno));
+  int st = stat(c->arg, &sb);
+  if (st != 0 || !S_ISREG(sb.st_mode)) {
+    const char *why = st ? strerror(errno) : mg_file_kind(sb.st_mode);
+    mg_diag_keep_file(NULL);
+    mg_diag(MG_ERROR, c->arg, 0, 0, "cannot read: %s%s", st ? "" : "it is ",
+            why);
     goto done;
   }
-  size_t before = t->nexprs;
+  /* errors elsewhere in the manual are not this preview's business */
   mg_section *s = mg_tree_find_section_by_file(t, c->arg);
+  mg_diag_keep_file(s ? s->file : NULL);
   if (!s)
     s = mg_tree_add_file(t, c->arg);
-  else
-    before = 0; /* parsed with the tree: assume it may need a store */
-  int needs_store = t->nexprs > before || s->applies_expr >= 0;
-  if (!store && needs_store && p->store_ids.n) {
+  if (!store && has_expressions(s->el) && p->store_ids.n) {
     store = p->store_ids.v[0];
     fprintf(stderr,
             "manualgen: note: previewing for store '%s' (choose with "
@@ -211,11 +242,12 @@ static int cmd_render(mg_cli *c, const char *tpl) {
   eff = store ? mg_params_effective(p, store) : NULL;
   if (store && !eff)
     goto done;
-  if (eff && s->applies_expr >= 0) {
+  const mg_expr_list *applies = s->el->_private;
+  if (eff && applies && applies->v[0]) {
     xmlXPathContextPtr xp = mg_expr_context_new(eff);
-    int applies = mg_expr_bool(xp, &t->exprs[s->applies_expr], store);
+    int yes = mg_expr_bool(xp, applies->v[0], store);
     xmlXPathFreeContext(xp);
-    if (applies == 0) {
+    if (yes == 0) {
       /* the hall's handbook has nothing of it: nothing to preview, and
        * its placeholders need not select anything there */
       fprintf(stderr,
@@ -227,7 +259,7 @@ static int cmd_render(mg_cli *c, const char *tpl) {
     }
   }
   if (!mg_diag_errors() && s->body) {
-    xmlDocPtr doc = mg_resolve_section(t, s, eff, store);
+    xmlDocPtr doc = mg_resolve_section(t->manual, s->el, eff, store);
     if (doc) {
       char *html = mg_transform_fragment(tp->body, doc);
       if (html && !mg_diag_errors()) {
@@ -272,6 +304,9 @@ static int run(int argc, char **argv) {
         break;
       case MG_CMD_PARAMS:
         rc = cmd_params(&c, tpl);
+        break;
+      case MG_CMD_COMPILE:
+        rc = cmd_compile(&c, tpl);
         break;
       default:
         rc = cmd_halls(&c, tpl);

@@ -32,6 +32,8 @@
 #define MG_VERSION "0.1.0"
 
 #define MG_NS "urn:manualgen"
+/* The version of the compiled manual's vocabulary (compile.c) */
+#define MG_COMPILED_FORMAT "1"
 #define MD_NS "http://commonmark.org/xml/1.0"
 
 /* ---------------------------------------------------------------- util.c */
@@ -115,6 +117,7 @@ const char *mg_suggest(const mg_strv *v, const char *s, size_t n);
 typedef enum {
   MG_CMD_BUILD,
   MG_CMD_CHECK,
+  MG_CMD_COMPILE,
   MG_CMD_RENDER,
   MG_CMD_PARAMS,
   MG_CMD_HANDBOOK,
@@ -172,6 +175,10 @@ int mg_diag_printed_errors(void);
 int mg_diag_printed_warnings(void);
 /* Prints and clears everything collected so far. */
 void mg_diag_flush(FILE *out);
+/* Forgets every message collected so far but those about file (all of
+ * them when file is NULL): `render` previews one section and does not
+ * report another's mistakes. */
+void mg_diag_keep_file(const char *file);
 /* For tests: the collected messages as printed, one per line. */
 char *mg_diag_take_text(void);
 
@@ -321,8 +328,8 @@ struct mg_section {
   mg_chapter *chapter;
   size_t index; /* position in the manual */
   mg_frontmatter fm;
-  xmlNodePtr body;  /* md:document in the tree doc, NULL if parsing failed */
-  int applies_expr; /* index into the expression table, -1 when none */
+  xmlNodePtr el;   /* its m:section in the compiled manual */
+  xmlNodePtr body; /* its md:document there, NULL if parsing failed */
   mg_heading *headings;
   size_t nheadings;
   /* slug -> heading id, and the section id -> itself: the anchors a
@@ -337,14 +344,73 @@ struct mg_section {
   } colcache; /* the last conversion: columns are asked in order */
 };
 
-/* The store-independent tree: every section parsed once. */
+/* ------------------------------------------------------------ compile.c */
+
+/* The expressions of one node of the compiled manual, in order (see
+ * compile.c); an entry is NULL when its expression did not compile. */
+typedef struct mg_expr_list {
+  struct mg_expr_list *next; /* the manual's list of lists */
+  size_t n;
+  mg_expr *v[];
+} mg_expr_list;
+
+/* The compiled manual, ready to resolve: the document, its sections, and
+ * every expression compiled (each node's _private points at its
+ * mg_expr_list). Read-only once made, so shared by every thread. */
+typedef struct {
+  xmlDocPtr doc;
+  int owns; /* mg_manual_free frees doc */
+  const mg_schema_names *names;
+  char *lang, *title, *organisation;
+  xmlNodePtr *sections; /* every m:section in manual order */
+  size_t nsections;
+  xmlHashTablePtr ids; /* section id -> index + 1 */
+  mg_expr **exprs;     /* every expression, in document order */
+  size_t nexprs, cap;
+  mg_expr_list *lists;
+  xmlDictPtr files; /* the file names messages show */
+  char *base;       /* the content folder: sections' files are below it */
+  int errors;       /* expressions that did not compile (reported) */
+} mg_manual;
+
+/* Checks (against names, when not NULL) and compiles every expression of
+ * a compiled manual, reporting errors at their file:line:col (sections'
+ * files are relative to base, the content folder). Takes doc over when
+ * owns is set. NULL only when doc is not a compiled manual; otherwise
+ * m->errors counts the expressions that failed. */
+mg_manual *mg_manual_compile(xmlDocPtr doc, int owns,
+                             const mg_schema_names *names, const char *base);
+/* The file, as messages show it, of the section that holds n. Interned:
+ * valid as long as m. */
+const char *mg_manual_file(const mg_manual *m, xmlNodePtr n);
+/* Compiles the expressions of one more m:section of m->doc (`render`'s
+ * file outside the outline); it is not added to m->sections. */
+void mg_manual_add(mg_manual *m, xmlNodePtr section);
+/* The index in m->sections of the section with this id, or -1. */
+int mg_manual_section_index(const mg_manual *m, const char *id);
+/* A section's md:document, NULL when the section failed to parse. */
+xmlNodePtr mg_manual_body(xmlNodePtr section);
+void mg_manual_free(mg_manual *m);
+/* The compiled manual as a file's bytes (UTF-8, no indentation added).
+ * Caller frees. */
+char *mg_manual_serialize(const mg_manual *m, size_t *len);
+/* Reads a compiled manual written by mg_manual_serialize (a release's),
+ * validates it against TEMPLATES/schema/compiled.xsd and compiles it.
+ * NULL after reporting errors. */
+mg_manual *mg_manual_read(const char *path, const char *templates_dir,
+                          const mg_schema_names *names, const char *base);
+/* Validates doc against the XSD at xsd_path, reporting each error.
+ * Returns 0 or -1. */
+int mg_validate(xmlDocPtr doc, const char *xsd_path);
+
+/* The store-independent tree: every section parsed once, into the
+ * compiled manual (doc), and that manual compiled. */
 typedef struct {
   mg_outline *outline;
-  xmlDocPtr doc;         /* holds the md:document bodies */
+  xmlDocPtr doc;         /* the compiled manual (owned by the tree) */
+  mg_manual *manual;     /* doc, its expressions compiled */
   mg_section **sections; /* all sections in manual order */
   size_t nsections;
-  mg_expr *exprs;
-  size_t nexprs, cap_exprs;
   const mg_schema_names *names;
   char *content_dir;
   xmlHashTablePtr by_path; /* section path -> its first listing */
@@ -421,15 +487,20 @@ typedef struct {
   char date[16];    /* YYYY-MM-DD */
 } mg_edition;
 
-/* Resolves the tree for one store: drops sections whose applies-to is
- * false, picks the branches of conditional passages, replaces
- * placeholders, resolves cross references. Pure: reads t and params, and
- * returns a new document (the resolved manual, docs/design.md). NULL after
- * reporting errors. */
-xmlDocPtr mg_resolve(const mg_tree *t, xmlDocPtr params, const char *store_id,
-                     const mg_edition *ed, xmlNodePtr l10n);
-/* Resolves one section only (md:document as root), for `render`. */
-xmlDocPtr mg_resolve_section(const mg_tree *t, const mg_section *s,
+/* Resolves the compiled manual for one store: drops sections whose
+ * applies-to is false, picks the branches of conditional passages,
+ * replaces placeholders, resolves cross references. Pure: reads man and
+ * params, and returns a new document (the resolved manual,
+ * docs/design.md) holding the store's content only. NULL after reporting
+ * errors. */
+xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
+                     const char *store_id);
+/* Adds what every store of an edition shares to a resolved manual: the
+ * edition (name, date) and the UI strings (l10n, copied; may be NULL). */
+void mg_resolved_decorate(xmlDocPtr doc, const mg_edition *ed, xmlNodePtr l10n);
+/* Resolves one section only (md:document as root), for `render`. params
+ * may be NULL (no store). */
+xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
                              xmlDocPtr params, const char *store_id);
 
 /* ---------------------------------------------------------- transform.c */

@@ -121,7 +121,6 @@ mg_outline *mg_outline_load(const char *content_dir) {
           sec->file = mg_path_join(content_dir, sec->path);
           sec->outline_line = (int)xmlGetLineNo(s);
           sec->chapter = ch;
-          sec->applies_expr = -1;
           ch->sections = mg_xrealloc(ch->sections, sizeof(mg_section *) *
                                                        (ch->nsections + 1));
           ch->sections[ch->nsections++] = sec;

@@ -169,29 +169,27 @@ static int colof(pctx *c, cmark_node *n, size_t extra_bytes) {
   return mg_section_col(c->sec, lineof(c, n), col + (int)extra_bytes);
 }
 
-static int add_expr(pctx *c, const char *raw, int line, int col) {
-  /* trim: the column is that of the expression's first character */
+/* Sets attribute `name` of n to the expression raw, trimmed, and `line`
+ * and `col` to where its first character is: compile.c checks and
+ * compiles it from there (the compiled manual carries its expressions as
+ * text). */
+static void set_expr(xmlNodePtr n, const char *name, const char *raw, int line,
+                     int col) {
   while (*raw == ' ' || *raw == '\t') {
     raw++;
     col++;
   }
-  size_t n = strlen(raw);
-  while (n && (raw[n - 1] == ' ' || raw[n - 1] == '\t'))
-    n--;
-  char *src = mg_xstrndup(raw, n);
-  xmlXPathCompExprPtr comp =
-      mg_expr_compile(c->t->names, src, c->sec->file, line, col);
-  if (!comp) {
-    free(src);
-    return -1;
-  }
-  mg_tree *t = c->t;
-  if (t->nexprs == t->cap_exprs) {
-    t->cap_exprs = t->cap_exprs ? t->cap_exprs * 2 : 64;
-    t->exprs = mg_xrealloc(t->exprs, t->cap_exprs * sizeof *t->exprs);
-  }
-  t->exprs[t->nexprs] = (mg_expr){src, comp, c->sec->file, line, col};
-  return (int)t->nexprs++;
+  size_t len = strlen(raw);
+  while (len && (raw[len - 1] == ' ' || raw[len - 1] == '\t'))
+    len--;
+  char *src = mg_xstrndup(raw, len);
+  xmlNewProp(n, BAD_CAST name, BAD_CAST src);
+  free(src);
+  char buf[32];
+  snprintf(buf, sizeof buf, "%d", line);
+  xmlNewProp(n, BAD_CAST "line", BAD_CAST buf);
+  snprintf(buf, sizeof buf, "%d", col);
+  xmlNewProp(n, BAD_CAST "col", BAD_CAST buf);
 }
 
 static void set_int(xmlNodePtr n, xmlNsPtr ns, const char *name, long v) {
@@ -420,55 +418,51 @@ static char *check_decoded(pctx *c, const char *text, origin *o,
 
 /* ------------------------------------------------------- placeholders */
 
-/* Splits s at "{{ expr }}" and calls emit for each piece. Returns the
- * expression indexes found (in order) through idx, -1 entries for those
- * that failed. */
+/* Splits s at "{{ expr }}" and calls emit for each piece: text (expr
+ * NULL), or a placeholder's expression with the column just after its
+ * "{{". With emit NULL, only checks that every "{{" is closed. Returns
+ * the number of placeholders. */
 typedef void (*piece_fn)(pctx *c, xmlNodePtr parent, const char *text,
-                         size_t len, int expr, int line, int col);
+                         size_t len, const char *expr, int line, int col);
 
 static int scan_placeholders(pctx *c, xmlNodePtr parent, const char *s,
                              int line, int bytecol0, cmark_node *at,
-                             piece_fn emit, mg_buf *indexes) {
-  int errors = 0;
+                             piece_fn emit) {
+  int found = 0;
   const char *p = s;
   for (;;) {
     const char *open = strstr(p, "{{");
     if (!open) {
       if (emit && *p)
-        emit(c, parent, p, strlen(p), -2, 0, 0);
+        emit(c, parent, p, strlen(p), NULL, 0, 0);
       break;
     }
     if (emit && open > p)
-      emit(c, parent, p, (size_t)(open - p), -2, 0, 0);
+      emit(c, parent, p, (size_t)(open - p), NULL, 0, 0);
     const char *close = strstr(open + 2, "}}");
     int col = at ? colof(c, at, (size_t)(open - s) + (size_t)bytecol0) : 0;
     if (!close) {
       mg_diag(MG_ERROR, c->sec->file, line, col,
               "'{{' without a closing '}}' (placeholders cannot span lines)");
-      errors++;
       if (emit)
-        emit(c, parent, open, strlen(open), -2, 0, 0);
+        emit(c, parent, open, strlen(open), NULL, 0, 0);
       break;
     }
     char *src = mg_xstrndup(open + 2, (size_t)(close - open - 2));
-    /* column just after "{{"; add_expr skips the spaces */
+    /* column just after "{{"; set_expr skips the spaces */
     int ecol = at ? colof(c, at, (size_t)(open + 2 - s) + (size_t)bytecol0) : 0;
-    int idx = add_expr(c, src, line, ecol);
-    free(src);
-    if (idx < 0)
-      errors++;
-    if (indexes)
-      mg_buf_printf(indexes, "%s%d", indexes->len ? " " : "", idx);
     if (emit)
-      emit(c, parent, NULL, 0, idx, line, ecol);
+      emit(c, parent, NULL, 0, src, line, ecol);
+    free(src);
+    found++;
     p = close + 2;
   }
-  return errors;
+  return found;
 }
 
 static void emit_text(pctx *c, xmlNodePtr parent, const char *text, size_t len,
-                      int expr, int line, int col) {
-  if (expr == -2) {
+                      const char *expr, int line, int col) {
+  if (!expr) {
     xmlNodePtr t = xmlNewNode(c->md, BAD_CAST "text");
     xmlNodePtr tx = xmlNewTextLen(BAD_CAST text, (int)len);
     xmlAddChild(t, tx);
@@ -476,10 +470,7 @@ static void emit_text(pctx *c, xmlNodePtr parent, const char *text, size_t len,
     return;
   }
   xmlNodePtr ph = xmlNewChild(parent, c->m, BAD_CAST "ph", NULL);
-  /* the position is the expression's own (c->t->exprs[expr]) */
-  (void)line;
-  (void)col;
-  set_int(ph, NULL, "e", expr);
+  set_expr(ph, "expr", expr, line, col);
 }
 
 /* --------------------------------------------------------- raw HTML */
@@ -814,18 +805,17 @@ static void link_attrs(pctx *c, cmark_node *n, xmlNodePtr x, const char *dest,
   xmlNewProp(x, BAD_CAST "destination", BAD_CAST dest);
   xmlNewProp(x, BAD_CAST "title", BAD_CAST title);
   int line = lineof(c, n);
-  /* placeholders in the destination and title: the columns are those of
-   * the link; the destination's own position is not kept by cmark */
-  mg_buf idx = {0};
-  if (strstr(dest, "{{")) {
-    scan_placeholders(c, NULL, dest, line, 0, n, NULL, &idx);
-    xmlNewNsProp(x, c->m, BAD_CAST "dest-e", BAD_CAST idx.data);
-    mg_buf_free(&idx);
-  }
-  if (strstr(title, "{{")) {
-    scan_placeholders(c, NULL, title, line, 0, n, NULL, &idx);
-    xmlNewNsProp(x, c->m, BAD_CAST "title-e", BAD_CAST idx.data);
-    mg_buf_free(&idx);
+  /* placeholders in the destination and title stay in them as "{{ … }}"
+   * (compile.c finds them there); their position is the link's, as cmark
+   * does not keep the destination's own */
+  int found = 0;
+  if (strstr(dest, "{{"))
+    found += scan_placeholders(c, NULL, dest, line, 0, n, NULL);
+  if (strstr(title, "{{"))
+    found += scan_placeholders(c, NULL, title, line, 0, n, NULL);
+  if (found) {
+    set_int(x, c->m, "line", line);
+    set_int(x, c->m, "col", colof(c, n, 0));
   }
   if (cmark_node_get_type(n) == CMARK_NODE_IMAGE && *dest && !is_scheme(dest) &&
       dest[0] != '/' && !strstr(dest, "{{")) {
@@ -893,7 +883,7 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
               "written in angle brackets, as [text](<... {{ expr }} ...>)");
     }
     if (lit && strstr(lit, "{{")) {
-      scan_placeholders(c, out, lit, lineof(c, n), 0, n, emit_text, NULL);
+      scan_placeholders(c, out, lit, lineof(c, n), 0, n, emit_text);
       x = NULL;
     } else {
       x = xmlNewChild(out, c->md, BAD_CAST "text", NULL);
@@ -1049,13 +1039,11 @@ static void convert_children(pctx *c, cmark_node *parent, xmlNodePtr out) {
         c->too_deep = 1;
         break;
       }
-      int idx = add_expr(c, expr, line, colof(c, n, off));
       frames = mg_xrealloc(frames, (nframes + 1) * sizeof *frames);
       frame *f = &frames[nframes++];
       f->choose = xmlNewChild(target, c->m, BAD_CAST "choose", NULL);
-      set_int(f->choose, NULL, "line", line);
       f->branch = xmlNewChild(f->choose, c->m, BAD_CAST "when", NULL);
-      set_int(f->branch, NULL, "e", idx);
+      set_expr(f->branch, "test", expr, line, colof(c, n, off));
       f->line = line;
       f->col = col;
       f->has_else = 0;
@@ -1095,9 +1083,8 @@ static void convert_children(pctx *c, cmark_node *parent, xmlNodePtr out) {
         break;
       }
       if (m == M_ELIF) {
-        int idx = add_expr(c, expr, line, colof(c, n, off));
         f->branch = xmlNewChild(f->choose, c->m, BAD_CAST "when", NULL);
-        set_int(f->branch, NULL, "e", idx);
+        set_expr(f->branch, "test", expr, line, colof(c, n, off));
       } else {
         f->branch = xmlNewChild(f->choose, c->m, BAD_CAST "otherwise", NULL);
         f->has_else = 1;
@@ -1208,8 +1195,27 @@ static cmark_parser *new_parser(void) {
   return p;
 }
 
-static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
-                          int optional_fm) {
+/* The section's element of the compiled manual: id, posts, applies-to,
+ * title (its body follows). */
+static void section_attrs(pctx *c, mg_section *s) {
+  xmlNodePtr el = s->el;
+  if (s->fm.id)
+    xmlNewProp(el, BAD_CAST "id", BAD_CAST s->fm.id);
+  if (s->fm.posts.n) {
+    mg_buf posts = {0};
+    for (size_t i = 0; i < s->fm.posts.n; i++)
+      mg_buf_printf(&posts, "%s%s", i ? " " : "", s->fm.posts.v[i]);
+    xmlNewProp(el, BAD_CAST "posts", BAD_CAST posts.data);
+    mg_buf_free(&posts);
+  }
+  if (s->fm.applies_to)
+    set_expr(el, "applies-to", s->fm.applies_to, s->fm.applies_line,
+             s->fm.applies_col);
+  xmlNewTextChild(el, c->m, BAD_CAST "title",
+                  BAD_CAST(s->fm.title ? s->fm.title : ""));
+}
+
+static void parse_section(mg_tree *t, mg_section *s, pctx *c, int optional_fm) {
   size_t len;
   /* the outline's sections must stay inside the content folder; a file
    * previewed with `render` is the author's own choice */
@@ -1238,12 +1244,14 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
     s->fm.title = mg_xstrdup(s->path);
     s->fm.body_line = 1;
   } else if (mg_frontmatter_parse(s->file, src, len, &s->fm)) {
+    /* known by its id (links into it are then not errors of their own),
+     * with no body: it is in no handbook */
+    if (s->fm.id)
+      xmlNewProp(s->el, BAD_CAST "id", BAD_CAST s->fm.id);
     return;
   }
   mg_expr_check_posts(t->names, s->file, &s->fm);
-  if (s->fm.applies_to)
-    s->applies_expr = add_expr(&(pctx){.t = t, .sec = s}, s->fm.applies_to,
-                               s->fm.applies_line, s->fm.applies_col);
+  section_attrs(c, s);
   cmark_parser *p = new_parser();
   cmark_parser_feed(p, src + s->fm.body_offset, len - s->fm.body_offset);
   cmark_node *doc = cmark_parser_finish(p);
@@ -1258,7 +1266,7 @@ static void parse_section(mg_tree *t, mg_section *s, xmlNodePtr holder, pctx *c,
   if (s->fm.id)
     xmlHashAddEntry(s->anchors, BAD_CAST s->fm.id, s->fm.id);
   c->suffixes = xmlHashCreate(0);
-  s->body = xmlNewChild(holder, c->md, BAD_CAST "document", NULL);
+  s->body = xmlNewChild(s->el, c->md, BAD_CAST "document", NULL);
   convert_children(c, doc, s->body);
   xmlHashFree(c->suffixes, NULL);
   c->suffixes = NULL;
@@ -1437,20 +1445,36 @@ mg_tree *mg_tree_parse(mg_outline *o, const char *content_dir,
   t->names = names;
   t->content_dir = mg_xstrdup(content_dir);
   t->doc = xmlNewDoc(BAD_CAST "1.0");
-  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "tree");
+  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "manual");
   xmlDocSetRootElement(t->doc, root);
   pctx c = {0};
   c.t = t;
   c.m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
   c.md = xmlNewNs(root, BAD_CAST MD_NS, BAD_CAST "md");
+  xmlSetNs(root, c.m);
+  xmlNewProp(root, BAD_CAST "format", BAD_CAST MG_COMPILED_FORMAT);
+  xmlNewProp(root, BAD_CAST "lang", BAD_CAST o->lang);
+  xmlNewTextChild(root, c.m, BAD_CAST "title",
+                  BAD_CAST(o->title ? o->title : ""));
+  xmlNewTextChild(root, c.m, BAD_CAST "organisation",
+                  BAD_CAST(o->organisation ? o->organisation : ""));
   size_t n = 0;
   for (size_t i = 0; i < o->nchapters; i++)
     n += o->chapters[i].nsections;
   t->sections = mg_xcalloc(n ? n : 1, sizeof *t->sections);
   t->by_path = xmlHashCreate(0);
-  for (size_t i = 0; i < o->nchapters; i++)
+  for (size_t i = 0; i < o->nchapters; i++) {
+    xmlNodePtr ch = xmlNewChild(root, c.m, BAD_CAST "chapter", NULL);
+    xmlNewProp(ch, BAD_CAST "id",
+               BAD_CAST(o->chapters[i].id ? o->chapters[i].id : ""));
+    xmlNewTextChild(ch, c.m, BAD_CAST "title",
+                    BAD_CAST(o->chapters[i].title ? o->chapters[i].title : ""));
     for (size_t k = 0; k < o->chapters[i].nsections; k++) {
       mg_section *s = o->chapters[i].sections[k];
+      s->el = xmlNewChild(ch, c.m, BAD_CAST "section", NULL);
+      /* relative to the content folder: a release's compiled manual does
+       * not depend on where the content was */
+      xmlNewProp(s->el, BAD_CAST "file", BAD_CAST s->path);
       const mg_section *first = xmlHashLookup(t->by_path, BAD_CAST s->path);
       if (first)
         mg_diag(MG_ERROR, o->path, s->outline_line, 0,
@@ -1461,8 +1485,9 @@ mg_tree *mg_tree_parse(mg_outline *o, const char *content_dir,
       s->index = t->nsections;
       t->sections[t->nsections++] = s;
     }
+  }
   for (size_t i = 0; i < t->nsections; i++)
-    parse_section(t, t->sections[i], root, &c, 0);
+    parse_section(t, t->sections[i], &c, 0);
   /* ids are unique across the manual */
   xmlHashTablePtr ids = xmlHashCreate(0);
   for (size_t i = 0; i < t->nsections; i++) {
@@ -1478,6 +1503,7 @@ mg_tree *mg_tree_parse(mg_outline *o, const char *content_dir,
   }
   xmlHashFree(ids, NULL);
   resolve_xrefs(t, &c);
+  t->manual = mg_manual_compile(t->doc, 0, names, content_dir);
   return t;
 }
 
@@ -1494,15 +1520,20 @@ mg_section *mg_tree_add_file(mg_tree *t, const char *file) {
     s->path = mg_xstrdup(f);
   free(cd);
   free(f);
-  s->applies_expr = -1;
   s->index = t->nsections;
   pctx c = {0};
   c.t = t;
   xmlNodePtr root = xmlDocGetRootElement(t->doc);
   c.m = xmlSearchNsByHref(t->doc, root, BAD_CAST MG_NS);
   c.md = xmlSearchNsByHref(t->doc, root, BAD_CAST MD_NS);
-  parse_section(t, s, root, &c, 1);
+  /* beside the chapters: compiled, but not one of the manual's sections */
+  s->el = xmlNewChild(root, c.m, BAD_CAST "section", NULL);
+  xmlNewProp(s->el, BAD_CAST "file", BAD_CAST s->path);
+  xmlNewProp(s->el, BAD_CAST "display", BAD_CAST s->file);
+  parse_section(t, s, &c, 1);
   resolve_xrefs(t, &c);
+  if (t->manual)
+    mg_manual_add(t->manual, s->el);
   t->extra = mg_xrealloc(t->extra, (t->nextra + 1) * sizeof *t->extra);
   t->extra[t->nextra++] = s;
   return s;
@@ -1542,11 +1573,7 @@ void mg_section_free(mg_section *s) {
 void mg_tree_free(mg_tree *t) {
   if (!t)
     return;
-  for (size_t i = 0; i < t->nexprs; i++) {
-    free(t->exprs[i].src);
-    xmlXPathFreeCompExpr(t->exprs[i].comp);
-  }
-  free(t->exprs);
+  mg_manual_free(t->manual);
   free(t->sections);
   xmlHashFree(t->by_path, NULL);
   for (size_t i = 0; i < t->nextra; i++)

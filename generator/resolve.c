@@ -1,12 +1,18 @@
-/* resolve.c -- the store-independent tree, tailored to one store.
+/* resolve.c -- the compiled manual, tailored to one store.
  *
- * A pure function of the tree and one store's effective parameters: it
- * reads both and writes only the new document it returns. For each
- * section it evaluates applies-to; in each body it keeps the branch of a
- * conditional passage that holds, replaces placeholders with their values
- * (as text: never parsed as Markdown, escaped on output), fills
- * placeholders in link destinations, unlinks cross references to sections
- * this store leaves out, and blanks dangerous URLs as cmark does. */
+ * A pure function of the compiled manual (compile.c) and one store's
+ * effective parameters: it reads both and writes only the new document it
+ * returns. For each section it evaluates applies-to; in each body it
+ * keeps the branch of a conditional passage that holds, replaces
+ * placeholders with their values (as text: never parsed as Markdown,
+ * escaped on output), fills placeholders in link destinations, unlinks
+ * cross references to sections this store leaves out, and blanks
+ * dangerous URLs as cmark does.
+ *
+ * The result holds the store's content only. What is the same for every
+ * store of an edition (its name and date, the UI strings) is added by
+ * mg_resolved_decorate, so that a hall's content can be compared across
+ * editions without the date making every hall "changed". */
 #define _DEFAULT_SOURCE
 #include <stdlib.h>
 #include <string.h>
@@ -15,32 +21,22 @@
 #include "manualgen.h"
 
 typedef struct {
-  const mg_tree *t;
+  const mg_manual *man;
   xmlXPathContextPtr xp; /* NULL when there is no store */
   const char *store;
-  const char *file; /* the section being resolved */
   const unsigned char *included;
   xmlNsPtr m, md;
   int errors;
 } rctx;
 
-static int iattr(xmlNodePtr n, const char *name, int def) {
-  xmlChar *v = xmlGetProp(n, BAD_CAST name);
-  if (!v)
-    return def;
-  int r = atoi((const char *)v);
-  xmlFree(v);
-  return r;
+/* The i-th expression of node n (compile.c), NULL when it did not
+ * compile (reported then). */
+static const mg_expr *expr_of(xmlNodePtr n, size_t i) {
+  const mg_expr_list *l = n->_private;
+  return l && i < l->n ? l->v[i] : NULL;
 }
 
-static const mg_expr *expr_at(rctx *c, int idx) {
-  if (idx < 0 || (size_t)idx >= c->t->nexprs)
-    return NULL;
-  return &c->t->exprs[idx];
-}
-
-static int cond(rctx *c, int idx) {
-  const mg_expr *e = expr_at(c, idx);
+static int cond(rctx *c, const mg_expr *e) {
   if (!e) {
     c->errors++; /* reported when it failed to compile */
     return 0;
@@ -57,8 +53,7 @@ static int cond(rctx *c, int idx) {
   return b > 0;
 }
 
-static char *value(rctx *c, int idx) {
-  const mg_expr *e = expr_at(c, idx);
+static char *value(rctx *c, const mg_expr *e) {
   if (!e) {
     c->errors++;
     return mg_xstrdup("");
@@ -77,11 +72,11 @@ static char *value(rctx *c, int idx) {
   return s;
 }
 
-/* Replaces the "{{...}}" of s, in order, with the values of the
- * expressions listed in idx ("3 4"). */
-static char *fill(rctx *c, const char *s, const char *idx) {
+/* Replaces the "{{...}}" of s, in order, with the values of n's
+ * expressions from *at on. */
+static char *fill(rctx *c, xmlNodePtr n, const char *s, size_t *at) {
   mg_buf b = {0};
-  const char *p = s, *ip = idx;
+  const char *p = s;
   for (;;) {
     const char *o = strstr(p, "{{");
     const char *e = o ? strstr(o + 2, "}}") : NULL;
@@ -90,10 +85,7 @@ static char *fill(rctx *c, const char *s, const char *idx) {
       break;
     }
     mg_buf_put(&b, p, (size_t)(o - p));
-    char *end;
-    long i = strtol(ip, &end, 10);
-    ip = end;
-    char *v = value(c, (int)i);
+    char *v = value(c, expr_of(n, (*at)++));
     mg_buf_puts(&b, v);
     free(v);
     p = e + 2;
@@ -120,19 +112,29 @@ static int dangerous(const char *url) {
 }
 
 static int is_m(xmlNodePtr n, const char *name) {
-  return n->ns && !strcmp((const char *)n->ns->href, MG_NS) &&
+  return n->type == XML_ELEMENT_NODE && n->ns &&
+         !strcmp((const char *)n->ns->href, MG_NS) &&
          (!name || !strcmp((const char *)n->name, name));
 }
 
+static int iattr(xmlNodePtr n, const char *name, int def) {
+  xmlChar *v = xmlGetNsProp(n, BAD_CAST name, BAD_CAST MG_NS);
+  if (!v)
+    return def;
+  int r = atoi((const char *)v);
+  xmlFree(v);
+  return r;
+}
+
+/* Whether this store's handbook has the section with this id. A section
+ * that failed to parse was reported: links into it are not worth a
+ * warning in every hall. */
 static int section_included(rctx *c, const char *id) {
-  for (size_t i = 0; i < c->t->nsections; i++) {
-    mg_section *s = c->t->sections[i];
-    /* a section that failed to parse was reported: links into it are
-     * not worth a warning in every hall */
-    if (s->fm.id && !strcmp(s->fm.id, id))
-      return c->included && s->body ? c->included[i] : 1;
-  }
-  return 0;
+  int i = mg_manual_section_index(c->man, id);
+  if (i < 0)
+    return 0;
+  return c->included && mg_manual_body(c->man->sections[i]) ? c->included[i]
+                                                            : 1;
 }
 
 static void copy_children(rctx *c, xmlNodePtr src, xmlNodePtr dst);
@@ -145,7 +147,7 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   if (n->type != XML_ELEMENT_NODE)
     return;
   if (is_m(n, "ph")) {
-    char *v = value(c, iattr(n, "e", -1));
+    char *v = value(c, expr_of(n, 0));
     xmlNodePtr t = xmlNewChild(dst, c->md, BAD_CAST "text", NULL);
     xmlAddChild(t, xmlNewText(BAD_CAST v));
     free(v);
@@ -153,8 +155,7 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   }
   if (is_m(n, "choose")) {
     for (xmlNodePtr b = n->children; b; b = b->next) {
-      if (is_m(b, "otherwise") ||
-          (is_m(b, "when") && cond(c, iattr(b, "e", -1)))) {
+      if (is_m(b, "otherwise") || (is_m(b, "when") && cond(c, expr_of(b, 0)))) {
         copy_children(c, b, dst);
         break;
       }
@@ -168,7 +169,7 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   if (is_link) {
     xmlChar *target = xmlGetNsProp(n, BAD_CAST "section", BAD_CAST MG_NS);
     if (target && !section_included(c, (const char *)target)) {
-      mg_diag_store(MG_WARNING, c->file, iattr(n, "line", 0),
+      mg_diag_store(MG_WARNING, mg_manual_file(c->man, n), iattr(n, "line", 0),
                     iattr(n, "col", 0), c->store,
                     "link to section '%s', which this store's handbook leaves "
                     "out: shown as plain text",
@@ -191,28 +192,23 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
     xmlFree(v);
   }
   if (is_link || is_image) {
-    xmlChar *de = xmlGetNsProp(n, BAD_CAST "dest-e", BAD_CAST MG_NS);
-    xmlChar *te = xmlGetNsProp(n, BAD_CAST "title-e", BAD_CAST MG_NS);
     xmlChar *dest = xmlGetProp(n, BAD_CAST "destination");
-    if (de) {
-      char *v = fill(c, (const char *)dest, (const char *)de);
-      xmlSetProp(x, BAD_CAST "destination", BAD_CAST v);
+    xmlChar *title = xmlGetProp(n, BAD_CAST "title");
+    if (n->_private) { /* placeholders in destination or title */
+      size_t at = 0;
+      char *d = fill(c, n, dest ? (const char *)dest : "", &at);
+      char *t = fill(c, n, title ? (const char *)title : "", &at);
+      xmlSetProp(x, BAD_CAST "destination", BAD_CAST d);
+      xmlSetProp(x, BAD_CAST "title", BAD_CAST t);
       xmlFree(dest);
-      dest = xmlStrdup(BAD_CAST v);
-      free(v);
-    }
-    if (te) {
-      xmlChar *title = xmlGetProp(n, BAD_CAST "title");
-      char *v = fill(c, (const char *)title, (const char *)te);
-      xmlSetProp(x, BAD_CAST "title", BAD_CAST v);
-      free(v);
-      xmlFree(title);
+      dest = xmlStrdup(BAD_CAST d);
+      free(d);
+      free(t);
     }
     if (dest && dangerous((const char *)dest))
       xmlSetProp(x, BAD_CAST "destination", BAD_CAST "");
-    xmlFree(de);
-    xmlFree(te);
     xmlFree(dest);
+    xmlFree(title);
   }
   copy_children(c, n, x);
 }
@@ -232,15 +228,14 @@ static void text_el(xmlNodePtr parent, xmlNsPtr ns, const char *name,
  * A preview (strict = 0) does not fail for another section's mistake. */
 static unsigned char *included_sections(rctx *c, int strict) {
   int errors = c->errors;
-  const mg_tree *t = c->t;
-  unsigned char *included = mg_xcalloc(t->nsections, 1);
-  for (size_t i = 0; i < t->nsections; i++) {
-    mg_section *s = t->sections[i];
-    c->file = s->file;
-    if (s->fm.applies_to && s->applies_expr < 0)
-      c->errors++; /* it did not compile: reported already */
-    included[i] =
-        s->body && (s->applies_expr < 0 || !c->xp || cond(c, s->applies_expr));
+  const mg_manual *man = c->man;
+  unsigned char *included = mg_xcalloc(man->nsections ? man->nsections : 1, 1);
+  for (size_t i = 0; i < man->nsections; i++) {
+    xmlNodePtr s = man->sections[i];
+    int applies = 1;
+    if (xmlHasProp(s, BAD_CAST "applies-to") && c->xp)
+      applies = cond(c, expr_of(s, 0));
+    included[i] = mg_manual_body(s) && applies;
   }
   if (!strict)
     c->errors = errors;
@@ -259,10 +254,17 @@ static xmlDocPtr new_doc(rctx *c, const char *name, const char *ns) {
   return doc;
 }
 
-xmlDocPtr mg_resolve(const mg_tree *t, xmlDocPtr params, const char *store_id,
-                     const mg_edition *ed, xmlNodePtr l10n) {
+static xmlNodePtr child(xmlNodePtr n, const char *name) {
+  for (xmlNodePtr k = n->children; k; k = k->next)
+    if (is_m(k, name))
+      return k;
+  return NULL;
+}
+
+xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
+                     const char *store_id) {
   rctx c = {0};
-  c.t = t;
+  c.man = man;
   c.store = store_id;
   c.xp = mg_expr_context_new(params);
   unsigned char *included = included_sections(&c, 1);
@@ -270,50 +272,53 @@ xmlDocPtr mg_resolve(const mg_tree *t, xmlDocPtr params, const char *store_id,
 
   xmlDocPtr doc = new_doc(&c, "manual", MG_NS);
   xmlNodePtr root = xmlDocGetRootElement(doc);
-  const mg_outline *o = t->outline;
-  xmlNewProp(root, BAD_CAST "lang", BAD_CAST o->lang);
-  text_el(root, c.m, "title", o->title);
-  text_el(root, c.m, "organisation", o->organisation);
-  xmlNodePtr edn = xmlNewChild(root, c.m, BAD_CAST "edition", NULL);
-  xmlNewProp(edn, BAD_CAST "name", BAD_CAST ed->name);
-  xmlNewProp(edn, BAD_CAST "date", BAD_CAST ed->date);
+  xmlNewProp(root, BAD_CAST "lang", BAD_CAST man->lang);
+  text_el(root, c.m, "title", man->title);
+  text_el(root, c.m, "organisation", man->organisation);
   xmlNodePtr st = xmlNewChild(root, c.m, BAD_CAST "store", NULL);
   mg_identity ident;
   mg_params_identity(params, &ident);
   mg_identity_set_props(&ident, st);
   mg_identity_free(&ident);
-  if (l10n)
-    xmlAddChild(root, xmlDocCopyNode(l10n, doc, 1));
 
-  size_t n = 0;
-  for (size_t i = 0; i < o->nchapters; i++) {
-    const mg_chapter *ch = &o->chapters[i];
+  size_t n = 0, idx = 0;
+  xmlNodePtr mroot = xmlDocGetRootElement(man->doc);
+  for (xmlNodePtr ch = mroot->children; ch; ch = ch->next) {
+    if (!is_m(ch, "chapter"))
+      continue;
     xmlNodePtr chn = NULL;
-    for (size_t k = 0; k < ch->nsections; k++) {
-      const mg_section *s = ch->sections[k];
-      if (!included[s->index])
+    for (xmlNodePtr s = ch->children; s; s = s->next) {
+      if (!is_m(s, "section"))
+        continue;
+      if (!included[idx++])
         continue;
       if (!chn) {
         chn = xmlNewChild(root, c.m, BAD_CAST "chapter", NULL);
-        xmlNewProp(chn, BAD_CAST "id", BAD_CAST ch->id);
+        xmlChar *id = xmlGetProp(ch, BAD_CAST "id");
+        xmlNewProp(chn, BAD_CAST "id", id);
+        xmlFree(id);
         char num[16];
         snprintf(num, sizeof num, "%zu", ++n);
         xmlNewProp(chn, BAD_CAST "n", BAD_CAST num);
-        text_el(chn, c.m, "title", ch->title);
+        xmlNodePtr t = child(ch, "title");
+        xmlChar *title = t ? xmlNodeGetContent(t) : NULL;
+        text_el(chn, c.m, "title", (const char *)title);
+        xmlFree(title);
       }
       xmlNodePtr sn = xmlNewChild(chn, c.m, BAD_CAST "section", NULL);
-      xmlNewProp(sn, BAD_CAST "id", BAD_CAST s->fm.id);
-      if (s->fm.posts.n) {
-        mg_buf posts = {0};
-        for (size_t p = 0; p < s->fm.posts.n; p++)
-          mg_buf_printf(&posts, "%s%s", p ? " " : "", s->fm.posts.v[p]);
-        xmlNewProp(sn, BAD_CAST "posts", BAD_CAST posts.data);
-        mg_buf_free(&posts);
-      }
-      text_el(sn, c.m, "title", s->fm.title);
-      c.file = s->file;
+      xmlChar *id = xmlGetProp(s, BAD_CAST "id");
+      xmlNewProp(sn, BAD_CAST "id", id);
+      xmlFree(id);
+      xmlChar *posts = xmlGetProp(s, BAD_CAST "posts");
+      if (posts)
+        xmlNewProp(sn, BAD_CAST "posts", posts);
+      xmlFree(posts);
+      xmlNodePtr t = child(s, "title");
+      xmlChar *title = t ? xmlNodeGetContent(t) : NULL;
+      text_el(sn, c.m, "title", (const char *)title);
+      xmlFree(title);
       xmlNodePtr body = xmlNewChild(sn, c.md, BAD_CAST "document", NULL);
-      copy_children(&c, s->body, body);
+      copy_children(&c, mg_manual_body(s), body);
     }
   }
   free(included);
@@ -325,20 +330,38 @@ xmlDocPtr mg_resolve(const mg_tree *t, xmlDocPtr params, const char *store_id,
   return doc;
 }
 
-xmlDocPtr mg_resolve_section(const mg_tree *t, const mg_section *s,
+void mg_resolved_decorate(xmlDocPtr doc, const mg_edition *ed,
+                          xmlNodePtr l10n) {
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  xmlNsPtr m = xmlSearchNsByHref(doc, root, BAD_CAST MG_NS);
+  xmlNodePtr store = child(root, "store");
+  xmlNodePtr edn = xmlNewNode(m, BAD_CAST "edition");
+  xmlNewProp(edn, BAD_CAST "name", BAD_CAST ed->name);
+  xmlNewProp(edn, BAD_CAST "date", BAD_CAST ed->date);
+  if (store) {
+    xmlAddPrevSibling(store, edn);
+    if (l10n)
+      xmlAddNextSibling(store, xmlDocCopyNode(l10n, doc, 1));
+  } else {
+    xmlAddChild(root, edn);
+    if (l10n)
+      xmlAddChild(root, xmlDocCopyNode(l10n, doc, 1));
+  }
+}
+
+xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
                              xmlDocPtr params, const char *store_id) {
   rctx c = {0};
-  c.t = t;
+  c.man = man;
   c.store = store_id;
-  c.file = s->file;
   c.xp = params ? mg_expr_context_new(params) : NULL;
   unsigned char *included = included_sections(&c, 0);
   c.included = included;
-  c.file = s->file;
   xmlDocPtr doc = new_doc(&c, "document", MD_NS);
   xmlNodePtr root = xmlDocGetRootElement(doc);
-  if (s->body)
-    copy_children(&c, s->body, root);
+  xmlNodePtr body = mg_manual_body(section);
+  if (body)
+    copy_children(&c, body, root);
   free(included);
   if (c.xp)
     xmlXPathFreeContext(c.xp);

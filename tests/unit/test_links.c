@@ -359,8 +359,6 @@ static xmlDocPtr params(const char *xml) {
   return d;
 }
 
-static const mg_edition ed = {"draft", "2026-01-01"};
-
 static void resolve_unlinks_reference_to_a_left_out_section(void **state) {
   (void)state;
   manual m = load(a_md, b_applies, NULL);
@@ -368,7 +366,7 @@ static void resolve_unlinks_reference_to_a_left_out_section(void **state) {
   xmlDocPtr p = params("<store id='s1' city='x'><hours><weekday open='08:00'/>"
                        "</hours></store>");
   tu_diag_reset();
-  xmlDocPtr doc = mg_resolve(m.tree, p, "s1", &ed, NULL);
+  xmlDocPtr doc = mg_resolve(m.tree->manual, p, "s1");
   char *d = mg_diag_take_text();
   assert_non_null(doc);
   xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -406,7 +404,7 @@ static void resolve_keeps_reference_to_an_included_section(void **state) {
   xmlDocPtr p = params("<store id='s2' city='x'><hours><weekend open='09:00'/>"
                        "</hours></store>");
   tu_diag_reset();
-  xmlDocPtr doc = mg_resolve(m.tree, p, "s2", &ed, NULL);
+  xmlDocPtr doc = mg_resolve(m.tree->manual, p, "s2");
   char *d = mg_diag_take_text();
   assert_non_null(doc);
   assert_string_equal(d, "");

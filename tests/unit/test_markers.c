@@ -85,13 +85,14 @@ static void block_if_else_becomes_choose_when_otherwise(void **state) {
   assert_xpath_num(b, "count(m:choose/*)", 2);
   assert_xpath_str(b, "string(m:choose/m:when/md:paragraph)", "Open.");
   assert_xpath_str(b, "string(m:choose/m:otherwise/md:paragraph)", "Closed.");
-  assert_xpath_str(b, "string(m:choose/@line)", "5");
-  /* the condition is compiled into the expression table */
-  assert_int_equal(r.tree->nexprs, 1);
-  assert_xpath_str(b, "string(m:choose/m:when/@e)", "0");
-  assert_string_equal(r.tree->exprs[0].src, "hours");
-  assert_int_equal(r.tree->exprs[0].line, 5);
-  assert_int_equal(r.tree->exprs[0].col, 10);
+  /* the condition, as text with its place, compiled by compile.c */
+  assert_xpath_str(b, "string(m:choose/m:when/@test)", "hours");
+  assert_xpath_str(b, "string(m:choose/m:when/@line)", "5");
+  assert_xpath_str(b, "string(m:choose/m:when/@col)", "10");
+  assert_int_equal(r.tree->manual->nexprs, 1);
+  assert_string_equal(r.tree->manual->exprs[0]->src, "hours");
+  assert_int_equal(r.tree->manual->exprs[0]->line, 5);
+  assert_int_equal(r.tree->manual->exprs[0]->col, 10);
   done(&r);
 }
 
@@ -107,11 +108,11 @@ static void elif_adds_a_second_when(void **state) {
   xmlNodePtr b = r.s->body;
   assert_xpath_num(b, "count(m:choose/m:when)", 2);
   assert_xpath_str(b, "string(m:choose/m:when[2]/md:paragraph)", "Small.");
-  assert_xpath_str(b, "string(m:choose/m:when[2]/@e)", "1");
+  assert_xpath_str(b, "string(m:choose/m:when[2]/@test)", "type = 'county'");
   assert_xpath_str(b, "local-name(m:choose/*[3])", "otherwise");
-  assert_string_equal(r.tree->exprs[1].src, "type = 'county'");
-  assert_int_equal(r.tree->exprs[1].line, 7);
-  assert_int_equal(r.tree->exprs[1].col, 12);
+  assert_string_equal(r.tree->manual->exprs[1]->src, "type = 'county'");
+  assert_int_equal(r.tree->manual->exprs[1]->line, 7);
+  assert_int_equal(r.tree->manual->exprs[1]->col, 12);
   done(&r);
 }
 
@@ -154,7 +155,7 @@ static void inline_markers_stay_in_the_paragraph(void **state) {
   assert_xpath_str(b, "string(md:paragraph/m:choose/m:otherwise/md:text)",
                    "closed");
   assert_xpath_str(b, "string(md:paragraph/md:text[2])", " today.");
-  assert_int_equal(r.tree->exprs[0].col, 17);
+  assert_int_equal(r.tree->manual->exprs[0]->col, 17);
   done(&r);
 }
 
@@ -344,8 +345,8 @@ static void markers_without_spaces_are_markers(void **state) {
                          "<!--endif-->\n");
   assert_xpath_num(r.s->body, "count(m:choose/m:when)", 1);
   assert_xpath_num(r.s->body, "count(m:choose/m:otherwise)", 1);
-  assert_string_equal(r.tree->exprs[0].src, "hours");
-  assert_int_equal(r.tree->exprs[0].col, 8);
+  assert_string_equal(r.tree->manual->exprs[0]->src, "hours");
+  assert_int_equal(r.tree->manual->exprs[0]->col, 8);
   done(&r);
 }
 
@@ -375,7 +376,9 @@ static void bad_applies_to_is_reported_inside_its_quotes(void **state) {
       "---\nid: a\ntitle: A\napplies-to: \"posts[\"\n---\nText.\n";
   parsed r = parse_raw(src, sizeof src - 1);
   expect_diag(&r, "4:14: error: invalid expression 'posts['");
-  assert_int_equal(r.s->applies_expr, -1);
+  const mg_expr_list *l = r.s->el->_private;
+  assert_non_null(l);
+  assert_null(l->v[0]); /* it did not compile */
   done(&r);
 }
 
@@ -385,10 +388,11 @@ static void applies_to_is_compiled_once(void **state) {
       "---\nid: a\ntitle: A\napplies-to: hours/weekend\n---\nText.\n";
   parsed r = parse_raw(src, sizeof src - 1);
   assert_string_equal(r.diags, "");
-  assert_int_equal(r.s->applies_expr, 0);
-  assert_string_equal(r.tree->exprs[0].src, "hours/weekend");
-  assert_int_equal(r.tree->exprs[0].line, 4);
-  assert_int_equal(r.tree->exprs[0].col, 13);
+  const mg_expr_list *l = r.s->el->_private;
+  assert_ptr_equal(l->v[0], r.tree->manual->exprs[0]);
+  assert_string_equal(r.tree->manual->exprs[0]->src, "hours/weekend");
+  assert_int_equal(r.tree->manual->exprs[0]->line, 4);
+  assert_int_equal(r.tree->manual->exprs[0]->col, 13);
   done(&r);
 }
 
@@ -434,13 +438,13 @@ static void placeholder_is_split_into_m_ph(void **state) {
   assert_xpath_num(p, "count(*)", 3);
   assert_xpath_str(p, "string(md:text[1])", "Open from ");
   assert_xpath_str(p, "local-name(*[2])", "ph");
-  assert_xpath_str(p, "string(m:ph/@e)", "0");
+  assert_xpath_str(p, "string(m:ph/@expr)", "hours/weekday/@open");
   assert_xpath_str(p, "string(md:text[2])", " daily.");
   /* the expression, trimmed, at the column of its first character */
-  assert_int_equal(r.tree->nexprs, 1);
-  assert_string_equal(r.tree->exprs[0].src, "hours/weekday/@open");
-  assert_int_equal(r.tree->exprs[0].line, 5);
-  assert_int_equal(r.tree->exprs[0].col, 14);
+  assert_int_equal(r.tree->manual->nexprs, 1);
+  assert_string_equal(r.tree->manual->exprs[0]->src, "hours/weekday/@open");
+  assert_int_equal(r.tree->manual->exprs[0]->line, 5);
+  assert_int_equal(r.tree->manual->exprs[0]->col, 14);
   done(&r);
 }
 
@@ -449,10 +453,10 @@ static void several_placeholders_in_one_text(void **state) {
   parsed r = parse_clean("{{name}} and {{ type }}\n");
   xmlNodePtr p = r.s->body->children;
   assert_xpath_num(p, "count(m:ph)", 2);
-  assert_xpath_str(p, "string(m:ph[2]/@e)", "1");
-  assert_int_equal(r.tree->exprs[0].col, 3);
-  assert_string_equal(r.tree->exprs[1].src, "type");
-  assert_int_equal(r.tree->exprs[1].col, 17);
+  assert_xpath_str(p, "string(m:ph[2]/@expr)", "type");
+  assert_int_equal(r.tree->manual->exprs[0]->col, 3);
+  assert_string_equal(r.tree->manual->exprs[1]->src, "type");
+  assert_int_equal(r.tree->manual->exprs[1]->col, 17);
   done(&r);
 }
 
@@ -468,7 +472,7 @@ static void no_placeholders_in_code_spans(void **state) {
   parsed r = parse_clean("Write `{{ name }}` literally.\n");
   assert_xpath_num(r.s->body, "count(.//m:ph)", 0);
   assert_xpath_str(r.s->body, "string(md:paragraph/md:code)", "{{ name }}");
-  assert_int_equal(r.tree->nexprs, 0);
+  assert_int_equal(r.tree->manual->nexprs, 0);
   done(&r);
 }
 
