@@ -81,6 +81,9 @@ int mg_is_id(const char *s);
 /* Decodes the UTF-8 character at s (at most n bytes): returns its length
  * (1-4) and sets *cp, or 0 when the bytes are not UTF-8. */
 int mg_utf8_decode(const char *s, size_t n, unsigned *cp);
+/* The columns UTF-8 text takes in a terminal: CJK characters take two.
+ * A byte that is not UTF-8 counts one. */
+int mg_text_width(const char *s);
 /* Writes all of data to fd (retrying short writes). 0, or -1 with errno. */
 int mg_write_all(int fd, const void *data, size_t len);
 /* What a file of this mode is, for messages: "a FIFO", "a folder". */
