@@ -83,6 +83,9 @@ int mg_is_id(const char *s);
 /* Decodes the UTF-8 character at s (at most n bytes): returns its length
  * (1-4) and sets *cp, or 0 when the bytes are not UTF-8. */
 int mg_utf8_decode(const char *s, size_t n, unsigned *cp);
+/* The columns UTF-8 text takes in a terminal: CJK characters take two.
+ * A byte that is not UTF-8 counts one. */
+int mg_text_width(const char *s);
 /* Writes all of data to fd (retrying short writes). 0, or -1 with errno. */
 int mg_write_all(int fd, const void *data, size_t len);
 /* What a file of this mode is, for messages: "a FIFO", "a folder". */
@@ -507,7 +510,7 @@ xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
 
 typedef struct {
   char *templates_dir;
-  xsltStylesheetPtr site, handbook, index, body;
+  xsltStylesheetPtr site, handbook, index, body, feedback;
   xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
   char digest[33]; /* every file of the templates, and the version */
@@ -620,6 +623,152 @@ int mg_digest_files(mg_digest *d, const char *dir);
 void mg_digest_finish(mg_digest *d, char hex[33]);
 /* The XXH3-128 of data, as 32 hex digits and a NUL. */
 void mg_hash_hex(const void *data, size_t len, char hex[33]);
+
+/* ----------------------------------------------------------- feedback.c */
+
+/* The field-feedback ledger: what the staff of a hall reported about a
+ * passage of the manual, and what headquarters did with it, so that each
+ * revision can be traced to the reports that caused it. One item a file,
+ * CONTENT/feedback/FB-0001.xml, validated by templates/schema/feedback.xsd
+ * (which documents every field). An item is open when raised; HQ accepts
+ * or rejects it with an answer; a release resolves an accepted one.
+ *
+ * A file is only ever rewritten after it loaded cleanly: a corrupt file is
+ * reported at its position and left as it is. A new item is linked into
+ * place without replacing anything (two editors adding at once get two
+ * ids); a change replaces the item's file in one step (mg_write_atomic).
+ * Dates are YYYY-MM-DD (mg_edition_init gives today's, or
+ * SOURCE_DATE_EPOCH's). */
+
+typedef enum {
+  MG_FB_OPEN,
+  MG_FB_ACCEPTED,
+  MG_FB_REJECTED,
+  MG_FB_RESOLVED
+} mg_fb_status;
+
+/* "open", "accepted", "rejected", "resolved". Static. */
+const char *mg_fb_status_name(mg_fb_status s);
+/* The status named s, or -1. */
+int mg_fb_status_parse(const char *s);
+
+/* One item, as its file holds it. Every string belongs to the ledger. */
+typedef struct {
+  char *id;          /* "FB-0007" */
+  unsigned long num; /* 7 */
+  char *file;        /* CONTENT/feedback/FB-0007.xml */
+  char *date;        /* the day it was raised */
+  char *store;       /* the hall that raised it */
+  char *post;        /* the post of the person who raised it, or NULL */
+  char *section;     /* the section's id */
+  char *heading;     /* the slug of one of its headings, or NULL */
+  char *text;
+  mg_fb_status status;
+  char *answer, *answer_date;    /* HQ's answer and its day; NULL when open */
+  char *version, *resolved_date; /* the release that resolved it (and its
+                                    date); NULL unless resolved */
+  xmlDocPtr doc; /* the file as parsed: a change keeps its comments */
+} mg_fb_item;
+
+typedef struct {
+  char *dir;          /* CONTENT/feedback */
+  mg_fb_item **items; /* every item that loaded, sorted by number */
+  size_t n;
+  mg_strv bad;         /* the ids whose file did not load (each was reported) */
+  size_t nbad;         /* files that did not load, with a valid name or not */
+  xmlSchemaPtr schema; /* feedback.xsd, to check every change */
+  xmlDocPtr xsd_doc;
+} mg_ledger;
+
+/* Loads every CONTENT/feedback/FB-NNNN.xml (a missing folder is an empty
+ * ledger). Each file must be a regular file below the content folder,
+ * well-formed, valid against TEMPLATES/schema/feedback.xsd, named after
+ * its id, and consistent (its status agrees with its answer and release);
+ * one that is not is reported at its position and left out (l->nbad,
+ * l->bad), and the others are loaded all the same. Returns NULL only when
+ * the schema cannot be read (reported). Free with mg_ledger_free. */
+mg_ledger *mg_ledger_load(const char *content_dir, const char *templates_dir);
+void mg_ledger_free(mg_ledger *l);
+/* The item with this id, or NULL (also for an id whose file did not
+ * load). The item belongs to l. */
+mg_fb_item *mg_ledger_find(const mg_ledger *l, const char *id);
+/* For `publish --resolves`: checks that each of the n ids names an item
+ * of l that is accepted (not open, rejected or already resolved), and
+ * that none is named twice. Reports every id that fails, naming it.
+ * Returns 0, or -1 after reporting. Changes nothing. */
+int mg_ledger_check_resolvable(const mg_ledger *l, const char *const *ids,
+                               size_t n);
+/* Marks the accepted item id resolved by release version (MAJOR.MINOR),
+ * effective on date (YYYY-MM-DD), and rewrites its file in one step.
+ * Returns 0, or -1 after reporting (unknown id, an item that is not
+ * accepted, a malformed version or date, a file that cannot be written:
+ * then the item and its file are as they were). */
+int mg_ledger_mark_resolved(mg_ledger *l, const char *id, const char *version,
+                            const char *date);
+
+/* What a hall reports (`feedback add`). heading: a slug of the section's
+ * headings, or its text as written, or NULL. */
+typedef struct {
+  const char *store, *post, *section, *heading, *text;
+} mg_fb_report;
+/* Checks a report against the content: the hall exists (p), the section
+ * is one of the manual's (t), the heading one of the section's, the post
+ * one that this hall has. Each that fails is reported, with a suggestion
+ * when it looks like a typo. On success, *slug is the heading's slug
+ * (NULL when no heading was given; the caller frees it). Returns 0, or -1
+ * after reporting. p and t may be NULL (their content failed to load):
+ * then the report cannot be checked, which is an error. */
+int mg_fb_check_report(mg_params *p, const mg_tree *t, const mg_fb_report *r,
+                       char **slug);
+/* Adds an open item raised on date (r->heading is a slug by now), with
+ * the next id: one more than the highest in the folder, whatever loaded,
+ * so an id is never reused; if another editor takes that id meanwhile,
+ * the next one. The file is written in full before it is linked into
+ * place. Refuses (with a message) a text that is empty or holds control
+ * characters. Returns the new id (the caller frees it; the item is in l),
+ * or NULL after reporting. */
+char *mg_ledger_add(mg_ledger *l, const mg_fb_report *r, const char *date);
+/* Accepts or rejects (to) the open item id with HQ's answer, on date.
+ * Returns 0, or -1 after reporting (unknown id, an item that is not open,
+ * an empty answer, a file that cannot be written: nothing changed). */
+int mg_ledger_answer(mg_ledger *l, const char *id, mg_fb_status to,
+                     const char *answer, const char *date);
+
+/* `feedback list`: which items. status < 0, store or section NULL: any. */
+typedef struct {
+  int status;
+  const char *store, *section;
+} mg_fb_filter;
+/* Reports a store or section of f that is neither in l nor in the
+ * content (p, t; either may be NULL), with a suggestion. Returns 0, or -1
+ * after reporting. */
+int mg_fb_check_filter(const mg_ledger *l, mg_params *p, const mg_tree *t,
+                       const mg_fb_filter *f);
+/* Appends one line an item that f selects: id, status (and release),
+ * date, hall, section[#heading], post, and the start of the text, in
+ * columns aligned for a terminal (CJK characters take two). */
+void mg_ledger_list(const mg_ledger *l, const mg_fb_filter *f, mg_buf *out);
+/* Appends everything about item id, with its history: raised, accepted
+ * or rejected with HQ's answer, resolved in a release. Returns 0, or -1
+ * after reporting that l has no such item. */
+int mg_ledger_show(const mg_ledger *l, const char *id, mg_buf *out);
+
+/* The HQ page of the ledger. */
+typedef struct {
+  const char *title;    /* the manual's title */
+  const char *lang;     /* its language: the templates' strings are in it */
+  const char *date;     /* "generated on" in the footer, or NULL */
+  const char *css_href; /* where the page links to manual.css, or NULL
+                           to put the stylesheet inside the page */
+  const mg_tree *tree;  /* optional: section titles, in manual order */
+  mg_params *params;    /* optional: the halls' names */
+} mg_fb_page_opts;
+/* Produces feedback.html through t->feedback (templates/html/
+ * feedback.xsl): the open items by section and by hall, and every item
+ * with its history up to the release that resolved it. Appends to out
+ * (free with mg_pages_free). Returns 0, or -1 after reporting. */
+int mg_ledger_page(const mg_ledger *l, const mg_templates *t,
+                   const mg_fb_page_opts *o, mg_pages *out);
 
 /* -------------------------------------------------------------- build.c */
 

@@ -460,36 +460,9 @@ static void path_of(xmlNodePtr n, mg_buf *b) {
   }
 }
 
-/* Display width of UTF-8 text in a terminal: CJK characters take two
- * columns. */
-static int width(const char *s) {
-  int w = 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p;) {
-    unsigned cp = *p;
-    int n = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-    if (n == 2)
-      cp = ((cp & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-    else if (n == 3)
-      cp = ((cp & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-    else if (n == 4)
-      cp = 0x10000;
-    w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                 (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                 (cp >= 0xF900 && cp <= 0xFAFF) ||
-                 (cp >= 0xFE30 && cp <= 0xFE4F) ||
-                 (cp >= 0xFF00 && cp <= 0xFF60) ||
-                 (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x10000
-             ? 2
-             : 1;
-    for (int k = 0; k < n && *p; k++)
-      p++;
-  }
-  return w;
-}
-
 static void pad(FILE *out, const char *s, int cols) {
   fputs(s, out);
-  for (int w = width(s); w < cols; w++)
+  for (int w = mg_text_width(s); w < cols; w++)
     fputc(' ', out);
 }
 

@@ -123,6 +123,7 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
   t->handbook = compile(dir, "handbook.xsl");
   t->index = compile(dir, "index.xsl");
   t->body = compile(dir, "body.xsl");
+  t->feedback = compile(dir, "feedback.xsl");
   t->l10n_doc = build_l10n(dir, lang);
   /* every file of the templates, read once for the digest: one that
    * cannot be read (a FIFO, a link out of the folder) is reported there */
@@ -137,7 +138,7 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
             mg_read_error());
   free(css);
   if (unreadable || !t->site || !t->handbook || !t->index || !t->body ||
-      !t->l10n_doc || !t->css) {
+      !t->feedback || !t->l10n_doc || !t->css) {
     mg_templates_free(t);
     return NULL;
   }
@@ -155,6 +156,8 @@ void mg_templates_free(mg_templates *t) {
     xsltFreeStylesheet(t->index);
   if (t->body)
     xsltFreeStylesheet(t->body);
+  if (t->feedback)
+    xsltFreeStylesheet(t->feedback);
   xmlFreeDoc(t->l10n_doc);
   free(t->css);
   free(t->templates_dir);

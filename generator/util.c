@@ -301,6 +301,26 @@ int mg_utf8_decode(const char *s, size_t n, unsigned *cp) {
   return (int)len;
 }
 
+/* East Asian wide and fullwidth characters (and everything beyond the
+ * BMP, mostly ideographs and emoji) take two columns of a terminal. */
+static int wide(unsigned cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+         (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x10000;
+}
+
+int mg_text_width(const char *s) {
+  int w = 0;
+  for (size_t i = 0, n = strlen(s); i < n;) {
+    unsigned cp;
+    int k = mg_utf8_decode(s + i, n - i, &cp);
+    w += k && wide(cp) ? 2 : 1;
+    i += k ? (size_t)k : 1;
+  }
+  return w;
+}
+
 size_t mg_edit_distance(const char *a, size_t la, const char *b) {
   size_t lb = strlen(b);
   size_t *d = mg_xcalloc((la + 1) * (lb + 1), sizeof *d);
