@@ -18,7 +18,11 @@ enum {
   O_STORE = 1 << 3,  /* repeatable */
   O_STORE1 = 1 << 4, /* at most once */
   O_JOBS = 1 << 5,
-  O_OUTPUT = 1 << 6
+  O_OUTPUT = 1 << 6,
+  O_NOTES = 1 << 7,
+  O_DATE = 1 << 8,
+  O_RESOLVES = 1 << 9,
+  O_RELEASE = 1 << 10 /* --version V: a release, not the program's */
 };
 
 const char *mg_usage_main =
@@ -31,6 +35,8 @@ const char *mg_usage_main =
     "  build     build every store's handbook (the draft edition)\n"
     "  check     validate the content; write nothing\n"
     "  compile   write the compiled manual (the same for every store)\n"
+    "  publish   freeze the content as a numbered release\n"
+    "  diff      what changed between two releases, for one store or all\n"
     "  render    print one section's resolved HTML (an author's preview)\n"
     "  params    print a store's effective parameters and their origins\n"
     "  handbook  write one store's single-page handbook\n"
@@ -87,6 +93,32 @@ static const mg_command_info commands[] = {
      "expressions (docs/design.md, templates/schema/compiled.xsd). It is\n"
      "the same for every store; a release keeps it, so that a handbook can\n"
      "be made again without the Markdown. To FILE, or standard output.\n"},
+    {"publish", MG_CMD_PUBLISH, 3,
+     O_CONTENT | O_TEMPLATES | O_NOTES | O_DATE | O_RESOLVES,
+     "usage: manualgen publish VERSION [--notes TEXT] [--date YYYY-MM-DD]\n"
+     "                         [--resolves FB-ID,...] [--content DIR]\n"
+     "\n"
+     "Freezes the content as release VERSION (MAJOR.MINOR, after the latest\n"
+     "release) in CONTENT/releases/VERSION: the compiled manual, every\n"
+     "store's effective parameters and the templates, so that its handbooks\n"
+     "can be made again byte for byte; and enters it, with its date, notes,\n"
+     "the sections changed since the last release and the feedback it\n"
+     "resolves, in CONTENT/releases/releases.xml. --date is the day it takes\n"
+     "effect (default: SOURCE_DATE_EPOCH's day, or today). --resolves marks\n"
+     "those accepted feedback items resolved by this release.\n"
+     "Refused, with nothing written: a version that is not after the\n"
+     "latest, content with errors, feedback that is unknown or not\n"
+     "accepted, a release that was modified. An interrupted publish leaves\n"
+     "the previous state; the next one removes what it left.\n"},
+    {"diff", MG_CMD_DIFF, 4, O_CONTENT | O_TEMPLATES | O_STORE1,
+     "usage: manualgen diff V1 V2 [--store ID] [--content DIR]\n"
+     "\n"
+     "What changed from release V1 to V2 (V2 may be 'draft', the content as\n"
+     "it is now): sections added, removed and changed. With --store, on\n"
+     "that store's handbooks: a change of the store's parameters or of a\n"
+     "condition counts, a change to a section the store does not have does\n"
+     "not. Exit status 0 when there is no difference, 1 when there is, 2\n"
+     "on trouble.\n"},
     {"render", MG_CMD_RENDER, 1, O_CONTENT | O_TEMPLATES | O_STORE1,
      "usage: manualgen render FILE.md [--store ID] [--content DIR]\n"
      "                        [--templates DIR]\n"
@@ -102,15 +134,19 @@ static const mg_command_info commands[] = {
      "Prints the effective parameters of store ID, one value a line, as the\n"
      "path to use in an expression, the value, and the file and line that\n"
      "set it (defaults, city or store).\n"},
-    {"handbook", MG_CMD_HANDBOOK, 2, O_CONTENT | O_TEMPLATES | O_OUTPUT,
-     "usage: manualgen handbook ID [-o FILE] [--content DIR]\n"
+    {"handbook", MG_CMD_HANDBOOK, 2,
+     O_CONTENT | O_TEMPLATES | O_OUTPUT | O_RELEASE,
+     "usage: manualgen handbook ID [--version V] [-o FILE] [--content DIR]\n"
      "                          [--templates DIR]\n"
      "\n"
      "Writes store ID's single-page handbook to FILE, or to standard\n"
      "output (no -o, or -o -). FILE is replaced in one step; anything but\n"
-     "a regular file (a symbolic link, a device, a FIFO) is refused.\n"},
-    {"resolve", MG_CMD_RESOLVE, 2, O_CONTENT | O_TEMPLATES | O_OUTPUT,
-     "usage: manualgen resolve ID [-o FILE] [--content DIR]\n"
+     "a regular file (a symbolic link, a device, a FIFO) is refused.\n"
+     "--version V: the handbook of release V, byte for byte what `build`\n"
+     "writes for it (made from the release alone).\n"},
+    {"resolve", MG_CMD_RESOLVE, 2,
+     O_CONTENT | O_TEMPLATES | O_OUTPUT | O_RELEASE,
+     "usage: manualgen resolve ID [--version V] [-o FILE] [--content DIR]\n"
      "                         [--templates DIR]\n"
      "\n"
      "Prints the manual resolved for store ID: the XML document every\n"
@@ -130,7 +166,11 @@ enum {
   OPT_OUT,
   OPT_STORE,
   OPT_JOBS,
-  OPT_VERSION
+  OPT_VERSION,
+  OPT_NOTES,
+  OPT_DATE,
+  OPT_RESOLVES,
+  OPT_RELEASE
 };
 
 static const struct option longopts[] = {
@@ -142,7 +182,11 @@ static const struct option longopts[] = {
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"notes", required_argument, NULL, OPT_NOTES},
+    {"date", required_argument, NULL, OPT_DATE},
+    {"resolves", required_argument, NULL, OPT_RESOLVES},
     {NULL, 0, NULL, 0}};
+#define NOPTS (sizeof longopts / sizeof *longopts)
 
 static int fail(mg_cli *c, const char *fmt, const char *arg) {
   free(c->error);
@@ -165,6 +209,14 @@ static int bit(int code) {
     return O_JOBS;
   case 'o':
     return O_OUTPUT;
+  case OPT_NOTES:
+    return O_NOTES;
+  case OPT_DATE:
+    return O_DATE;
+  case OPT_RESOLVES:
+    return O_RESOLVES;
+  case OPT_RELEASE:
+    return O_RELEASE;
   default:
     return -1; /* --help, --version: every command */
   }
@@ -191,13 +243,23 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
   /* argv + 1: the command is getopt's argv[0] */
   int ac = argc - 1;
   char **av = argv + 1;
+  /* --version names a release for the commands that make a release's
+   * handbook; for the others it prints the program's version */
+  struct option opts[NOPTS];
+  memcpy(opts, longopts, sizeof opts);
+  for (size_t i = 0; i < NOPTS; i++)
+    if (opts[i].name && !strcmp(opts[i].name, "version") &&
+        (c->cmd->options & O_RELEASE)) {
+      opts[i].has_arg = required_argument;
+      opts[i].val = OPT_RELEASE;
+    }
   optind = 0; /* a full reset of GNU getopt's state */
   opterr = 0;
   int ch, li = -1;
-  while ((ch = getopt_long(ac, av, ":ho:", longopts, &li)) != -1) {
+  while ((ch = getopt_long(ac, av, ":ho:", opts, &li)) != -1) {
     /* the option as written, for messages: "--jobs", "-o" */
     char shortopt[3] = {'-', (char)(ch < 128 ? ch : '?'), '\0'};
-    const char *opt = li >= 0 ? longopts[li].name : shortopt;
+    const char *opt = li >= 0 ? opts[li].name : shortopt;
     char longname[32];
     if (li >= 0) {
       snprintf(longname, sizeof longname, "--%s", opt);
@@ -254,6 +316,28 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
       c->jobs = (int)j;
       break;
     }
+    case OPT_NOTES:
+      c->notes = optarg;
+      break;
+    case OPT_DATE:
+      if (!mg_date_ok(optarg))
+        return fail(c, "--date takes a day written YYYY-MM-DD, not '%s'",
+                    optarg);
+      c->date = optarg;
+      break;
+    case OPT_RESOLVES:
+      c->resolves = optarg;
+      break;
+    case OPT_RELEASE: {
+      int major, minor;
+      if (strcmp(optarg, "draft") && mg_version_parse(optarg, &major, &minor))
+        return fail(c,
+                    "--version takes a release such as 1.0 (MAJOR.MINOR), "
+                    "not '%s'",
+                    optarg);
+      c->release = optarg;
+      break;
+    }
     case 'h':
       c->help = 1;
       return -1;
@@ -266,16 +350,35 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
       return fail(c, "unknown option '%s'", opt);
     }
   }
-  if (c->cmd->arg) {
+  int kind = c->cmd->arg;
+  if (kind) {
     if (optind >= ac)
       return fail(c, "%s",
-                  c->cmd->arg == 2 ? "missing store id" : "missing file");
+                  kind == 2   ? "missing store id"
+                  : kind == 1 ? "missing file"
+                  : kind == 3 ? "missing version (MAJOR.MINOR, such as 1.0)"
+                              : "missing versions: give two, such as 1.0 1.1");
     c->arg = av[optind++];
-    if (c->cmd->arg == 2 && !mg_is_id(c->arg))
+    if (kind == 2 && !mg_is_id(c->arg))
       return fail(c,
                   "invalid store id '%s' (lowercase letters, digits and "
                   "'-')",
                   c->arg);
+    if (kind == 4) {
+      if (optind >= ac)
+        return fail(c, "%s", "missing the second version");
+      c->arg2 = av[optind++];
+    }
+    int major, minor;
+    if ((kind == 3 || kind == 4) && mg_version_parse(c->arg, &major, &minor))
+      return fail(c, "'%s' is not a version: write MAJOR.MINOR, such as 1.0",
+                  c->arg);
+    if (kind == 4 && strcmp(c->arg2, "draft") &&
+        mg_version_parse(c->arg2, &major, &minor))
+      return fail(c,
+                  "'%s' is not a version: write MAJOR.MINOR, such as 1.1, "
+                  "or 'draft'",
+                  c->arg2);
   }
   if (optind < ac)
     return fail(c, "unexpected argument '%s'", av[optind]);

@@ -66,6 +66,42 @@ void mg_digest_doc(mg_digest *d, xmlDocPtr doc) {
   xmlSaveClose(s);
 }
 
+/* The attributes that say where something was written, not what. */
+static int positional(xmlAttrPtr a) {
+  const char *n = (const char *)a->name;
+  return !strcmp(n, "line") || !strcmp(n, "col") || !strcmp(n, "file") ||
+         !strcmp(n, "display");
+}
+
+void mg_digest_content(mg_digest *d, xmlNodePtr n) {
+  if (n->type == XML_TEXT_NODE) {
+    mg_digest_update(d, "t", 1);
+    if (n->content)
+      mg_digest_update(d, n->content, strlen((const char *)n->content) + 1);
+    return;
+  }
+  if (n->type != XML_ELEMENT_NODE)
+    return;
+  mg_digest_update(d, "<", 1);
+  if (n->ns)
+    mg_digest_update(d, n->ns->href, strlen((const char *)n->ns->href) + 1);
+  mg_digest_update(d, n->name, strlen((const char *)n->name) + 1);
+  for (xmlAttrPtr a = n->properties; a; a = a->next) {
+    if (positional(a))
+      continue;
+    xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+    mg_digest_update(d, "@", 1);
+    if (a->ns)
+      mg_digest_update(d, a->ns->href, strlen((const char *)a->ns->href) + 1);
+    mg_digest_update(d, a->name, strlen((const char *)a->name) + 1);
+    mg_digest_update(d, v ? v : BAD_CAST "", v ? strlen((const char *)v) + 1 : 1);
+    xmlFree(v);
+  }
+  for (xmlNodePtr k = n->children; k; k = k->next)
+    mg_digest_content(d, k);
+  mg_digest_update(d, ">", 1);
+}
+
 int mg_digest_files(mg_digest *d, const char *dir) {
   mg_strv names = {0};
   int errors = 0;

@@ -197,6 +197,36 @@ static int cmd_compile(mg_cli *c, const char *tpl) {
   return rc;
 }
 
+/* `publish VERSION`. */
+static int cmd_publish(mg_cli *c, const char *tpl) {
+  mg_release_opts o = {0};
+  o.content_dir = c->content;
+  o.templates_dir = tpl;
+  o.version = c->arg;
+  o.notes = c->notes;
+  mg_edition ed;
+  mg_edition_init(&ed, c->arg); /* SOURCE_DATE_EPOCH's day, or today */
+  o.date = c->date ? c->date : ed.date;
+  /* --resolves FB-0003,FB-0007 (spaces allowed too) */
+  mg_strv ids = {0};
+  for (const char *p = c->resolves; p && *p;) {
+    while (*p == ',' || *p == ' ')
+      p++;
+    const char *e = p;
+    while (*e && *e != ',' && *e != ' ')
+      e++;
+    if (e > p)
+      mg_strv_push(&ids, mg_xstrndup(p, (size_t)(e - p)));
+    p = e;
+  }
+  o.resolves = (const char **)ids.v;
+  o.nresolves = ids.n;
+  int rc = mg_publish_release(&o);
+  mg_diag_flush(stderr);
+  mg_strv_free(&ids);
+  return rc;
+}
+
 /* True when n or a node below it carries expressions (compile.c). */
 static int has_expressions(xmlNodePtr n) {
   if (n->_private)
@@ -307,6 +337,9 @@ static int run(int argc, char **argv) {
         break;
       case MG_CMD_COMPILE:
         rc = cmd_compile(&c, tpl);
+        break;
+      case MG_CMD_PUBLISH:
+        rc = cmd_publish(&c, tpl);
         break;
       default:
         rc = cmd_halls(&c, tpl);

@@ -78,6 +78,8 @@ char *mg_path_dir(const char *path);
 char *mg_path_normalize(const char *path);
 /* mkdir -p. Returns 0 or -1 (errno set). */
 int mg_mkdirs(const char *path);
+/* True when s is a day written YYYY-MM-DD that exists. */
+int mg_date_ok(const char *s);
 /* True when s is a non-empty [a-z0-9-]+ identifier. */
 int mg_is_id(const char *s);
 /* Decodes the UTF-8 character at s (at most n bytes): returns its length
@@ -121,6 +123,8 @@ typedef enum {
   MG_CMD_BUILD,
   MG_CMD_CHECK,
   MG_CMD_COMPILE,
+  MG_CMD_PUBLISH,
+  MG_CMD_DIFF,
   MG_CMD_RENDER,
   MG_CMD_PARAMS,
   MG_CMD_HANDBOOK,
@@ -130,7 +134,7 @@ typedef enum {
 typedef struct {
   const char *name;
   mg_cmd_kind kind;
-  int arg;     /* 0 none, 1 a file, 2 a store id */
+  int arg; /* 0 none, 1 a file, 2 a store id, 3 a version, 4 two */
   int options; /* the options it takes (cli.c) */
   const char *usage;
 } mg_command_info;
@@ -138,7 +142,9 @@ typedef struct {
 /* The command line, parsed. Strings point into argv. */
 typedef struct {
   const mg_command_info *cmd;
-  const char *content, *templates, *out, *output, *arg;
+  const char *content, *templates, *out, *output, *arg, *arg2;
+  const char *notes, *date, *resolves; /* publish */
+  const char *release;                 /* --version V (handbook, resolve) */
   const char **stores; /* --store, without repeats */
   size_t nstores;
   int jobs;
@@ -582,6 +588,9 @@ int mg_publish_commit(mg_publish *p, int (*managed)(const char *rel, void *),
 void mg_publish_abort(mg_publish *p);
 /* Aborts if need be, and releases the lock. */
 void mg_publish_free(mg_publish *p);
+/* Removes path and everything below it, following no symbolic link (a
+ * link is removed, not what it points to). 0, or -1 (errno set). */
+int mg_remove_tree(const char *path);
 
 /* ----------------------------------------------------------- manifest.c */
 
@@ -621,6 +630,10 @@ void mg_digest_doc(mg_digest *d, xmlDocPtr doc);
 int mg_digest_files(mg_digest *d, const char *dir);
 /* Writes 32 hex digits and a NUL to hex, and frees d. */
 void mg_digest_finish(mg_digest *d, char hex[33]);
+/* Hashes what node n says, not where it was written: its name, its
+ * attributes but line, col, file and display, its text, recursively. Two
+ * sections with the same content hash alike wherever they stand. */
+void mg_digest_content(mg_digest *d, xmlNodePtr n);
 /* The XXH3-128 of data, as 32 hex digits and a NUL. */
 void mg_hash_hex(const void *data, size_t len, char hex[33]);
 
@@ -769,6 +782,71 @@ typedef struct {
  * (free with mg_pages_free). Returns 0, or -1 after reporting. */
 int mg_ledger_page(const mg_ledger *l, const mg_templates *t,
                    const mg_fb_page_opts *o, mg_pages *out);
+
+/* ------------------------------------------------------------ release.c */
+
+/* One entry of content/releases/releases.xml. */
+typedef struct {
+  char *version;  /* MAJOR.MINOR */
+  char *date;     /* YYYY-MM-DD: the day it takes effect */
+  char *manifest; /* XXH3-128 of its MANIFEST */
+  char *notes;
+  mg_strv added, changed, removed; /* section ids, against the one before */
+  mg_strv resolves;                /* feedback ids */
+} mg_release;
+
+typedef struct {
+  char *dir; /* CONTENT/releases */
+  mg_release *v;
+  size_t n; /* oldest first */
+} mg_releases;
+
+/* Parses "MAJOR.MINOR" (no leading zeros). 0, or -1. */
+int mg_version_parse(const char *s, int *major, int *minor);
+/* <0, 0, >0 as a is before, the same as, after b (both valid). */
+int mg_version_cmp(const char *a, const char *b);
+/* Reads the register, validated against TEMPLATES/schema/releases.xsd
+ * (none yet: an empty list). NULL after reporting errors. */
+mg_releases *mg_releases_load(const char *content_dir,
+                              const char *templates_dir);
+void mg_releases_free(mg_releases *r);
+const mg_release *mg_releases_find(const mg_releases *r, const char *version);
+/* CONTENT/releases/VERSION[/rel_path]. Caller frees. */
+char *mg_release_path(const mg_releases *r, const mg_release *rel,
+                      const char *rel_path);
+/* Checks every file of every release against the digests it was
+ * published with. Returns the number of problems, each reported naming
+ * the file. */
+int mg_releases_verify(const mg_releases *r);
+
+/* A release, opened to make its handbooks: its compiled manual (read
+ * and compiled), its templates (loaded), its halls. */
+typedef struct {
+  const mg_release *rel;
+  char *dir;
+  mg_manual *manual;
+  mg_templates *tpl;
+  mg_strv store_ids; /* sorted */
+} mg_release_data;
+/* NULL after reporting errors. */
+mg_release_data *mg_release_open(const mg_releases *r, const mg_release *rel);
+void mg_release_close(mg_release_data *d);
+int mg_release_has_store(const mg_release_data *d, const char *id);
+/* The effective parameters store id had in the release (a plain
+ * document: free with xmlFreeDoc). NULL after reporting. */
+xmlDocPtr mg_release_params(const mg_release_data *d, const char *id);
+
+typedef struct {
+  const char *content_dir, *templates_dir;
+  const char *version, *notes, *date; /* date: YYYY-MM-DD */
+  const char **resolves;              /* feedback ids */
+  size_t nresolves;
+} mg_release_opts;
+/* `publish`: freezes the content as release o->version. Refuses, with a
+ * message and nothing written, a version that is not after the latest,
+ * content with errors, feedback that is unknown or not accepted, a
+ * release that was modified. Returns the exit code (0 or 1). */
+int mg_publish_release(const mg_release_opts *o);
 
 /* -------------------------------------------------------------- build.c */
 

@@ -165,6 +165,8 @@ static int remove_tree(int dirfd, const char *name) {
   return rc;
 }
 
+int mg_remove_tree(const char *path) { return remove_tree(AT_FDCWD, path); }
+
 /* The files a build generates, for an edition without a manifest (built
  * by manualgen 0.1) and for the temporary files 0.1 could leave. */
 static int generated_name(const char *rel) {

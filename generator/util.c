@@ -262,6 +262,21 @@ int mg_mkdirs(const char *path) {
   return 0;
 }
 
+int mg_date_ok(const char *s) {
+  int y, m, d;
+  char tail;
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+      sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    return 0;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+      return 0;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return y >= 1970 && m >= 1 && m <= 12 && d >= 1 &&
+         d <= days[m - 1] + (m == 2 && leap);
+}
+
 int mg_is_id(const char *s) {
   if (!s || !*s)
     return 0;
