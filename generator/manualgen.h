@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -549,6 +550,43 @@ int mg_digest_files(mg_digest *d, const char *dir);
 void mg_digest_finish(mg_digest *d, char hex[33]);
 /* The XXH3-128 of data, as 32 hex digits and a NUL. */
 void mg_hash_hex(const void *data, size_t len, char hex[33]);
+
+/* --------------------------------------------------------------- diff.c */
+
+/* What changed between two resolved manuals of one hall (issue 7). */
+
+/* An edit script from sequence a to sequence b: runs in order, each
+ * EQUAL (a[a, a+n) = b[b, b+n)), DELETE (a[a, a+n) removed before b[b])
+ * or INSERT (b[b, b+n) inserted before a[a]). Between two EQUAL runs
+ * there is at most one DELETE, then at most one INSERT. */
+typedef enum { MG_DIFF_EQUAL, MG_DIFF_DELETE, MG_DIFF_INSERT } mg_diff_kind;
+typedef struct {
+  mg_diff_kind kind;
+  size_t a, b, n;
+} mg_diff_op;
+typedef struct {
+  mg_diff_op *v;
+  size_t n, cap;
+  size_t cost;  /* elements deleted plus inserted */
+  int replaced; /* the bound was hit: the middle is replaced whole */
+} mg_diff_script;
+
+/* Myers' O(ND) diff of a[0, na) and b[0, nb) (codepoints, hashes), in
+ * linear space. The script is minimal when the edit distance is at most
+ * max_cost (0: mg_diff_default_cost). Beyond that, the search stops: the
+ * common prefix and suffix are kept, everything between is one deletion
+ * and one insertion, and out->replaced is set. Time O((na + nb) *
+ * max_cost), memory O(max_cost). Never fails; free out with
+ * mg_diff_script_free. a and b may be NULL when empty. */
+void mg_diff_seq(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                 size_t max_cost, mg_diff_script *out);
+/* The bound for sequences of these lengths: about 2^25 steps of work,
+ * and never less than 256 edits. */
+size_t mg_diff_default_cost(size_t na, size_t nb);
+/* Makes a script easier to read, no longer minimal: an equal run no
+ * longer than the edits on both sides of it becomes part of them. */
+void mg_diff_cleanup(mg_diff_script *s);
+void mg_diff_script_free(mg_diff_script *s);
 
 /* -------------------------------------------------------------- build.c */
 

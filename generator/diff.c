@@ -1,0 +1,252 @@
+/* diff.c -- what changed between two resolved manuals of one hall.
+ *
+ * mg_diff_seq: Myers' O(ND) difference algorithm over arrays of 64-bit
+ * integers, with the linear-space refinement (the "middle snake",
+ * divide and conquer: Myers 1986, section 4b). Characters are compared
+ * as codepoints, blocks as hashes of their canonical content.
+ *
+ * Everything here is a pure function of its arguments (no global state):
+ * the halls may be diffed on several threads at once. */
+#define _DEFAULT_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "manualgen.h"
+
+/* ------------------------------------------------------ the Myers core */
+
+/* The work a diff may do before it gives up: the middle-snake search
+ * costs about (N + M) * D steps for an edit distance D, so the largest D
+ * computed exactly is MG_DIFF_WORK / (N + M), and never less than
+ * MG_DIFF_MIN_COST (a cheap diff of a short text is never cut short). */
+#define MG_DIFF_WORK ((size_t)1 << 25)
+#define MG_DIFF_MIN_COST 256
+
+size_t mg_diff_default_cost(size_t na, size_t nb) {
+  size_t n = na + nb, c = n ? MG_DIFF_WORK / n : 0;
+  return c < MG_DIFF_MIN_COST ? MG_DIFF_MIN_COST : c;
+}
+
+/* Kept between two ops: an EQUAL run that mg_diff_cleanup turns into a
+ * deletion plus an insertion. */
+#define DISSOLVED ((mg_diff_kind)3)
+
+typedef struct {
+  const uint64_t *a, *b;
+  ptrdiff_t *vf, *vb; /* furthest x on each diagonal, forward and back */
+  ptrdiff_t dcap;     /* iterations the arrays hold (diagonals +-dcap) */
+  mg_diff_script *out;
+} myers;
+
+static void push_op(mg_diff_script *s, mg_diff_kind k, size_t a, size_t b,
+                    size_t n) {
+  if (!n)
+    return;
+  if (s->n && s->v[s->n - 1].kind == k) {
+    s->v[s->n - 1].n += n; /* ops come in order: the runs are adjacent */
+    return;
+  }
+  if (s->n == s->cap) {
+    s->cap = s->cap ? 2 * s->cap : 16;
+    s->v = mg_xrealloc(s->v, s->cap * sizeof *s->v);
+  }
+  s->v[s->n++] = (mg_diff_op){k, a, b, n};
+}
+
+/* Finds a point (*x, *y) on an optimal path from (a0, b0) to (a1, b1),
+ * strictly inside it, with the search from both ends (DMP's formulation
+ * of the middle snake). Runs at most dmax iterations (each finds edit
+ * distances 2d-1 and 2d). Returns 0, or -1 when the edit distance needs
+ * more iterations. The ranges are non-empty, and their first and their
+ * last elements differ (the caller strips the common prefix and suffix),
+ * so the distance is at least 2 and the point is never an end. */
+static int bisect(myers *m, size_t a0, size_t a1, size_t b0, size_t b1,
+                  ptrdiff_t dmax, size_t *x, size_t *y) {
+  const uint64_t *a = m->a + a0, *b = m->b + b0;
+  ptrdiff_t n = (ptrdiff_t)(a1 - a0), mm = (ptrdiff_t)(b1 - b0);
+  /* d reaches ceil((n + m) / 2): a distance of n + m (nothing in common)
+   * is found too */
+  ptrdiff_t maxd = (n + mm + 1) / 2 + 1, off = m->dcap + 1;
+  if (maxd > dmax)
+    maxd = dmax;
+  /* the diagonals this search can reach; only they are cleared (the
+   * arrays are shared by the recursive calls) */
+  ptrdiff_t lo = off - maxd - 1, hi = off + maxd + 1;
+  ptrdiff_t *vf = m->vf, *vb = m->vb;
+  for (ptrdiff_t i = lo; i <= hi; i++)
+    vf[i] = vb[i] = -1;
+  vf[off + 1] = vb[off + 1] = 0;
+  ptrdiff_t delta = n - mm;
+  int front = (delta % 2) != 0;
+  ptrdiff_t k1start = 0, k1end = 0, k2start = 0, k2end = 0;
+  for (ptrdiff_t d = 0; d < maxd; d++) {
+    for (ptrdiff_t k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
+      ptrdiff_t i1 = off + k1, x1;
+      if (k1 == -d || (k1 != d && vf[i1 - 1] < vf[i1 + 1]))
+        x1 = vf[i1 + 1];
+      else
+        x1 = vf[i1 - 1] + 1;
+      ptrdiff_t y1 = x1 - k1;
+      while (x1 < n && y1 < mm && a[x1] == b[y1])
+        x1++, y1++;
+      vf[i1] = x1;
+      if (x1 > n) {
+        k1end += 2; /* ran off the right of the graph */
+      } else if (y1 > mm) {
+        k1start += 2; /* off the bottom */
+      } else if (front) {
+        ptrdiff_t i2 = off + delta - k1;
+        if (i2 >= lo && i2 <= hi && vb[i2] != -1 && x1 >= n - vb[i2]) {
+          *x = a0 + (size_t)x1, *y = b0 + (size_t)y1;
+          return 0;
+        }
+      }
+    }
+    for (ptrdiff_t k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
+      ptrdiff_t i2 = off + k2, x2;
+      if (k2 == -d || (k2 != d && vb[i2 - 1] < vb[i2 + 1]))
+        x2 = vb[i2 + 1];
+      else
+        x2 = vb[i2 - 1] + 1;
+      ptrdiff_t y2 = x2 - k2;
+      while (x2 < n && y2 < mm && a[n - x2 - 1] == b[mm - y2 - 1])
+        x2++, y2++;
+      vb[i2] = x2;
+      if (x2 > n) {
+        k2end += 2;
+      } else if (y2 > mm) {
+        k2start += 2;
+      } else if (!front) {
+        ptrdiff_t i1 = off + delta - k2;
+        if (i1 >= lo && i1 <= hi && vf[i1] != -1) {
+          ptrdiff_t x1 = vf[i1], y1 = x1 - (delta - k2);
+          if (x1 >= n - x2) {
+            *x = a0 + (size_t)x1, *y = b0 + (size_t)y1;
+            return 0;
+          }
+        }
+      }
+    }
+  }
+  return -1;
+}
+
+/* Appends the edit script of a[a0, a1) -> b[b0, b1) to m->out, its
+ * search bounded by dmax iterations: beyond them, the middle is replaced
+ * whole (out->replaced). Only the first call can hit the bound: the
+ * halves of a split have a smaller distance than the whole, so the
+ * recursive calls always find their middle snake. */
+static void diff_range(myers *m, size_t a0, size_t a1, size_t b0, size_t b1,
+                       ptrdiff_t dmax) {
+  size_t p = 0;
+  while (a0 + p < a1 && b0 + p < b1 && m->a[a0 + p] == m->b[b0 + p])
+    p++;
+  push_op(m->out, MG_DIFF_EQUAL, a0, b0, p);
+  a0 += p, b0 += p;
+  size_t s = 0;
+  while (a1 - s > a0 && b1 - s > b0 && m->a[a1 - s - 1] == m->b[b1 - s - 1])
+    s++;
+  a1 -= s, b1 -= s;
+  size_t x, y;
+  if (a0 == a1 || b0 == b1) {
+    push_op(m->out, MG_DIFF_DELETE, a0, b0, a1 - a0);
+    push_op(m->out, MG_DIFF_INSERT, a1, b0, b1 - b0);
+  } else if (bisect(m, a0, a1, b0, b1, dmax, &x, &y) == 0) {
+    diff_range(m, a0, x, b0, y, m->dcap);
+    diff_range(m, x, a1, y, b1, m->dcap);
+  } else {
+    push_op(m->out, MG_DIFF_DELETE, a0, b0, a1 - a0);
+    push_op(m->out, MG_DIFF_INSERT, a1, b0, b1 - b0);
+    m->out->replaced = 1;
+  }
+  push_op(m->out, MG_DIFF_EQUAL, a1, b1, s);
+}
+
+/* Rewrites s so that each stretch of edits between two EQUAL runs is one
+ * DELETE followed by one INSERT (a DISSOLVED run counts as both), and
+ * recounts the cost. */
+static void normalize(mg_diff_script *s) {
+  mg_diff_script o = {0};
+  o.replaced = s->replaced;
+  size_t i = 0;
+  while (i < s->n) {
+    if (s->v[i].kind == MG_DIFF_EQUAL) {
+      push_op(&o, MG_DIFF_EQUAL, s->v[i].a, s->v[i].b, s->v[i].n);
+      i++;
+      continue;
+    }
+    size_t a = s->v[i].a, b = s->v[i].b, dn = 0, in = 0;
+    for (; i < s->n && s->v[i].kind != MG_DIFF_EQUAL; i++) {
+      if (s->v[i].kind != MG_DIFF_INSERT)
+        dn += s->v[i].n;
+      if (s->v[i].kind != MG_DIFF_DELETE)
+        in += s->v[i].n;
+    }
+    push_op(&o, MG_DIFF_DELETE, a, b, dn);
+    push_op(&o, MG_DIFF_INSERT, a + dn, b, in);
+    o.cost += dn + in;
+  }
+  free(s->v);
+  *s = o;
+}
+
+void mg_diff_seq(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                 size_t max_cost, mg_diff_script *out) {
+  memset(out, 0, sizeof *out);
+  if (!max_cost)
+    max_cost = mg_diff_default_cost(na, nb);
+  /* the middle snake of distance D is found in iteration ceil(D/2): the
+   * arrays hold that many and no more, so memory is O(max_cost) whatever
+   * the lengths */
+  size_t half = (na + nb + 1) / 2 + 1, lim = max_cost / 2 + 1;
+  myers m = {a, b, NULL, NULL, (ptrdiff_t)(half < lim ? half : lim), out};
+  size_t vlen = 2 * (size_t)m.dcap + 3;
+  m.vf = mg_xmalloc(2 * vlen * sizeof *m.vf);
+  m.vb = m.vf + vlen;
+  diff_range(&m, 0, na, 0, nb, m.dcap);
+  free(m.vf);
+  normalize(out);
+}
+
+/* The length of the stretch of edits on one side of op k: the larger of
+ * its deletions and its insertions. */
+static size_t edit_side(const mg_diff_script *s, size_t k, int dir) {
+  size_t dn = 0, in = 0;
+  for (size_t j = k; dir < 0 ? j-- > 0 : ++j < s->n;) {
+    if (s->v[j].kind == MG_DIFF_EQUAL)
+      break;
+    *(s->v[j].kind == MG_DIFF_DELETE ? &dn : &in) += s->v[j].n;
+  }
+  return dn > in ? dn : in;
+}
+
+void mg_diff_cleanup(mg_diff_script *s) {
+  /* An equality no longer than the edits on either side of it is most
+   * likely a coincidence ("八点" -> "九点半": the 点 in common), and
+   * reads better as part of the replacement (the rule of Neil Fraser's
+   * diff-match-patch). Equalities at either end are always kept. */
+  int changed;
+  do {
+    changed = 0;
+    for (size_t k = 1; k + 1 < s->n; k++) {
+      if (s->v[k].kind != MG_DIFF_EQUAL)
+        continue;
+      size_t len = s->v[k].n;
+      if (len <= edit_side(s, k, -1) && len <= edit_side(s, k, 1)) {
+        s->v[k].kind = DISSOLVED;
+        changed = 1;
+        break;
+      }
+    }
+    if (changed)
+      normalize(s);
+  } while (changed);
+}
+
+void mg_diff_script_free(mg_diff_script *s) {
+  free(s->v);
+  memset(s, 0, sizeof *s);
+}
