@@ -1,9 +1,18 @@
 /* diff.c -- what changed between two resolved manuals of one hall.
  *
- * mg_diff_seq: Myers' O(ND) difference algorithm over arrays of 64-bit
- * integers, with the linear-space refinement (the "middle snake",
- * divide and conquer: Myers 1986, section 4b). Characters are compared
- * as codepoints, blocks as hashes of their canonical content.
+ * Two layers, the second on top of the first:
+ *
+ * 1. mg_diff_seq: Myers' O(ND) difference algorithm over arrays of 64-bit
+ *    integers, with the linear-space refinement (the "middle snake",
+ *    divide and conquer: Myers 1986, section 4b). Characters are compared
+ *    as codepoints, blocks as hashes of their canonical content.
+ *
+ * 2. mg_diff_manuals: per section id, added, removed, changed or
+ *    unchanged. "Changed" compares the canonical form of the m:section
+ *    element: element and attribute names by namespace URI, attributes in
+ *    sorted order, adjacent md:text merged, and the whitespace between
+ *    elements (indentation of a pretty-printed file) ignored. Two
+ *    serializations of the same resolved content are equal.
  *
  * Everything here is a pure function of its arguments (no global state):
  * the halls may be diffed on several threads at once. */
@@ -249,4 +258,306 @@ void mg_diff_cleanup(mg_diff_script *s) {
 void mg_diff_script_free(mg_diff_script *s) {
   free(s->v);
   memset(s, 0, sizeof *s);
+}
+
+/* -------------------------------------------------- the canonical form */
+
+static int in_ns(xmlNodePtr n, const char *href) {
+  return n && n->type == XML_ELEMENT_NODE && n->ns &&
+         !strcmp((const char *)n->ns->href, href);
+}
+
+static int is_md(xmlNodePtr n, const char *name) {
+  return in_ns(n, MD_NS) && !strcmp((const char *)n->name, name);
+}
+
+static int is_m(xmlNodePtr n, const char *name) {
+  return in_ns(n, MG_NS) && !strcmp((const char *)n->name, name);
+}
+
+static int is_md_any(xmlNodePtr n, const char *const *names) {
+  if (!in_ns(n, MD_NS))
+    return 0;
+  for (; *names; names++)
+    if (!strcmp((const char *)n->name, *names))
+      return 1;
+  return 0;
+}
+
+/* Elements whose content is text, all of it significant. */
+static const char *const text_leaves[] = {
+    "text", "code", "code_block", "html_block", "html_inline", NULL};
+
+static int is_text(xmlNodePtr n) {
+  return n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE;
+}
+
+static int is_blank(const xmlChar *s) {
+  for (; s && *s; s++)
+    if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+      return 0;
+  return 1;
+}
+
+/* A text node that is only the indentation of a serialization: white
+ * space outside the elements whose content is text. */
+static int is_formatting(xmlNodePtr n) {
+  return is_text(n) && !is_md_any(n->parent, text_leaves) &&
+         is_blank(n->content);
+}
+
+static void put_str(mg_buf *b, const xmlChar *s) {
+  if (s)
+    mg_buf_puts(b, (const char *)s);
+  mg_buf_put(b, "", 1);
+}
+
+static int cmp_attr(const void *x, const void *y) {
+  xmlAttrPtr a = *(xmlAttrPtr const *)x, b = *(xmlAttrPtr const *)y;
+  int c = strcmp(a->ns ? (const char *)a->ns->href : "",
+                 b->ns ? (const char *)b->ns->href : "");
+  return c ? c : strcmp((const char *)a->name, (const char *)b->name);
+}
+
+/* The start of an element: 'E' namespace NUL name NUL, then each
+ * attribute in sorted order as 'A' namespace NUL name NUL value NUL, then
+ * '>'. XML has no NUL, so the encoding is unambiguous. derived: leave
+ * out what follows from the content (a heading's id, from its text; a
+ * list's tightness, from its blank lines). */
+static void canon_start(xmlNodePtr n, mg_buf *b, int derived) {
+  mg_buf_put(b, "E", 1);
+  put_str(b, n->ns ? n->ns->href : NULL);
+  put_str(b, n->name);
+  size_t na = 0;
+  for (xmlAttrPtr a = n->properties; a; a = a->next)
+    na++;
+  if (na) {
+    xmlAttrPtr *v = mg_xmalloc(na * sizeof *v);
+    na = 0;
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+      if (!(derived && !a->ns &&
+            (!strcmp((const char *)a->name, "id") ||
+             !strcmp((const char *)a->name, "tight"))))
+        v[na++] = a;
+    qsort(v, na, sizeof *v, cmp_attr);
+    for (size_t i = 0; i < na; i++) {
+      mg_buf_put(b, "A", 1);
+      put_str(b, v[i]->ns ? v[i]->ns->href : NULL);
+      put_str(b, v[i]->name);
+      xmlChar *val = xmlNodeGetContent((xmlNodePtr)v[i]);
+      put_str(b, val);
+      xmlFree(val);
+    }
+    free(v);
+  }
+  mg_buf_put(b, ">", 1);
+}
+
+static void canon(xmlNodePtr n, mg_buf *b);
+
+static void canon_children(xmlNodePtr parent, mg_buf *b) {
+  if (is_md_any(parent, text_leaves)) {
+    xmlChar *t = xmlNodeGetContent(parent);
+    mg_buf_put(b, "T", 1);
+    put_str(b, t);
+    xmlFree(t);
+    return;
+  }
+  /* a run of md:text siblings is one text: a placeholder's value is a
+   * md:text of its own, and may not be once the lead's resolver merges */
+  int run = 0;
+  for (xmlNodePtr c = parent->children; c; c = c->next) {
+    if (is_md(c, "text")) {
+      xmlChar *t = xmlNodeGetContent(c);
+      if (t && *t) {
+        if (!run)
+          mg_buf_put(b, "E" MD_NS "\0text\0>T", sizeof MD_NS + 8);
+        mg_buf_puts(b, (const char *)t);
+        run = 1;
+      }
+      xmlFree(t);
+      continue;
+    }
+    if (c->type != XML_ELEMENT_NODE && !is_text(c))
+      continue; /* comments, processing instructions */
+    if (is_formatting(c))
+      continue;
+    if (run)
+      mg_buf_put(b, "\0)", 2);
+    run = 0;
+    if (is_text(c)) {
+      mg_buf_put(b, "T", 1);
+      put_str(b, c->content);
+    } else {
+      canon(c, b);
+    }
+  }
+  if (run)
+    mg_buf_put(b, "\0)", 2);
+}
+
+/* Appends the canonical form of element n to b. */
+static void canon(xmlNodePtr n, mg_buf *b) {
+  canon_start(n, b, 0);
+  canon_children(n, b);
+  mg_buf_put(b, ")", 1);
+}
+
+/* ---------------------------------------------------- the sections */
+
+typedef struct {
+  xmlNodePtr *sec;
+  size_t n;
+} seclist;
+
+static char *child_text(xmlNodePtr n, const char *name) {
+  for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+    if (is_m(c, name)) {
+      xmlChar *t = xmlNodeGetContent(c);
+      char *s = mg_xstrdup(t ? (const char *)t : "");
+      xmlFree(t);
+      return s;
+    }
+  return mg_xstrdup("");
+}
+
+static char *attr_dup(xmlNodePtr n, const char *name) {
+  xmlChar *v = n ? xmlGetProp(n, BAD_CAST name) : NULL;
+  char *s = mg_xstrdup(v ? (const char *)v : "");
+  xmlFree(v);
+  return s;
+}
+
+/* The m:section elements of a resolved manual, in order, each id added
+ * to ids (-> its index + 1). Returns 0, or -1 after reporting what makes
+ * d no resolved manual. */
+static int collect_sections(xmlDocPtr d, seclist *l, xmlHashTablePtr ids) {
+  xmlNodePtr root = xmlDocGetRootElement(d);
+  const char *file = d && d->URL ? (const char *)d->URL : "(manual)";
+  memset(l, 0, sizeof *l);
+  if (!is_m(root, "manual")) {
+    mg_diag(MG_ERROR, file, root ? (int)xmlGetLineNo(root) : 0, 0,
+            "this is not a resolved manual: its root element is <%s>, not "
+            "<m:manual>",
+            root ? (const char *)root->name : "(none)");
+    return -1;
+  }
+  for (xmlNodePtr ch = root->children; ch; ch = ch->next) {
+    if (!is_m(ch, "chapter"))
+      continue;
+    for (xmlNodePtr s = ch->children; s; s = s->next) {
+      if (!is_m(s, "section"))
+        continue;
+      xmlChar *id = xmlGetProp(s, BAD_CAST "id");
+      if (!id || !*id || xmlHashLookup(ids, id)) {
+        mg_diag(MG_ERROR, file, (int)xmlGetLineNo(s), 0,
+                id && *id ? "the section id '%s' is used twice in the manual"
+                          : "a section of the manual has no id%s",
+                id ? (const char *)id : "");
+        xmlFree(id);
+        free(l->sec);
+        l->sec = NULL;
+        return -1;
+      }
+      l->sec = mg_xrealloc(l->sec, (l->n + 1) * sizeof *l->sec);
+      l->sec[l->n++] = s;
+      xmlHashAddEntry(ids, id, (void *)(uintptr_t)l->n);
+      xmlFree(id);
+    }
+  }
+  return 0;
+}
+
+static int same_content(xmlNodePtr a, xmlNodePtr b) {
+  mg_buf x = {0}, y = {0};
+  canon(a, &x);
+  canon(b, &y);
+  int eq = x.len == y.len && !memcmp(x.data, y.data, x.len);
+  mg_buf_free(&x);
+  mg_buf_free(&y);
+  return eq;
+}
+
+static void add_change(mg_changes *out, mg_change_kind kind, xmlNodePtr o,
+                       xmlNodePtr n, size_t new_index) {
+  out->v = mg_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+  mg_change *c = &out->v[out->n++];
+  xmlNodePtr s = n ? n : o;
+  memset(c, 0, sizeof *c);
+  c->kind = kind;
+  c->id = attr_dup(s, "id");
+  c->title = child_text(s, "title");
+  c->chapter = attr_dup(s->parent, "id");
+  if (o && n) {
+    c->old_title = child_text(o, "title");
+    c->old_chapter = attr_dup(o->parent, "id");
+  }
+  c->old_section = o;
+  c->new_section = n;
+  c->new_index = new_index;
+  size_t *count[] = {&out->unchanged, &out->added, &out->removed,
+                     &out->changed};
+  (*count[kind])++;
+}
+
+int mg_diff_manuals(xmlDocPtr old, xmlDocPtr new_doc, mg_changes *out) {
+  memset(out, 0, sizeof *out);
+  seclist ol = {0}, nl = {0};
+  xmlHashTablePtr oids = xmlHashCreate(0), nids = xmlHashCreate(0);
+  int rc = -1;
+  if ((old && collect_sections(old, &ol, oids) < 0) ||
+      (new_doc && collect_sections(new_doc, &nl, nids) < 0))
+    goto done;
+  /* a removed section goes after the last section before it in the old
+   * manual that the new one still has (anchor: its new index + 1; 0 is
+   * the start) */
+  size_t *anchor = mg_xcalloc(ol.n + 1, sizeof *anchor), last = 0;
+  for (size_t i = 0; i < ol.n; i++) {
+    xmlChar *id = xmlGetProp(ol.sec[i], BAD_CAST "id");
+    size_t ni = (size_t)(uintptr_t)xmlHashLookup(nids, id);
+    xmlFree(id);
+    if (ni)
+      last = ni, anchor[i] = (size_t)-1; /* still there */
+    else
+      anchor[i] = last;
+  }
+  for (size_t j = 0; j <= nl.n; j++) {
+    if (j) {
+      xmlNodePtr n = nl.sec[j - 1];
+      xmlChar *id = xmlGetProp(n, BAD_CAST "id");
+      size_t oi = (size_t)(uintptr_t)xmlHashLookup(oids, id);
+      xmlFree(id);
+      xmlNodePtr o = oi ? ol.sec[oi - 1] : NULL;
+      add_change(out,
+                 !o                   ? MG_SECTION_ADDED
+                 : same_content(o, n) ? MG_SECTION_UNCHANGED
+                                      : MG_SECTION_CHANGED,
+                 o, n, j - 1);
+    }
+    for (size_t i = 0; i < ol.n; i++)
+      if (anchor[i] == j)
+        add_change(out, MG_SECTION_REMOVED, ol.sec[i], NULL, SIZE_MAX);
+  }
+  free(anchor);
+  rc = 0;
+done:
+  if (rc < 0)
+    mg_changes_free(out);
+  xmlHashFree(oids, NULL);
+  xmlHashFree(nids, NULL);
+  free(ol.sec);
+  free(nl.sec);
+  return rc;
+}
+
+void mg_changes_free(mg_changes *c) {
+  for (size_t i = 0; i < c->n; i++) {
+    free(c->v[i].id);
+    free(c->v[i].title);
+    free(c->v[i].chapter);
+    free(c->v[i].old_title);
+    free(c->v[i].old_chapter);
+  }
+  free(c->v);
+  memset(c, 0, sizeof *c);
 }

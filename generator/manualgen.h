@@ -588,6 +588,42 @@ size_t mg_diff_default_cost(size_t na, size_t nb);
 void mg_diff_cleanup(mg_diff_script *s);
 void mg_diff_script_free(mg_diff_script *s);
 
+typedef enum {
+  MG_SECTION_UNCHANGED,
+  MG_SECTION_ADDED,
+  MG_SECTION_REMOVED,
+  MG_SECTION_CHANGED
+} mg_change_kind;
+
+/* One section of either manual. Strings are owned (freed by
+ * mg_changes_free); the sections are borrowed from the two documents,
+ * which must outlive the changes. */
+typedef struct {
+  mg_change_kind kind;
+  char *id;
+  char *title, *chapter;         /* in the new manual (the old, when removed) */
+  char *old_title, *old_chapter; /* in the old one when in both, or NULL */
+  xmlNodePtr old_section, new_section; /* m:section, NULL when absent */
+  size_t new_index; /* position among the new sections; SIZE_MAX if none */
+} mg_change;
+typedef struct {
+  mg_change *v;
+  size_t n;
+  size_t unchanged, added, removed, changed;
+} mg_changes;
+
+/* Compares two resolved manuals (docs/design.md) section by section, by
+ * id: every section once, in the new manual's order, a removed one after
+ * the section it followed in the old. Changed = the canonical content of
+ * m:section differs (its attributes, title and body; not the whitespace
+ * of a serialization, not how text is split into md:text). Only
+ * m:chapter/m:section count: the edition, the l10n strings and the store
+ * element do not. old or new_doc may be NULL (no manual: every section
+ * added, or removed). Returns 0, or -1 after reporting a document that
+ * is not a resolved manual (out is then empty). */
+int mg_diff_manuals(xmlDocPtr old, xmlDocPtr new_doc, mg_changes *out);
+void mg_changes_free(mg_changes *c);
+
 /* -------------------------------------------------------------- build.c */
 
 typedef enum {

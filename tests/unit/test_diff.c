@@ -279,6 +279,212 @@ static void cleanup_joins_a_coincidental_equality(void **state) {
   free(t);
 }
 
+/* ------------------------------------------------ sections of a hall */
+
+#define DATA TEMPLATES_DIR "/../tests/unit/data/diff/"
+
+/* The saved manuals are read through the confined loader. */
+static int setup(void **state) {
+  int r = tu_root_setup(state);
+  mg_safe_allow_root(DATA);
+  return r;
+}
+
+static xmlDocPtr load(const char *name) {
+  xmlDocPtr d = xmlReadFile(name, NULL, XML_PARSE_NONET);
+  if (!d)
+    fail_msg("cannot read %s", name);
+  return d;
+}
+
+/* A one-section manual whose body is the md blocks given. */
+static xmlDocPtr manual_of(const char *blocks) {
+  char *x = mg_xasprintf(
+      "<m:manual xmlns:m='" MG_NS "' xmlns:md='" MD_NS "'>"
+      "<m:edition name='draft' date='2026-01-01'/>"
+      "<m:chapter id='c' n='1'><m:title>章</m:title>"
+      "<m:section id='s'><m:title>节</m:title><md:document>%s</md:document>"
+      "</m:section></m:chapter></m:manual>",
+      blocks);
+  xmlDocPtr d = xmlReadMemory(x, (int)strlen(x), "manual.xml", NULL, 0);
+  free(x);
+  if (!d)
+    fail_msg("not XML: %s", blocks);
+  return d;
+}
+
+/* The first node xpath selects from n. */
+static xmlNodePtr xnode(xmlNodePtr n, const char *xpath) {
+  xmlXPathObjectPtr r = tu_eval(n, xpath);
+  xmlNodePtr f =
+      r->nodesetval && r->nodesetval->nodeNr ? r->nodesetval->nodeTab[0] : NULL;
+  xmlXPathFreeObject(r);
+  if (!f)
+    fail_msg("nothing at %s", xpath);
+  return f;
+}
+
+static xmlNodePtr section_of(xmlDocPtr d, const char *id) {
+  char *xp = mg_xasprintf("//m:section[@id='%s']", id);
+  xmlNodePtr n = xnode(xmlDocGetRootElement(d), xp);
+  free(xp);
+  return n;
+}
+
+static const char *kind_name(mg_change_kind k) {
+  return k == MG_SECTION_ADDED     ? "added"
+         : k == MG_SECTION_REMOVED ? "removed"
+         : k == MG_SECTION_CHANGED ? "changed"
+                                   : "unchanged";
+}
+
+static char *changes_text(const mg_changes *c) {
+  mg_buf b = {0};
+  for (size_t i = 0; i < c->n; i++)
+    mg_buf_printf(&b, "%s %s %s %s\n", kind_name(c->v[i].kind), c->v[i].id,
+                  c->v[i].chapter, c->v[i].title);
+  return b.data ? b.data : mg_xstrdup("");
+}
+
+static void sections_added_removed_changed_in_new_order(void **state) {
+  (void)state;
+  xmlDocPtr old = load(DATA "a-std-old.xml"), nw = load(DATA "a-std-new.xml");
+  mg_changes ch;
+  assert_int_equal(mg_diff_manuals(old, nw, &ch), 0);
+  char *t = changes_text(&ch);
+  assert_string_equal(t, "changed manager duties 店长\n"
+                         "unchanged uniform duties 仪容仪表\n"
+                         "changed rounds patrol 巡视时间\n"
+                         "removed notice patrol 营业厅公告\n"
+                         "added county patrol 县级厅补充规定\n");
+  free(t);
+  assert_int_equal(ch.changed, 2);
+  assert_int_equal(ch.unchanged, 1);
+  assert_int_equal(ch.removed, 1);
+  assert_int_equal(ch.added, 1);
+  assert_null(ch.v[3].new_section);
+  assert_non_null(ch.v[3].old_section);
+  assert_null(ch.v[4].old_section);
+  assert_string_equal(ch.v[0].old_title, "店长");
+  assert_int_equal(ch.v[2].new_index, 2);
+  assert_int_equal(ch.v[3].new_index, SIZE_MAX);
+  mg_changes_free(&ch);
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void a_removed_first_section_comes_first(void **state) {
+  (void)state;
+  xmlDocPtr old = load(DATA "a-std-old.xml"), nw = load(DATA "a-std-old.xml");
+  xmlNodePtr m = section_of(nw, "manager");
+  xmlUnlinkNode(m);
+  xmlFreeNode(m);
+  mg_changes ch;
+  assert_int_equal(mg_diff_manuals(old, nw, &ch), 0);
+  assert_int_equal(ch.v[0].kind, MG_SECTION_REMOVED);
+  assert_string_equal(ch.v[0].id, "manager");
+  assert_int_equal(ch.unchanged, 3);
+  mg_changes_free(&ch);
+  /* no old manual: every section is new */
+  assert_int_equal(mg_diff_manuals(NULL, nw, &ch), 0);
+  assert_int_equal(ch.added, 3);
+  assert_int_equal(ch.n, 3);
+  mg_changes_free(&ch);
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+/* The same resolved content, serialized another way: indented, and with
+ * a paragraph's text nodes merged into one. */
+static void the_serialization_does_not_count(void **state) {
+  (void)state;
+  xmlDocPtr old = load(DATA "a-std-old.xml");
+  xmlChar *x;
+  int n;
+  xmlDocDumpFormatMemoryEnc(old, &x, &n, "UTF-8", 1);
+  assert_non_null(strstr((const char *)x, "\n    <m:section"));
+  xmlDocPtr pretty = xmlReadMemory((const char *)x, n, "pretty.xml", NULL, 0);
+  xmlFree(x);
+  xmlNodePtr p = xnode(xmlDocGetRootElement(pretty),
+                       "//m:section[@id='manager']//md:paragraph");
+  xmlXPathObjectPtr r = tu_eval(p, "md:text");
+  assert_int_equal(r->nodesetval->nodeNr, 5);
+  mg_buf all = {0};
+  for (int i = 0; i < r->nodesetval->nodeNr; i++) {
+    xmlChar *t = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+    mg_buf_puts(&all, (const char *)t);
+    xmlFree(t);
+  }
+  for (int i = 1; i < r->nodesetval->nodeNr; i++) {
+    xmlUnlinkNode(r->nodesetval->nodeTab[i]);
+    xmlFreeNode(r->nodesetval->nodeTab[i]);
+  }
+  xmlNodeSetContent(r->nodesetval->nodeTab[0], BAD_CAST all.data);
+  mg_buf_free(&all);
+  xmlXPathFreeObject(r);
+  mg_changes ch;
+  assert_int_equal(mg_diff_manuals(old, pretty, &ch), 0);
+  assert_int_equal(ch.unchanged, 4);
+  assert_int_equal(ch.changed + ch.added + ch.removed, 0);
+  mg_changes_free(&ch);
+  xmlFreeDoc(old);
+  xmlFreeDoc(pretty);
+}
+
+static void edition_strings_and_store_are_not_content(void **state) {
+  (void)state;
+  xmlDocPtr old = load(DATA "a-std-old.xml"), nw = load(DATA "a-std-old.xml");
+  xmlNodePtr root = xmlDocGetRootElement(nw);
+  xmlXPathObjectPtr r = tu_eval(root, "m:edition | m:store | m:l10n/m:string");
+  for (int i = 0; i < r->nodesetval->nodeNr; i++) {
+    xmlNodePtr e = r->nodesetval->nodeTab[i];
+    if (!strcmp((const char *)e->name, "edition"))
+      xmlSetProp(e, BAD_CAST "date", BAD_CAST "2027-03-01");
+    else if (!strcmp((const char *)e->name, "store"))
+      xmlSetProp(e, BAD_CAST "name", BAD_CAST "改名厅");
+    else
+      xmlNodeSetContent(e, BAD_CAST "x");
+  }
+  xmlXPathFreeObject(r);
+  mg_changes ch;
+  assert_int_equal(mg_diff_manuals(old, nw, &ch), 0);
+  assert_int_equal(ch.unchanged, 4);
+  mg_changes_free(&ch);
+  /* but a section's attribute is */
+  xmlSetProp(section_of(nw, "uniform"), BAD_CAST "posts", BAD_CAST "clerk");
+  assert_int_equal(mg_diff_manuals(old, nw, &ch), 0);
+  assert_int_equal(ch.changed, 1);
+  assert_string_equal(ch.v[1].id, "uniform");
+  assert_int_equal(ch.v[1].kind, MG_SECTION_CHANGED);
+  mg_changes_free(&ch);
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void a_document_that_is_no_manual_is_refused(void **state) {
+  (void)state;
+  tu_diag_reset();
+  xmlDocPtr old = load(DATA "a-std-old.xml");
+  xmlDocPtr bad = xmlReadMemory("<x/>", 4, "x.xml", NULL, 0);
+  mg_changes ch;
+  assert_int_equal(mg_diff_manuals(old, bad, &ch), -1);
+  assert_int_equal(ch.n, 0);
+  char *t = mg_diag_take_text();
+  assert_contains(t, "x.xml:1: error: this is not a resolved manual: its "
+                     "root element is <x>, not <m:manual>");
+  free(t);
+  xmlFreeDoc(bad);
+  bad = manual_of("");
+  xmlNodePtr s = section_of(bad, "s");
+  xmlAddNextSibling(s, xmlCopyNode(s, 1));
+  assert_int_equal(mg_diff_manuals(old, bad, &ch), -1);
+  t = mg_diag_take_text();
+  assert_contains(t, "error: the section id 's' is used twice in the manual");
+  free(t);
+  xmlFreeDoc(bad);
+  xmlFreeDoc(old);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(empty_inputs_give_an_empty_script),
@@ -291,7 +497,12 @@ int main(void) {
       cmocka_unit_test(a_distance_over_the_bound_replaces_the_middle),
       cmocka_unit_test(unrelated_long_texts_end_fast_as_replaced),
       cmocka_unit_test(cleanup_joins_a_coincidental_equality),
+      cmocka_unit_test(sections_added_removed_changed_in_new_order),
+      cmocka_unit_test(a_removed_first_section_comes_first),
+      cmocka_unit_test(the_serialization_does_not_count),
+      cmocka_unit_test(edition_strings_and_store_are_not_content),
+      cmocka_unit_test(a_document_that_is_no_manual_is_refused),
   };
   tu_filter();
-  return cmocka_run_group_tests(tests, tu_root_setup, tu_root_teardown);
+  return cmocka_run_group_tests(tests, setup, tu_root_teardown);
 }
