@@ -220,31 +220,38 @@ void mg_diff_seq(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
   normalize(out);
 }
 
-/* The length of the stretch of edits on one side of op k: the larger of
- * its deletions and its insertions. */
-static size_t edit_side(const mg_diff_script *s, size_t k, int dir) {
-  size_t dn = 0, in = 0;
+/* Adds the deletions and the insertions of the stretch of edits on one
+ * side of op k (dir -1 or 1) to *dn and *in; returns the larger of the
+ * stretch's two. */
+static size_t edit_side(const mg_diff_script *s, size_t k, int dir, size_t *dn,
+                        size_t *in) {
+  size_t d = 0, i = 0;
   for (size_t j = k; dir < 0 ? j-- > 0 : ++j < s->n;) {
     if (s->v[j].kind == MG_DIFF_EQUAL)
       break;
-    *(s->v[j].kind == MG_DIFF_DELETE ? &dn : &in) += s->v[j].n;
+    *(s->v[j].kind == MG_DIFF_DELETE ? &d : &i) += s->v[j].n;
   }
-  return dn > in ? dn : in;
+  *dn += d, *in += i;
+  return d > i ? d : i;
 }
 
 void mg_diff_cleanup(mg_diff_script *s) {
   /* An equality no longer than the edits on either side of it is most
    * likely a coincidence ("八点" -> "九点半": the 点 in common), and
    * reads better as part of the replacement (the rule of Neil Fraser's
-   * diff-match-patch). Equalities at either end are always kept. */
+   * diff-match-patch). Only amid a replacement, though: between two
+   * insertions (or two deletions) the kept text is no coincidence.
+   * Equalities at either end are always kept. */
   int changed;
   do {
     changed = 0;
     for (size_t k = 1; k + 1 < s->n; k++) {
       if (s->v[k].kind != MG_DIFF_EQUAL)
         continue;
-      size_t len = s->v[k].n;
-      if (len <= edit_side(s, k, -1) && len <= edit_side(s, k, 1)) {
+      size_t len = s->v[k].n, dn = 0, in = 0;
+      size_t left = edit_side(s, k, -1, &dn, &in),
+             right = edit_side(s, k, 1, &dn, &in);
+      if (len <= left && len <= right && dn && in) {
         s->v[k].kind = DISSOLVED;
         changed = 1;
         break;

@@ -273,9 +273,15 @@ static void cleanup_joins_a_coincidental_equality(void **state) {
   char *t = script_text("八点开始", "九点半开始", 1);
   assert_string_equal(t, "-八点 +九点半 =开始");
   free(t);
-  /* a real equality stays */
+  /* a real equality stays, and so does one between two insertions */
   t = script_text("巡视时间为八点", "巡视时间为八点半", 1);
   assert_string_equal(t, "=巡视时间为八点 +半");
+  free(t);
+  t = script_text("请在八点到岗", "请务必在八点前到岗", 1);
+  assert_string_equal(t, "=请 +务必 =在八点 +前 =到岗");
+  free(t);
+  t = script_text("甲乙丙", "甲子乙丑丙", 1);
+  assert_string_equal(t, "=甲 +子 =乙 +丑 =丙");
   free(t);
 }
 
