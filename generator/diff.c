@@ -1,6 +1,6 @@
 /* diff.c -- what changed between two resolved manuals of one hall.
  *
- * Two layers, the second on top of the first:
+ * Three layers, each on top of the one before:
  *
  * 1. mg_diff_seq: Myers' O(ND) difference algorithm over arrays of 64-bit
  *    integers, with the linear-space refinement (the "middle snake",
@@ -13,6 +13,17 @@
  *    sorted order, adjacent md:text merged, and the whitespace between
  *    elements (indentation of a pretty-printed file) ignored. Two
  *    serializations of the same resolved content are equal.
+ *
+ * 3. mg_diff_mark_section: the new section's md:document with the changes
+ *    marked. Its children are aligned by a block diff; blocks only in the
+ *    new one are wrapped in m:ins-block, blocks only in the old one are
+ *    put back where they were in m:del-block. A changed block is paired
+ *    with an old one of the same kind when at least half of their text is
+ *    the same: lists, block quotes, items and tables are then aligned
+ *    again one level down (one changed item does not mark the list),
+ *    paragraphs, headings, table cells and code blocks get a character
+ *    diff: m:ins around inserted text, m:del holding the old text at its
+ *    place, the new block's inline structure kept.
  *
  * Everything here is a pure function of its arguments (no global state):
  * the halls may be diffed on several threads at once. */
@@ -567,4 +578,774 @@ void mg_changes_free(mg_changes *c) {
   }
   free(c->v);
   memset(c, 0, sizeof *c);
+}
+
+/* ------------------------------------------------- marking the changes */
+
+/* What kind of md element each block or inline element is, for the
+ * marking below (the elements of cmark's vocabulary not listed are
+ * compared whole). */
+
+/* Blocks whose content is inline: compared character by character. */
+static const char *const holders[] = {"paragraph", "heading", "table_cell",
+                                      NULL};
+/* Blocks made of blocks: aligned again one level down. */
+static const char *const containers[] = {
+    "document", "block_quote", "list", "item", "tasklist", "table", NULL};
+/* Inline elements made of inline content. */
+static const char *const spans[] = {"emph", "strong", "link", "strikethrough",
+                                    NULL};
+
+typedef struct {
+  uint64_t *v;
+  size_t n, cap;
+} u64v;
+
+static void u64_push(u64v *v, uint64_t x) {
+  if (v->n == v->cap) {
+    v->cap = v->cap ? 2 * v->cap : 64;
+    v->v = mg_xrealloc(v->v, v->cap * sizeof *v->v);
+  }
+  v->v[v->n++] = x;
+}
+
+/* The hash of n's canonical form, chained to seed. */
+static uint64_t canon_hash(xmlNodePtr n, uint64_t seed) {
+  mg_buf b = {0};
+  canon(n, &b);
+  uint64_t h = XXH3_64bits_withSeed(b.data, b.len, seed);
+  mg_buf_free(&b);
+  return h;
+}
+
+/* True when a and b are the same element with the same attributes, those
+ * that follow from the content aside. */
+static int same_start(xmlNodePtr a, xmlNodePtr b) {
+  mg_buf x = {0}, y = {0};
+  canon_start(a, &x, 1);
+  canon_start(b, &y, 1);
+  int eq = x.len == y.len && !memcmp(x.data, y.data, x.len);
+  mg_buf_free(&x);
+  mg_buf_free(&y);
+  return eq;
+}
+
+/* ------------------------------------------------------------- atoms */
+
+/* What the character diff compares: one character of text, or an inline
+ * element that has no text (an image). Keys without the top bit are
+ * plain codepoints; a character inside emphasis, a link or code is keyed
+ * by it and by the start tags around it, so that making a word bold or
+ * changing a link's target marks it. */
+#define OPAQUE ((uint64_t)1 << 63)
+
+typedef struct {
+  xmlNodePtr leaf; /* a text leaf, a text node, or an opaque element */
+  const xmlChar *text;
+  size_t off, len; /* the character's bytes in text */
+} atom;
+
+/* The atoms of a node, and the range of atoms below each node seen. */
+typedef struct {
+  xmlNodePtr node;
+  size_t start, end;
+} span;
+
+typedef struct {
+  atom *v;
+  u64v key;
+  size_t n, cap;
+  xmlChar **texts; /* owned: the content of each text leaf */
+  size_t ntexts;
+  span *sp; /* sorted by node once collected */
+  size_t nsp, spcap;
+} atoms;
+
+static void atoms_free(atoms *A) {
+  for (size_t i = 0; i < A->ntexts; i++)
+    xmlFree(A->texts[i]);
+  free(A->texts);
+  free(A->v);
+  free(A->key.v);
+  free(A->sp);
+}
+
+static void add_atom(atoms *A, xmlNodePtr leaf, const xmlChar *text, size_t off,
+                     size_t len, uint64_t key) {
+  if (A->n == A->cap) {
+    A->cap = A->cap ? 2 * A->cap : 64;
+    A->v = mg_xrealloc(A->v, A->cap * sizeof *A->v);
+  }
+  A->v[A->n++] = (atom){leaf, text, off, len};
+  u64_push(&A->key, key);
+}
+
+static void add_span(atoms *A, xmlNodePtr n, size_t start) {
+  if (A->nsp == A->spcap) {
+    A->spcap = A->spcap ? 2 * A->spcap : 16;
+    A->sp = mg_xrealloc(A->sp, A->spcap * sizeof *A->sp);
+  }
+  A->sp[A->nsp++] = (span){n, start, A->n};
+}
+
+/* One atom per character of leaf's text (ctx: the start tags around it,
+ * 0 for none). */
+static void add_text(atoms *A, xmlNodePtr leaf, uint64_t ctx) {
+  xmlChar *t =
+      is_text(leaf) ? xmlStrdup(leaf->content) : xmlNodeGetContent(leaf);
+  if (!t)
+    return;
+  A->texts = mg_xrealloc(A->texts, (A->ntexts + 1) * sizeof *A->texts);
+  A->texts[A->ntexts++] = t;
+  size_t len = strlen((const char *)t);
+  for (size_t i = 0; i < len;) {
+    unsigned cp;
+    int k = mg_utf8_decode((const char *)t + i, len - i, &cp);
+    if (k <= 0)
+      k = 1, cp = 0xFFFD; /* libxml2 keeps UTF-8: never happens */
+    uint32_t c32 = cp;
+    uint64_t key =
+        ctx ? XXH3_64bits_withSeed(&c32, sizeof c32, ctx) | OPAQUE : cp;
+    add_atom(A, leaf, t, i, (size_t)k, key);
+    i += (size_t)k;
+  }
+}
+
+static uint64_t start_hash(xmlNodePtr n, uint64_t ctx) {
+  mg_buf b = {0};
+  canon_start(n, &b, 0);
+  uint64_t h = XXH3_64bits_withSeed(b.data, b.len, ctx);
+  mg_buf_free(&b);
+  return h;
+}
+
+/* The atoms of parent's inline content, in document order. */
+static void collect_inline(atoms *A, xmlNodePtr parent, uint64_t ctx) {
+  for (xmlNodePtr c = parent->children; c; c = c->next) {
+    size_t start = A->n;
+    if (is_text(c)) {
+      if (is_formatting(c))
+        continue;
+      add_text(A, c, ctx);
+    } else if (c->type != XML_ELEMENT_NODE) {
+      continue;
+    } else if (is_md(c, "text")) {
+      add_text(A, c, ctx);
+    } else if (is_md(c, "code")) {
+      add_text(A, c, start_hash(c, ctx));
+    } else if (is_md_any(c, spans)) {
+      collect_inline(A, c, start_hash(c, ctx));
+      if (A->n == start) /* an empty link: the element is the atom */
+        add_atom(A, c, NULL, 0, 0, canon_hash(c, ctx) | OPAQUE);
+    } else {
+      add_atom(A, c, NULL, 0, 0, canon_hash(c, ctx) | OPAQUE);
+    }
+    add_span(A, c, start);
+  }
+}
+
+static int cmp_span(const void *x, const void *y) {
+  const span *a = x, *b = y;
+  return a->node < b->node ? -1 : a->node > b->node;
+}
+
+static void atoms_of(atoms *A, xmlNodePtr block) {
+  memset(A, 0, sizeof *A);
+  if (is_md(block, "code_block"))
+    add_text(A, block, 0);
+  else
+    collect_inline(A, block, 0);
+  if (A->nsp)
+    qsort(A->sp, A->nsp, sizeof *A->sp, cmp_span);
+}
+
+static const span *span_of(const atoms *A, xmlNodePtr n) {
+  span key = {n, 0, 0};
+  return A->nsp ? bsearch(&key, A->sp, A->nsp, sizeof *A->sp, cmp_span) : NULL;
+}
+
+/* The codepoints of all the text below n: what "similar" compares. */
+static void collect_plain(xmlNodePtr n, u64v *v) {
+  for (xmlNodePtr c = n->children; c; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) {
+      collect_plain(c, v);
+    } else if (is_text(c) && !is_formatting(c) && c->content) {
+      const char *t = (const char *)c->content;
+      size_t len = strlen(t);
+      for (size_t i = 0; i < len;) {
+        unsigned cp = 0xFFFD;
+        int k = mg_utf8_decode(t + i, len - i, &cp);
+        u64_push(v, cp);
+        i += k > 0 ? (size_t)k : 1;
+      }
+    }
+  }
+}
+
+/* ------------------------------------------------------- the new tree */
+
+typedef struct {
+  xmlDocPtr doc;
+  xmlNodePtr root; /* the new md:document being built */
+  xmlNsPtr m, md;
+  const char *sid; /* the section id, for anchors */
+  size_t marks;
+} mctx;
+
+/* The namespace of the copy of a node in namespace ns. */
+static xmlNsPtr ns_for(mctx *c, xmlNsPtr ns) {
+  if (!ns)
+    return NULL;
+  if (!strcmp((const char *)ns->href, MD_NS))
+    return c->md;
+  if (!strcmp((const char *)ns->href, MG_NS))
+    return c->m;
+  xmlNsPtr r = xmlSearchNsByHref(c->doc, c->root, ns->href);
+  for (int i = 0; !r; i++) {
+    /* declared on the section's body; a prefix in use there is
+     * refused, so try another (never none: attributes need one) */
+    char p[32];
+    snprintf(p, sizeof p, "ns%d", i);
+    if (i > 1000) {
+      fputs("manualgen: out of memory\n", stderr);
+      abort();
+    }
+    r = xmlNewNs(c->root, ns->href, i || !ns->prefix ? BAD_CAST p : ns->prefix);
+  }
+  return r;
+}
+
+static xmlNodePtr new_elem(mctx *c, xmlNsPtr ns, const char *name) {
+  return xmlNewDocNode(c->doc, ns, BAD_CAST name, NULL);
+}
+
+/* A copy of element n without its children. del: for deleted content,
+ * which drops the ids (the new text may have the same) */
+static xmlNodePtr copy_shallow(mctx *c, xmlNodePtr n, int del) {
+  xmlNodePtr e = xmlNewDocNode(c->doc, ns_for(c, n->ns), n->name, NULL);
+  for (xmlAttrPtr a = n->properties; a; a = a->next) {
+    if (del && !a->ns && !strcmp((const char *)a->name, "id"))
+      continue;
+    xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+    xmlNewNsProp(e, ns_for(c, a->ns), a->name, v);
+    xmlFree(v);
+  }
+  return e;
+}
+
+/* Appends a copy of n and everything below it to parent. del: deleted
+ * content, without ids, and with links turned into their text (the old
+ * target may be gone). Comments and the like are not copied. */
+static void copy_into(mctx *c, xmlNodePtr n, xmlNodePtr parent, int del) {
+  if (is_text(n)) {
+    xmlAddChild(parent, xmlNewDocText(c->doc, n->content));
+    return;
+  }
+  if (n->type != XML_ELEMENT_NODE)
+    return;
+  xmlNodePtr e = parent;
+  if (!(del && is_md(n, "link")))
+    e = xmlAddChild(parent, copy_shallow(c, n, del));
+  for (xmlNodePtr k = n->children; k; k = k->next)
+    copy_into(c, k, e, del);
+}
+
+static xmlNodePtr wrap(mctx *c, const char *mark, xmlNodePtr n, int del) {
+  xmlNodePtr w = new_elem(c, c->m, mark);
+  copy_into(c, n, w, del);
+  return w;
+}
+
+/* Moves the children of every m:ins into the m:ins just before it, so
+ * that an insertion over several inline elements is one mark. */
+static void merge_marks(xmlNodePtr parent) {
+  xmlNodePtr prev = NULL, next;
+  for (xmlNodePtr k = parent->children; k; k = next) {
+    next = k->next;
+    if (prev && is_m(prev, "ins") && is_m(k, "ins")) {
+      xmlNodePtr ch;
+      while ((ch = k->children)) {
+        xmlUnlinkNode(ch);
+        xmlAddChild(prev, ch);
+      }
+      xmlUnlinkNode(k);
+      xmlFreeNode(k);
+      continue;
+    }
+    prev = k;
+  }
+}
+
+/* ------------------------------------------- the character level */
+
+typedef struct {
+  size_t pos;    /* before the new atom pos */
+  size_t os, oe; /* the old atoms deleted */
+} deletion;
+
+typedef struct {
+  mctx *c;
+  const atoms *na, *oa;
+  xmlNodePtr old_block;
+  unsigned char *ins; /* per new atom */
+  deletion *dels;
+  size_t ndels, di; /* di: the next deletion to place */
+  int text_only;    /* a code block: the marks hold text */
+} rb;
+
+/* The text of atoms [i, j) of A (all from one leaf). */
+static xmlChar *atom_text(const atoms *A, size_t i, size_t j) {
+  const atom *s = &A->v[i], *e = &A->v[j - 1];
+  return xmlStrndup(s->text + s->off, (int)(e->off + e->len - s->off));
+}
+
+/* A copy of text leaf `leaf` holding text t (a text node for a text
+ * node or inside a code block). Takes t. */
+static xmlNodePtr text_piece(rb *r, xmlNodePtr leaf, xmlChar *t, int del) {
+  xmlNodePtr n;
+  if (is_text(leaf) || r->text_only) {
+    n = xmlNewDocText(r->c->doc, t);
+  } else {
+    n = copy_shallow(r->c, leaf, del);
+    xmlAddChild(n, xmlNewDocText(r->c->doc, t));
+  }
+  xmlFree(t);
+  return n;
+}
+
+/* The m:del of old atoms [os, oe): their text with the inline elements
+ * around it in the old block (links aside), a leaf's ancestors shared
+ * with the leaf before it copied once. */
+static xmlNodePtr deleted(rb *r, size_t os, size_t oe) {
+  xmlNodePtr del = new_elem(r->c, r->c->m, "del");
+  xmlNodePtr *pold = NULL, *pnew = NULL, *anc = NULL;
+  size_t pdepth = 0, cap = 0;
+  for (size_t i = os; i < oe;) {
+    xmlNodePtr leaf = r->oa->v[i].leaf;
+    size_t j = i + 1;
+    while (j < oe && r->oa->v[j].leaf == leaf)
+      j++;
+    /* the leaf's ancestors below the block, outermost first (a code
+     * block is its own leaf) */
+    xmlNodePtr top = leaf == r->old_block ? NULL : leaf->parent;
+    size_t d = 0;
+    for (xmlNodePtr p = top; p && p != r->old_block; p = p->parent)
+      if (!is_md(p, "link"))
+        d++;
+    if (d > cap) {
+      cap = d;
+      anc = mg_xrealloc(anc, cap * sizeof *anc);
+      pold = mg_xrealloc(pold, cap * sizeof *pold);
+      pnew = mg_xrealloc(pnew, cap * sizeof *pnew);
+    }
+    size_t k = d;
+    for (xmlNodePtr p = top; p && p != r->old_block; p = p->parent)
+      if (!is_md(p, "link"))
+        anc[--k] = p;
+    size_t common = 0;
+    while (common < d && common < pdepth && anc[common] == pold[common])
+      common++;
+    xmlNodePtr parent = common ? pnew[common - 1] : del;
+    for (k = common; k < d; k++) {
+      pold[k] = anc[k];
+      pnew[k] = parent = xmlAddChild(parent, copy_shallow(r->c, anc[k], 1));
+    }
+    pdepth = d;
+    if (r->oa->v[i].text)
+      xmlAddChild(parent, text_piece(r, leaf, atom_text(r->oa, i, j), 1));
+    else if (!is_md(leaf, "link"))
+      copy_into(r->c, leaf, parent, 1);
+    i = j;
+  }
+  free(anc);
+  free(pold);
+  free(pnew);
+  return del;
+}
+
+/* Places every deletion due at or before new atom pos. */
+static void place_dels(rb *r, size_t pos, xmlNodePtr out) {
+  for (; r->di < r->ndels && r->dels[r->di].pos <= pos; r->di++)
+    xmlAddChild(out, deleted(r, r->dels[r->di].os, r->dels[r->di].oe));
+}
+
+static int all_ins(const rb *r, size_t s, size_t e) {
+  for (size_t i = s; i < e; i++)
+    if (!r->ins[i])
+      return 0;
+  return 1;
+}
+
+static int none_ins(const rb *r, size_t s, size_t e) {
+  for (size_t i = s; i < e; i++)
+    if (r->ins[i])
+      return 0;
+  return 1;
+}
+
+/* A deletion falls strictly inside atoms [s, e). */
+static int del_inside(const rb *r, size_t s, size_t e) {
+  return r->di < r->ndels && r->dels[r->di].pos > s && r->dels[r->di].pos < e;
+}
+
+/* Splits a text leaf of the new block at its marks. */
+static void mark_leaf(rb *r, xmlNodePtr leaf, const span *sp, xmlNodePtr out) {
+  for (size_t i = sp->start; i < sp->end;) {
+    if (i > sp->start)
+      place_dels(r, i, out);
+    size_t j = i + 1;
+    while (j < sp->end && r->ins[j] == r->ins[i] &&
+           !(r->di < r->ndels && r->dels[r->di].pos == j))
+      j++;
+    xmlNodePtr piece = text_piece(r, leaf, atom_text(r->na, i, j), 0);
+    if (r->ins[i]) {
+      xmlNodePtr w = new_elem(r->c, r->c->m, "ins");
+      xmlAddChild(w, piece);
+      piece = w;
+    }
+    xmlAddChild(out, piece);
+    i = j;
+  }
+}
+
+/* Copies the inline content of src (a node of the new block) into out,
+ * with the marks. A deletion at the boundary of two children is placed
+ * between them at the lowest level that holds both, never at the end of
+ * a link or emphasis that it was not part of. */
+static void rebuild(rb *r, xmlNodePtr src, xmlNodePtr out, int root) {
+  for (xmlNodePtr k = src->children; k; k = k->next) {
+    const span *sp = span_of(r->na, k);
+    if (!sp) {
+      if (k->type == XML_ELEMENT_NODE)
+        copy_into(r->c, k, out, 0);
+      continue; /* the indentation of a serialization */
+    }
+    place_dels(r, sp->start, out);
+    int inside = del_inside(r, sp->start, sp->end);
+    if (sp->start == sp->end || (!inside && none_ins(r, sp->start, sp->end))) {
+      copy_into(r->c, k, out, 0);
+    } else if (!inside && all_ins(r, sp->start, sp->end)) {
+      xmlAddChild(out, wrap(r->c, "ins", k, 0));
+    } else if (r->na->v[sp->start].leaf == k) {
+      mark_leaf(r, k, sp, out); /* a text: opaque atoms are all or none */
+    } else {
+      xmlNodePtr e = xmlAddChild(out, copy_shallow(r->c, k, 0));
+      rebuild(r, k, e, 0);
+    }
+  }
+  if (root)
+    place_dels(r, (size_t)-1, out);
+  merge_marks(out);
+}
+
+/* The new block `nw` with its characters marked against `old`. */
+static xmlNodePtr mark_chars(mctx *c, xmlNodePtr old, xmlNodePtr nw) {
+  atoms oa, na;
+  atoms_of(&oa, old);
+  atoms_of(&na, nw);
+  mg_diff_script s;
+  mg_diff_seq(oa.key.v, oa.n, na.key.v, na.n, 0, &s);
+  mg_diff_cleanup(&s);
+  rb r = {c,
+          &na,
+          &oa,
+          old,
+          mg_xcalloc(na.n + 1, 1),
+          NULL,
+          0,
+          0,
+          is_md(nw, "code_block")};
+  r.dels = mg_xmalloc((s.n + 1) * sizeof *r.dels);
+  for (size_t i = 0; i < s.n; i++) {
+    const mg_diff_op *op = &s.v[i];
+    if (op->kind == MG_DIFF_DELETE)
+      r.dels[r.ndels++] = (deletion){op->b, op->a, op->a + op->n};
+    else if (op->kind == MG_DIFF_INSERT)
+      memset(r.ins + op->b, 1, op->n);
+  }
+  xmlNodePtr out = copy_shallow(c, nw, 0);
+  if (r.text_only) {
+    /* a code block's text is one leaf: the block itself */
+    span sp = {nw, 0, na.n};
+    place_dels(&r, 0, out);
+    mark_leaf(&r, nw, &sp, out);
+    place_dels(&r, (size_t)-1, out);
+    merge_marks(out);
+  } else {
+    rebuild(&r, nw, out, 1);
+  }
+  free(r.ins);
+  free(r.dels);
+  mg_diff_script_free(&s);
+  atoms_free(&oa);
+  atoms_free(&na);
+  return out;
+}
+
+/* ----------------------------------------------- the block level */
+
+/* Blocks further apart than this in a run of changes are not tried as a
+ * pair: pairing stays linear however long the run. */
+#define PAIR_WINDOW 16
+
+static size_t element_children(xmlNodePtr n, xmlNodePtr **out) {
+  size_t k = 0;
+  for (xmlNodePtr c = n->children; c; c = c->next)
+    k += c->type == XML_ELEMENT_NODE;
+  *out = mg_xmalloc((k + 1) * sizeof **out);
+  k = 0;
+  for (xmlNodePtr c = n->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE)
+      (*out)[k++] = c;
+  return k;
+}
+
+static int is_row(xmlNodePtr n) {
+  return is_md(n, "table_row") || is_md(n, "table_header");
+}
+
+static size_t count_elements(xmlNodePtr n) {
+  size_t k = 0;
+  for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+    k += c->type == XML_ELEMENT_NODE;
+  return k;
+}
+
+static xmlNodePtr first_element(xmlNodePtr n) {
+  for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE)
+      return c;
+  return NULL;
+}
+
+/* True when two different blocks are one block revised: the same kind
+ * with the same attributes (a list that became numbered is another
+ * list), rows and tables with as many columns, and at least half of the
+ * longer text kept. Blocks without text (a rule, an image alone) are
+ * never paired. */
+static int similar(xmlNodePtr o, xmlNodePtr n) {
+  if (!same_start(o, n))
+    return 0;
+  if (!is_md_any(n, holders) && !is_md_any(n, containers) && !is_row(n) &&
+      !is_md(n, "code_block"))
+    return 0;
+  if (is_row(n) && count_elements(o) != count_elements(n))
+    return 0;
+  if (is_md(n, "table") &&
+      count_elements(first_element(o)) != count_elements(first_element(n)))
+    return 0;
+  u64v a = {0}, b = {0};
+  collect_plain(o, &a);
+  collect_plain(n, &b);
+  size_t lo = a.n < b.n ? a.n : b.n;
+  int ok = 0;
+  if (lo) {
+    /* kept >= longer / 2 <=> distance <= shorter: bound the diff by it */
+    mg_diff_script s;
+    size_t bound = mg_diff_default_cost(a.n, b.n);
+    mg_diff_seq(a.v, a.n, b.v, b.n, lo < bound ? lo : bound, &s);
+    ok = !s.replaced && s.cost <= lo;
+    mg_diff_script_free(&s);
+  }
+  free(a.v);
+  free(b.v);
+  return ok;
+}
+
+static void mark_blocks(mctx *c, xmlNodePtr old, xmlNodePtr nw, xmlNodePtr out);
+
+/* Appends to out the new block n marked against its old version o. */
+static void mark_pair(mctx *c, xmlNodePtr o, xmlNodePtr n, xmlNodePtr out) {
+  if (is_md_any(n, holders) || is_md(n, "code_block")) {
+    xmlAddChild(out, mark_chars(c, o, n));
+  } else if (is_row(n)) {
+    /* cells by position: a row keeps its columns */
+    xmlNodePtr e = xmlAddChild(out, copy_shallow(c, n, 0));
+    xmlNodePtr *oc, *nc;
+    size_t k = element_children(o, &oc), nk = element_children(n, &nc);
+    for (size_t i = 0; i < nk; i++) {
+      if (i < k && canon_hash(oc[i], 0) != canon_hash(nc[i], 0))
+        xmlAddChild(e, mark_chars(c, oc[i], nc[i]));
+      else
+        copy_into(c, nc[i], e, 0);
+    }
+    free(oc);
+    free(nc);
+  } else {
+    xmlNodePtr e = xmlAddChild(out, copy_shallow(c, n, 0));
+    mark_blocks(c, o, n, e);
+  }
+}
+
+/* A run of changed blocks: old[0, no) became new[0, nn). Each old block
+ * is paired with the first similar new block not yet used (within the
+ * window); the new blocks skipped over are insertions, an old block
+ * without a partner a deletion, put back where it was. */
+static void mark_hunk(mctx *c, xmlNodePtr *old, size_t no, xmlNodePtr *nw,
+                      size_t nn, xmlNodePtr out) {
+  size_t j = 0;
+  for (size_t i = 0; i < no; i++) {
+    size_t f = j;
+    while (f < nn && f < j + PAIR_WINDOW && !similar(old[i], nw[f]))
+      f++;
+    if (f == nn || f == j + PAIR_WINDOW) {
+      xmlAddChild(out, wrap(c, "del-block", old[i], 1));
+      continue;
+    }
+    for (; j < f; j++)
+      xmlAddChild(out, wrap(c, "ins-block", nw[j], 0));
+    mark_pair(c, old[i], nw[f], out);
+    j = f + 1;
+  }
+  for (; j < nn; j++)
+    xmlAddChild(out, wrap(c, "ins-block", nw[j], 0));
+}
+
+/* Appends to out the children of nw, aligned with those of old. */
+static void mark_blocks(mctx *c, xmlNodePtr old, xmlNodePtr nw,
+                        xmlNodePtr out) {
+  xmlNodePtr *oc, *nc;
+  size_t no = element_children(old, &oc), nn = element_children(nw, &nc);
+  uint64_t *oh = mg_xmalloc((no + 1) * sizeof *oh),
+           *nh = mg_xmalloc((nn + 1) * sizeof *nh);
+  for (size_t i = 0; i < no; i++)
+    oh[i] = canon_hash(oc[i], 0);
+  for (size_t i = 0; i < nn; i++)
+    nh[i] = canon_hash(nc[i], 0);
+  mg_diff_script s;
+  mg_diff_seq(oh, no, nh, nn, 0, &s);
+  for (size_t i = 0; i < s.n;) {
+    const mg_diff_op *op = &s.v[i];
+    if (op->kind == MG_DIFF_EQUAL) {
+      for (size_t k = 0; k < op->n; k++)
+        copy_into(c, nc[op->b + k], out, 0);
+      i++;
+      continue;
+    }
+    /* normalized: a deletion, an insertion, or one and then the other */
+    size_t oa = op->a, od = 0, nb = op->b, ni = 0;
+    for (; i < s.n && s.v[i].kind != MG_DIFF_EQUAL; i++)
+      *(s.v[i].kind == MG_DIFF_DELETE ? &od : &ni) = s.v[i].n;
+    mark_hunk(c, oc + oa, od, nc + nb, ni, out);
+  }
+  mg_diff_script_free(&s);
+  free(oh);
+  free(nh);
+  free(oc);
+  free(nc);
+}
+
+/* The first m:ins or m:del below n, in document order. */
+static xmlNodePtr first_mark(xmlNodePtr n) {
+  for (xmlNodePtr k = n->children; k; k = k->next) {
+    if (is_m(k, "ins") || is_m(k, "del"))
+      return k;
+    xmlNodePtr f = k->type == XML_ELEMENT_NODE ? first_mark(k) : NULL;
+    if (f)
+      return f;
+  }
+  return NULL;
+}
+
+static void set_anchor(mctx *c, xmlNodePtr n) {
+  char *id = mg_xasprintf("%s--chg-%zu", c->sid, ++c->marks);
+  xmlSetProp(n, BAD_CAST "id", BAD_CAST id);
+  free(id);
+}
+
+/* Numbers the marked passages in document order: each m:ins-block and
+ * m:del-block, and the first mark of each block marked inside. */
+static void set_anchors(mctx *c, xmlNodePtr n) {
+  for (xmlNodePtr k = n->children; k; k = k->next) {
+    if (is_m(k, "ins-block") || is_m(k, "del-block")) {
+      set_anchor(c, k);
+    } else if (is_md_any(k, holders) || is_md(k, "code_block")) {
+      xmlNodePtr f = first_mark(k);
+      if (f)
+        set_anchor(c, f);
+    } else if (k->type == XML_ELEMENT_NODE) {
+      set_anchors(c, k);
+    }
+  }
+}
+
+static xmlNodePtr body_of(xmlNodePtr section) {
+  for (xmlNodePtr c = section ? section->children : NULL; c; c = c->next)
+    if (is_md(c, "document"))
+      return c;
+  return NULL;
+}
+
+xmlNodePtr mg_diff_mark_section(xmlNodePtr old_section, xmlNodePtr new_section,
+                                xmlDocPtr doc, size_t *marks) {
+  if (marks)
+    *marks = 0;
+  xmlNodePtr nb = body_of(new_section), ob = body_of(old_section);
+  if (!nb)
+    return NULL;
+  mctx c = {doc, NULL, NULL, NULL, NULL, 0};
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  if (root) {
+    c.m = xmlSearchNsByHref(doc, root, BAD_CAST MG_NS);
+    c.md = xmlSearchNsByHref(doc, root, BAD_CAST MD_NS);
+  }
+  c.root = xmlNewDocNode(doc, NULL, BAD_CAST "document", NULL);
+  if (!c.md)
+    c.md = xmlNewNs(c.root, BAD_CAST MD_NS, BAD_CAST "md");
+  if (!c.m)
+    c.m = xmlNewNs(c.root, BAD_CAST MG_NS, BAD_CAST "m");
+  xmlSetNs(c.root, c.md);
+  xmlChar *sid = xmlGetProp(new_section, BAD_CAST "id");
+  c.sid = sid ? (const char *)sid : "";
+  if (ob) {
+    mark_blocks(&c, ob, nb, c.root);
+    set_anchors(&c, c.root);
+  } else {
+    for (xmlNodePtr k = nb->children; k; k = k->next)
+      copy_into(&c, k, c.root, 0);
+  }
+  if (marks)
+    *marks = c.marks;
+  xmlFree(sid);
+  return c.root;
+}
+
+xmlDocPtr mg_diff_mark_manual(xmlDocPtr new_doc, mg_changes *ch) {
+  xmlDocPtr copy = xmlCopyDoc(new_doc, 1);
+  if (!copy) {
+    fputs("manualgen: out of memory\n", stderr);
+    abort();
+  }
+  /* the copy's sections, in the order of new_doc's */
+  seclist cl = {0};
+  xmlHashTablePtr ids = xmlHashCreate(0);
+  if (collect_sections(copy, &cl, ids) < 0) {
+    xmlHashFree(ids, NULL);
+    xmlFreeDoc(copy);
+    return NULL;
+  }
+  for (size_t i = 0; i < ch->n; i++) {
+    mg_change *c = &ch->v[i];
+    c->marks = 0;
+    if (c->new_index >= cl.n)
+      continue;
+    xmlNodePtr s = cl.sec[c->new_index];
+    if (c->kind == MG_SECTION_ADDED) {
+      xmlSetProp(s, BAD_CAST "change", BAD_CAST "added");
+    } else if (c->kind == MG_SECTION_CHANGED) {
+      xmlSetProp(s, BAD_CAST "change", BAD_CAST "changed");
+      xmlNodePtr body = body_of(s);
+      xmlNodePtr marked =
+          mg_diff_mark_section(c->old_section, c->new_section, copy, &c->marks);
+      if (body && marked) {
+        xmlReplaceNode(body, marked);
+        xmlFreeNode(body);
+      } else if (marked) {
+        xmlFreeNode(marked);
+      }
+    }
+  }
+  xmlHashFree(ids, NULL);
+  free(cl.sec);
+  return copy;
 }

@@ -605,6 +605,7 @@ typedef struct {
   char *old_title, *old_chapter; /* in the old one when in both, or NULL */
   xmlNodePtr old_section, new_section; /* m:section, NULL when absent */
   size_t new_index; /* position among the new sections; SIZE_MAX if none */
+  size_t marks;     /* set by mg_diff_mark_manual: the anchors numbered */
 } mg_change;
 typedef struct {
   mg_change *v;
@@ -623,6 +624,31 @@ typedef struct {
  * is not a resolved manual (out is then empty). */
 int mg_diff_manuals(xmlDocPtr old, xmlDocPtr new_doc, mg_changes *out);
 void mg_changes_free(mg_changes *c);
+
+/* The new section's md:document, a new unlinked node of doc (which should
+ * be where it will be linked: the m and md namespaces of doc's root are
+ * used, or declared on the node) with the changes since old_section
+ * marked. Both sections are m:section elements; old_section NULL gives
+ * a plain copy. The marks (namespace urn:manualgen):
+ *
+ *   m:ins-block, m:del-block  a whole block added, or removed and put
+ *                             back where it was (top-level blocks, list
+ *                             items, table rows: it wraps the md element)
+ *   m:ins                     inserted inline content (md inline nodes)
+ *   m:del                     deleted old text, at its place, with its
+ *                             emphasis and code but no links and no ids
+ *
+ * Inside md:code_block, m:ins and m:del hold plain text. Each block-level
+ * mark, and the first mark inside each block, has id="<section-id>--chg-N"
+ * (N = 1, 2, ... in document order). *marks (may be NULL) is set to the
+ * number of such anchors. Returns NULL when new_section has no body. */
+xmlNodePtr mg_diff_mark_section(xmlNodePtr old_section, xmlNodePtr new_section,
+                                xmlDocPtr doc, size_t *marks);
+/* A copy of new_doc (the new manual ch was computed on) in which each
+ * changed section's body is marked (mg_diff_mark_section), and the
+ * m:section of each added or changed section has change="added" or
+ * "changed". Sets each change's marks. Caller frees with xmlFreeDoc. */
+xmlDocPtr mg_diff_mark_manual(xmlDocPtr new_doc, mg_changes *ch);
 
 /* -------------------------------------------------------------- build.c */
 

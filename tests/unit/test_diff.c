@@ -491,6 +491,340 @@ static void a_document_that_is_no_manual_is_refused(void **state) {
   xmlFreeDoc(old);
 }
 
+/* ------------------------------------------------------------- marks */
+
+/* The marked body of section s between two one-section manuals. The
+ * node is linked into the new manual in place of the old body, so that
+ * it is freed with it. */
+static xmlNodePtr marked(xmlDocPtr old, xmlDocPtr nw, size_t *marks) {
+  xmlNodePtr ns = section_of(nw, "s");
+  xmlNodePtr m = mg_diff_mark_section(section_of(old, "s"), ns, nw, marks);
+  assert_non_null(m);
+  xmlNodePtr body = NULL;
+  for (xmlNodePtr c = ns->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE &&
+        !strcmp((const char *)c->name, "document"))
+      body = c;
+  xmlReplaceNode(body, m);
+  xmlFreeNode(body);
+  return m;
+}
+
+#define P(text) "<md:paragraph><md:text>" text "</md:text></md:paragraph>"
+
+/* The marked bodies of the fixture's changed sections. */
+static void marks_of_the_fixture(void **state) {
+  (void)state;
+  xmlDocPtr old = load(DATA "a-std-old.xml"), nw = load(DATA "a-std-new.xml");
+  mg_changes ch;
+  assert_int_equal(mg_diff_manuals(old, nw, &ch), 0);
+  xmlDocPtr m = mg_diff_mark_manual(nw, &ch);
+  assert_non_null(m);
+  xmlNodePtr root = xmlDocGetRootElement(m);
+
+  /* rounds: "八点" -> "八点半" marks exactly 半, the bold kept */
+  xmlNodePtr rounds = section_of(m, "rounds");
+  assert_xpath_str(rounds, "@change", "changed");
+  assert_xpath_num(rounds, "count(.//m:ins)", 2);
+  assert_xpath_num(rounds, "count(.//m:del)", 0);
+  assert_xpath_str(rounds, "md:document/md:paragraph[2]/m:ins", "半");
+  assert_xpath_str(rounds, "md:document/md:paragraph[2]/m:ins/@id",
+                   "rounds--chg-1");
+  assert_xpath_str(rounds, "md:document/md:paragraph[2]/md:strong/md:text",
+                   "值班经理");
+  assert_xpath_str(rounds, "md:document/md:paragraph[2]",
+                   "夜间巡视时间为八点半，由值班经理负责。");
+  assert_xpath_str(rounds,
+                   "md:document/md:paragraph[2]/m:ins/preceding-sibling::*[1]",
+                   "夜间巡视时间为八点");
+  /* one item changed: the list and the other items are not marked */
+  assert_xpath_num(rounds, "count(.//m:ins-block | .//m:del-block)", 0);
+  assert_xpath_str(rounds, "md:document/md:list/md:item[3]/md:paragraph/m:ins",
+                   "和票据");
+  assert_xpath_str(rounds, "md:document/md:list/md:item[3]//m:ins/@id",
+                   "rounds--chg-2");
+  assert_xpath_num(rounds,
+                   "count(md:document/md:list/md:item[3]/md:paragraph/*)", 2);
+  assert_int_equal(ch.v[2].marks, 2);
+
+  /* manager: a parameter (李二 -> 王五), the table (70 -> 75, 30 -> 25),
+   * a new paragraph */
+  xmlNodePtr mgr = section_of(m, "manager");
+  assert_xpath_str(mgr, "md:document/md:paragraph[1]/m:del", "李二");
+  assert_xpath_str(mgr, "md:document/md:paragraph[1]/m:del/@id",
+                   "manager--chg-1");
+  assert_xpath_str(
+      mgr,
+      "md:document/md:paragraph[1]/m:del/following-sibling::*[1]/self::m:ins",
+      "王五");
+  assert_xpath_str(mgr, "md:document/md:paragraph[1]",
+                   "店长 李二王五 负责 甲市标准厅 的全面管理。");
+  assert_xpath_str(
+      mgr, "md:document/md:table/md:table_row[1]/md:table_cell[2]/m:del", "0");
+  assert_xpath_str(
+      mgr, "md:document/md:table/md:table_row[1]/md:table_cell[2]/m:ins", "5");
+  assert_xpath_str(
+      mgr, "md:document/md:table/md:table_row[1]/md:table_cell[2]/m:del/@id",
+      "manager--chg-2");
+  assert_xpath_str(
+      mgr, "md:document/md:table/md:table_row[2]/md:table_cell[2]/m:del", "30");
+  assert_xpath_str(
+      mgr, "md:document/md:table/md:table_row[2]/md:table_cell[2]/m:ins", "25");
+  assert_xpath_str(mgr, "md:document/m:ins-block/md:paragraph",
+                   "每月末店长组织一次服务质量复盘。");
+  assert_xpath_str(mgr, "md:document/m:ins-block/@id", "manager--chg-4");
+  assert_xpath_str(mgr, "name(md:document/m:ins-block/preceding-sibling::*[1])",
+                   "md:table");
+  assert_int_equal(ch.v[0].marks, 4);
+
+  /* unchanged and added sections are left as they are */
+  assert_xpath_num(root, "count(//m:section[@id='uniform']/@change)", 0);
+  assert_xpath_str(root, "//m:section[@id='county']/@change", "added");
+  assert_xpath_num(root, "count(//m:section[@id='county']//m:ins-block)", 0);
+  /* the namespaces are the manual's: none declared again */
+  xmlChar *x;
+  int n;
+  xmlDocDumpMemory(m, &x, &n);
+  const char *body = strstr((const char *)x, "<m:chapter");
+  assert_non_null(body);
+  assert_null(strstr(body, "xmlns"));
+  xmlFree(x);
+  xmlFreeDoc(m);
+  mg_changes_free(&ch);
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void a_removed_block_is_put_back_where_it_was(void **state) {
+  (void)state;
+  xmlDocPtr old = manual_of(
+                "<md:heading level='3' "
+                "id='s--甲'><md:text>甲</md:text></md:heading>" P("第一段。")
+                    P("第二段，见<md:link "
+                      "destination='x'><md:text>链接</md:text></md:link>。")
+                        P("第三段。")),
+            nw = manual_of(P("第一段。") P("新的一段。") P("第三段。"));
+  size_t marks;
+  xmlNodePtr b = marked(old, nw, &marks);
+  assert_int_equal(marks, 3);
+  assert_xpath_str(b, "name(*[1])", "m:del-block");
+  assert_xpath_str(b, "*[1]/@id", "s--chg-1");
+  assert_xpath_num(b, "count(*[1]/md:heading/@id)", 0); /* no duplicate id */
+  assert_xpath_str(b, "*[2]", "第一段。");
+  assert_xpath_str(b, "name(*[3])", "m:del-block");
+  assert_xpath_str(b, "*[3]", "第二段，见链接。");
+  assert_xpath_num(b, "count(*[3]//md:link)", 0);
+  assert_xpath_str(b, "name(*[4])", "m:ins-block");
+  assert_xpath_str(b, "*[4]/@id", "s--chg-3");
+  assert_xpath_str(b, "*[4]", "新的一段。");
+  assert_xpath_str(b, "*[5]", "第三段。");
+  assert_xpath_num(b, "count(*)", 5);
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void marks_keep_the_inline_structure(void **state) {
+  (void)state;
+  /* an insertion inside bold stays inside it; a deletion after a link is
+   * put after the link, not in it */
+  xmlDocPtr old = manual_of(
+                "<md:paragraph><md:text>请</md:text><md:strong><md:text>店长</"
+                "md:text></md:strong>"
+                "<md:text>见</md:text><md:link "
+                "destination='x'><md:text>职责</md:text></md:link>"
+                "<md:text>和附录。</md:text></md:paragraph>"),
+            nw = manual_of(
+                "<md:paragraph><md:text>请</"
+                "md:text><md:strong><md:text>店长本人</md:text></md:strong>"
+                "<md:text>见</md:text><md:link "
+                "destination='x'><md:text>职责</md:text></md:link>"
+                "<md:text>。</md:text></md:paragraph>");
+  size_t marks;
+  xmlNodePtr b = marked(old, nw, &marks);
+  assert_int_equal(marks, 1);
+  assert_xpath_str(b, "md:paragraph/md:strong/m:ins", "本人");
+  assert_xpath_str(b, "md:paragraph/md:strong/m:ins/@id", "s--chg-1");
+  assert_xpath_str(b, "md:paragraph/md:strong/md:text", "店长");
+  assert_xpath_str(b, "md:paragraph/md:link", "职责");
+  assert_xpath_str(b, "md:paragraph/m:del", "和附录");
+  assert_xpath_str(b, "name(md:paragraph/m:del/preceding-sibling::*[1])",
+                   "md:link");
+  assert_xpath_str(b, "md:paragraph/md:text[last()]", "。");
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void
+deleted_text_keeps_its_emphasis_and_inserted_elements_are_whole(void **state) {
+  (void)state;
+  xmlDocPtr
+      old = manual_of(
+          "<md:paragraph><md:text>甲</md:text><md:emph><md:text>乙丙</md:text>"
+          "<md:code>丁</md:code></md:emph><md:text>戊己庚辛</md:text></"
+          "md:paragraph>"),
+      nw = manual_of("<md:paragraph><md:text>甲戊己</"
+                     "md:text><md:strong><md:text>新</md:text>"
+                     "</md:strong><md:text>庚辛</md:text></md:paragraph>");
+  xmlNodePtr b = marked(old, nw, NULL);
+  /* the deleted 乙丙丁 keep their emphasis and code, in one m:del */
+  assert_xpath_num(b, "count(.//m:del)", 1);
+  assert_xpath_str(b, "md:paragraph/m:del/md:emph/md:text", "乙丙");
+  assert_xpath_str(b, "md:paragraph/m:del/md:emph/md:code", "丁");
+  assert_xpath_num(b, "count(md:paragraph/m:del/md:emph)", 1);
+  /* the new bold word is inserted whole */
+  assert_xpath_str(b, "name(md:paragraph/m:ins/*)", "md:strong");
+  assert_xpath_str(b, "md:paragraph/m:ins", "新");
+  assert_xpath_str(b, "md:paragraph", "甲乙丙丁戊己新庚辛");
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void making_a_word_bold_or_relinking_it_is_marked(void **state) {
+  (void)state;
+  xmlDocPtr
+      old = manual_of(
+          P("巡视由店长负责。") "<md:paragraph><md:link destination='a.md'>"
+                                "<md:text>职责</md:text></md:link></"
+                                "md:paragraph>"),
+      nw = manual_of(
+          "<md:paragraph><md:text>巡视由</md:text><md:strong><md:text>店长</"
+          "md:text>"
+          "</md:strong><md:text>负责。</md:text></md:paragraph>"
+          "<md:paragraph><md:link destination='b.md'><md:text>职责</md:text>"
+          "</md:link></md:paragraph>");
+  size_t marks;
+  xmlNodePtr b = marked(old, nw, &marks);
+  assert_int_equal(marks, 2);
+  assert_xpath_str(b, "md:paragraph[1]/m:del", "店长");
+  assert_xpath_str(b, "md:paragraph[1]/m:ins/md:strong", "店长");
+  assert_xpath_str(b, "md:paragraph[2]/m:del", "职责");
+  assert_xpath_str(b, "md:paragraph[2]/m:ins/md:link/@destination", "b.md");
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void a_rewritten_paragraph_is_a_deletion_and_an_insertion(void **state) {
+  (void)state;
+  xmlDocPtr old = manual_of(P("开门前十分钟完成巡视。")),
+            nw = manual_of(P("每天下班后由值班经理检查门锁和监控。"));
+  size_t marks;
+  xmlNodePtr b = marked(old, nw, &marks);
+  assert_int_equal(marks, 2);
+  assert_xpath_str(b, "name(*[1])", "m:del-block");
+  assert_xpath_str(b, "name(*[2])", "m:ins-block");
+  assert_xpath_num(b, "count(.//m:ins | .//m:del)", 0);
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void code_blocks_are_marked_with_text(void **state) {
+  (void)state;
+  xmlDocPtr old = manual_of(
+                "<md:code_block info='sh'>make all\n</md:code_block>"),
+            nw = manual_of(
+                "<md:code_block info='sh'>make -j2 all\n</md:code_block>");
+  xmlNodePtr b = marked(old, nw, NULL);
+  assert_xpath_str(b, "md:code_block/m:ins", "-j2 ");
+  assert_xpath_num(b, "count(md:code_block/m:ins/*)", 0);
+  assert_xpath_str(b, "md:code_block", "make -j2 all\n");
+  assert_xpath_str(b, "md:code_block/@info", "sh");
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void an_item_added_to_a_list_is_an_inserted_item(void **state) {
+  (void)state;
+  xmlDocPtr old = manual_of("<md:list type='bullet' tight='true'><md:item>" P(
+                "检查叫号机") "</md:item>"
+                              "<md:item>" P(
+                                  "整理宣传资料") "</md:item></md:list>"),
+            nw = manual_of("<md:list type='bullet' tight='true'><md:item>" P(
+                "检查叫号机") "</md:item>"
+                              "<md:item>" P(
+                                  "打开空调") "</md:item>"
+                                              "<md:item>" P(
+                                                  "整理宣传资料") "</md:item></"
+                                                                  "md:list>");
+  xmlNodePtr b = marked(old, nw, NULL);
+  assert_xpath_str(b, "name(md:list/*[2])", "m:ins-block");
+  assert_xpath_str(b, "md:list/m:ins-block/md:item", "打开空调");
+  assert_xpath_num(b, "count(md:list/md:item)", 2);
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+/* Marked into a document that does not declare the namespaces (a page of
+ * its own), the body declares them itself and serializes as XML that
+ * reads back the same. */
+static void
+a_body_marked_for_a_bare_document_declares_its_namespaces(void **state) {
+  (void)state;
+  xmlDocPtr old = manual_of(P("巡视时间为八点")),
+            nw = manual_of(P("巡视时间为八点半"));
+  xmlDocPtr page = xmlNewDoc(BAD_CAST "1.0");
+  size_t marks;
+  xmlNodePtr b = mg_diff_mark_section(section_of(old, "s"), section_of(nw, "s"),
+                                      page, &marks);
+  assert_int_equal(marks, 1);
+  xmlDocSetRootElement(page, b);
+  xmlChar *x;
+  int n;
+  xmlDocDumpMemory(page, &x, &n);
+  xmlDocPtr again = xmlReadMemory((const char *)x, n, "page.xml", NULL, 0);
+  xmlFree(x);
+  assert_non_null(again);
+  xmlNodePtr r = xmlDocGetRootElement(again);
+  assert_xpath_str(r, "md:paragraph/m:ins", "半");
+  assert_xpath_str(r, "md:paragraph/m:ins/@id", "s--chg-1");
+  xmlFreeDoc(again);
+  xmlFreeDoc(page);
+  /* without an old section: a plain copy, nothing marked */
+  page = xmlNewDoc(BAD_CAST "1.0");
+  b = mg_diff_mark_section(NULL, section_of(nw, "s"), page, &marks);
+  xmlDocSetRootElement(page, b);
+  assert_int_equal(marks, 0);
+  assert_xpath_str(b, "md:paragraph", "巡视时间为八点半");
+  assert_xpath_num(b, "count(.//m:ins | .//m:del)", 0);
+  xmlFreeDoc(page);
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+}
+
+static void unrelated_long_paragraphs_are_replaced_fast(void **state) {
+  (void)state;
+  size_t n = 34000;
+  mg_buf a = {0}, b = {0};
+  uint64_t *x = random_cjk(n, 3), *y = random_cjk(n, 4);
+  mg_buf_puts(&a, "<md:paragraph><md:text>");
+  mg_buf_puts(&b, "<md:paragraph><md:text>");
+  for (size_t i = 0; i < n; i++) {
+    char u[3] = {(char)(0xE0 | x[i] >> 12), (char)(0x80 | ((x[i] >> 6) & 0x3F)),
+                 (char)(0x80 | (x[i] & 0x3F))};
+    char v[3] = {(char)(0xE0 | y[i] >> 12), (char)(0x80 | ((y[i] >> 6) & 0x3F)),
+                 (char)(0x80 | (y[i] & 0x3F))};
+    mg_buf_put(&a, u, 3);
+    mg_buf_put(&b, v, 3);
+  }
+  mg_buf_puts(&a, "</md:text></md:paragraph>");
+  mg_buf_puts(&b, "</md:text></md:paragraph>");
+  assert_true(a.len > 100000);
+  xmlDocPtr old = manual_of(a.data), nw = manual_of(b.data);
+  double t0 = mg_now();
+  xmlNodePtr m = marked(old, nw, NULL);
+  double dt = mg_now() - t0;
+  if (dt > 1.0)
+    fail_msg("marking two unrelated 100 KB paragraphs took %.2f s", dt);
+  assert_xpath_str(m, "name(*[1])", "m:del-block");
+  assert_xpath_str(m, "name(*[2])", "m:ins-block");
+  assert_xpath_num(m, "count(*)", 2);
+  xmlFreeDoc(old);
+  xmlFreeDoc(nw);
+  mg_buf_free(&a);
+  mg_buf_free(&b);
+  free(x);
+  free(y);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(empty_inputs_give_an_empty_script),
@@ -508,6 +842,18 @@ int main(void) {
       cmocka_unit_test(the_serialization_does_not_count),
       cmocka_unit_test(edition_strings_and_store_are_not_content),
       cmocka_unit_test(a_document_that_is_no_manual_is_refused),
+      cmocka_unit_test(marks_of_the_fixture),
+      cmocka_unit_test(a_removed_block_is_put_back_where_it_was),
+      cmocka_unit_test(marks_keep_the_inline_structure),
+      cmocka_unit_test(
+          deleted_text_keeps_its_emphasis_and_inserted_elements_are_whole),
+      cmocka_unit_test(making_a_word_bold_or_relinking_it_is_marked),
+      cmocka_unit_test(a_rewritten_paragraph_is_a_deletion_and_an_insertion),
+      cmocka_unit_test(code_blocks_are_marked_with_text),
+      cmocka_unit_test(an_item_added_to_a_list_is_an_inserted_item),
+      cmocka_unit_test(
+          a_body_marked_for_a_bare_document_declares_its_namespaces),
+      cmocka_unit_test(unrelated_long_paragraphs_are_replaced_fast),
   };
   tu_filter();
   return cmocka_run_group_tests(tests, setup, tu_root_teardown);
