@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -847,6 +848,105 @@ typedef struct {
  * content with errors, feedback that is unknown or not accepted, a
  * release that was modified. Returns the exit code (0 or 1). */
 int mg_publish_release(const mg_release_opts *o);
+
+/* --------------------------------------------------------------- diff.c */
+
+/* What changed between two resolved manuals of one hall (issue 7). */
+
+/* An edit script from sequence a to sequence b: runs in order, each
+ * EQUAL (a[a, a+n) = b[b, b+n)), DELETE (a[a, a+n) removed before b[b])
+ * or INSERT (b[b, b+n) inserted before a[a]). Between two EQUAL runs
+ * there is at most one DELETE, then at most one INSERT. */
+typedef enum { MG_DIFF_EQUAL, MG_DIFF_DELETE, MG_DIFF_INSERT } mg_diff_kind;
+typedef struct {
+  mg_diff_kind kind;
+  size_t a, b, n;
+} mg_diff_op;
+typedef struct {
+  mg_diff_op *v;
+  size_t n, cap;
+  size_t cost;  /* elements deleted plus inserted */
+  int replaced; /* the bound was hit: the middle is replaced whole */
+} mg_diff_script;
+
+/* Myers' O(ND) diff of a[0, na) and b[0, nb) (codepoints, hashes), in
+ * linear space. The script is minimal when the edit distance is at most
+ * max_cost (0: mg_diff_default_cost). Beyond that, the search stops: the
+ * common prefix and suffix are kept, everything between is one deletion
+ * and one insertion, and out->replaced is set. Time O((na + nb) *
+ * max_cost), memory O(max_cost). Never fails; free out with
+ * mg_diff_script_free. a and b may be NULL when empty. */
+void mg_diff_seq(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                 size_t max_cost, mg_diff_script *out);
+/* The bound for sequences of these lengths: about 2^25 steps of work,
+ * and never less than 256 edits. */
+size_t mg_diff_default_cost(size_t na, size_t nb);
+/* Makes a script easier to read, no longer minimal: an equal run no
+ * longer than the edits on both sides of it becomes part of them. */
+void mg_diff_cleanup(mg_diff_script *s);
+void mg_diff_script_free(mg_diff_script *s);
+
+typedef enum {
+  MG_SECTION_UNCHANGED,
+  MG_SECTION_ADDED,
+  MG_SECTION_REMOVED,
+  MG_SECTION_CHANGED
+} mg_change_kind;
+
+/* One section of either manual. Strings are owned (freed by
+ * mg_changes_free); the sections are borrowed from the two documents,
+ * which must outlive the changes. */
+typedef struct {
+  mg_change_kind kind;
+  char *id;
+  char *title, *chapter;         /* in the new manual (the old, when removed) */
+  char *old_title, *old_chapter; /* in the old one when in both, or NULL */
+  xmlNodePtr old_section, new_section; /* m:section, NULL when absent */
+  size_t new_index; /* position among the new sections; SIZE_MAX if none */
+  size_t marks;     /* set by mg_diff_mark_manual: the anchors numbered */
+} mg_change;
+typedef struct {
+  mg_change *v;
+  size_t n;
+  size_t unchanged, added, removed, changed;
+} mg_changes;
+
+/* Compares two resolved manuals (docs/design.md) section by section, by
+ * id: every section once, in the new manual's order, a removed one after
+ * the section it followed in the old. Changed = the canonical content of
+ * m:section differs (its attributes, title and body; not the whitespace
+ * of a serialization, not how text is split into md:text). Only
+ * m:chapter/m:section count: the edition, the l10n strings and the store
+ * element do not. old or new_doc may be NULL (no manual: every section
+ * added, or removed). Returns 0, or -1 after reporting a document that
+ * is not a resolved manual (out is then empty). */
+int mg_diff_manuals(xmlDocPtr old, xmlDocPtr new_doc, mg_changes *out);
+void mg_changes_free(mg_changes *c);
+
+/* The new section's md:document, a new unlinked node of doc (which should
+ * be where it will be linked: the m and md namespaces of doc's root are
+ * used, or declared on the node) with the changes since old_section
+ * marked. Both sections are m:section elements; old_section NULL gives
+ * a plain copy. The marks (namespace urn:manualgen):
+ *
+ *   m:ins-block, m:del-block  a whole block added, or removed and put
+ *                             back where it was (top-level blocks, list
+ *                             items, table rows: it wraps the md element)
+ *   m:ins                     inserted inline content (md inline nodes)
+ *   m:del                     deleted old text, at its place, with its
+ *                             emphasis and code but no links and no ids
+ *
+ * Inside md:code_block, m:ins and m:del hold plain text. Each block-level
+ * mark, and the first mark inside each block, has id="<section-id>--chg-N"
+ * (N = 1, 2, ... in document order). *marks (may be NULL) is set to the
+ * number of such anchors. Returns NULL when new_section has no body. */
+xmlNodePtr mg_diff_mark_section(xmlNodePtr old_section, xmlNodePtr new_section,
+                                xmlDocPtr doc, size_t *marks);
+/* A copy of new_doc (the new manual ch was computed on) in which each
+ * changed section's body is marked (mg_diff_mark_section), and the
+ * m:section of each added or changed section has change="added" or
+ * "changed". Sets each change's marks. Caller frees with xmlFreeDoc. */
+xmlDocPtr mg_diff_mark_manual(xmlDocPtr new_doc, mg_changes *ch);
 
 /* -------------------------------------------------------------- build.c */
 
