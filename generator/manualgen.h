@@ -948,6 +948,40 @@ xmlNodePtr mg_diff_mark_section(xmlNodePtr old_section, xmlNodePtr new_section,
  * "changed". Sets each change's marks. Caller frees with xmlFreeDoc. */
 xmlDocPtr mg_diff_mark_manual(xmlDocPtr new_doc, mg_changes *ch);
 
+/* ------------------------------------------------------------ history.c */
+
+/* The digest of a hall's resolved content (mg_resolve's document, before
+ * or after decoration: the edition and strings are left out). Two
+ * releases in which a hall's digests differ changed that hall. */
+void mg_content_digest(xmlDocPtr resolved, char hex[33]);
+
+/* One hall across the n releases of the register. */
+typedef struct {
+  size_t n;
+  unsigned char *has; /* has[i]: the hall is in release i */
+  char (*digest)[33]; /* its content digest there */
+} mg_hall_history;
+/* True when release i changed the hall's handbook (or first has it). */
+int mg_hall_changed(const mg_hall_history *h, size_t i);
+
+/* What a release's pages of one hall show besides the manual. */
+typedef struct {
+  const mg_releases *releases;
+  size_t index; /* the release, in releases->v */
+  const mg_hall_history *history;
+  xmlDocPtr prev; /* the hall's resolved content in the release before, or
+                     NULL when it was not in it */
+  const mg_ledger *ledger; /* feedback texts; may be NULL */
+  const char *feedback_email; /* HQ's address, or NULL */
+} mg_hall_context;
+/* Decorates a hall's resolved manual (already mg_resolved_decorate'd) for
+ * a release page: m:edition kind, latest, previous and notes; m:releases;
+ * m:changes (marked by diff.c); m:revised-for on sections the release's
+ * feedback revised; feedback links (docs/design.md). */
+void mg_decorate_release(xmlDocPtr doc, const mg_hall_context *c);
+/* The same for the draft: its kind, and the feedback links. */
+void mg_decorate_draft(xmlDocPtr doc, const char *feedback_email);
+
 /* -------------------------------------------------------------- build.c */
 
 typedef enum {

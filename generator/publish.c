@@ -51,7 +51,7 @@ struct mg_publish {
   int outfd, lockfd;
   int pubfd; /* the published edition, -1 when there is none */
   int stagefd;
-  char stage_name[64];
+  char stage_name[96];
   pthread_mutex_t lock;
   xmlHashTablePtr produced; /* rel -> (void *)1: files of this build */
   xmlHashTablePtr old_ours; /* rel -> 1: the published edition's own */
@@ -249,6 +249,66 @@ static void remove_leftovers(mg_publish *p) {
   mg_strv_free(&names);
 }
 
+/* The output folders this process holds locked: a build publishes
+ * several editions into one folder, under one lock. */
+static struct held {
+  char *path; /* realpath of OUT */
+  int fd;
+  int users;
+} held[8];
+
+/* Takes (or shares) the lock of OUT, open as outfd. Returns the lock's
+ * descriptor, or -1 after reporting. *first is set when this process did
+ * not hold it yet (then what killed builds left is to be removed). */
+static int take_lock(const char *out_dir, int outfd, int *first) {
+  char *real = realpath(out_dir, NULL);
+  for (size_t i = 0; real && i < sizeof held / sizeof *held; i++)
+    if (held[i].path && !strcmp(held[i].path, real)) {
+      held[i].users++;
+      free(real);
+      *first = 0;
+      return held[i].fd;
+    }
+  int fd = openat(outfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+                  0644);
+  if (fd < 0) {
+    mg_diag(MG_ERROR, out_dir, 0, 0, "cannot create %s: %s", LOCK_NAME,
+            strerror(errno));
+    free(real);
+    return -1;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    mg_diag(MG_ERROR, out_dir, 0, 0,
+            "another build is writing to this folder (it holds %s/%s); "
+            "wait for it to finish",
+            out_dir, LOCK_NAME);
+    close(fd);
+    free(real);
+    return -1;
+  }
+  *first = 1;
+  for (size_t i = 0; real && i < sizeof held / sizeof *held; i++)
+    if (!held[i].path) {
+      held[i] = (struct held){real, fd, 1};
+      return fd;
+    }
+  free(real);
+  return fd; /* not shared: released with this publish */
+}
+
+static void release_lock(int fd) {
+  for (size_t i = 0; i < sizeof held / sizeof *held; i++)
+    if (held[i].path && held[i].fd == fd) {
+      if (--held[i].users == 0) {
+        close(fd); /* releases the lock */
+        free(held[i].path);
+        held[i] = (struct held){NULL, -1, 0};
+      }
+      return;
+    }
+  close(fd);
+}
+
 mg_publish *mg_publish_begin(const char *out_dir, const char *name) {
   mg_publish *p = mg_xcalloc(1, sizeof *p);
   p->outfd = p->lockfd = p->pubfd = p->stagefd = -1;
@@ -268,27 +328,17 @@ mg_publish *mg_publish_begin(const char *out_dir, const char *name) {
             strerror(errno));
     goto fail;
   }
-  p->lockfd = openat(p->outfd, LOCK_NAME,
-                     O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (p->lockfd < 0) {
-    mg_diag(MG_ERROR, out_dir, 0, 0, "cannot create %s: %s", LOCK_NAME,
-            strerror(errno));
+  int first = 0;
+  if ((p->lockfd = take_lock(out_dir, p->outfd, &first)) < 0)
     goto fail;
-  }
-  if (flock(p->lockfd, LOCK_EX | LOCK_NB) != 0) {
-    mg_diag(MG_ERROR, out_dir, 0, 0,
-            "another build is writing to this folder (it holds %s/%s); "
-            "wait for it to finish",
-            out_dir, LOCK_NAME);
-    goto fail;
-  }
-  remove_leftovers(p);
+  if (first)
+    remove_leftovers(p);
   p->pubfd =
       openat(p->outfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (p->pubfd >= 0)
     load_old_manifest(p);
-  snprintf(p->stage_name, sizeof p->stage_name, STAGE_PREFIX "%ld",
-           (long)getpid());
+  snprintf(p->stage_name, sizeof p->stage_name, STAGE_PREFIX "%ld-%s",
+           (long)getpid(), name);
   if (mkdirat(p->outfd, p->stage_name, 0777) != 0 ||
       (p->stagefd = openat(p->outfd, p->stage_name,
                            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) <
@@ -560,8 +610,9 @@ int mg_publish_commit(mg_publish *p, int (*managed)(const char *, void *),
     }
     /* a file system without RENAME_EXCHANGE: two renames, with a moment
      * when the edition is missing (never mixed) */
-    char old_name[64];
-    snprintf(old_name, sizeof old_name, OLD_PREFIX "%ld", (long)getpid());
+    char old_name[96];
+    snprintf(old_name, sizeof old_name, OLD_PREFIX "%ld-%s", (long)getpid(),
+             p->name);
     if (renameat(p->outfd, p->name, p->outfd, old_name) != 0 ||
         renameat(p->outfd, p->stage_name, p->outfd, p->name) != 0) {
       mg_diag(MG_ERROR, p->pub_path, 0, 0, "cannot publish: %s",
@@ -603,7 +654,7 @@ void mg_publish_free(mg_publish *p) {
   if (p->pubfd >= 0)
     close(p->pubfd);
   if (p->lockfd >= 0)
-    close(p->lockfd); /* releases the lock */
+    release_lock(p->lockfd);
   if (p->outfd >= 0)
     close(p->outfd);
   xmlHashFree(p->produced, NULL);
