@@ -121,13 +121,14 @@ typedef enum {
   MG_CMD_RENDER,
   MG_CMD_PARAMS,
   MG_CMD_HANDBOOK,
-  MG_CMD_RESOLVE
+  MG_CMD_RESOLVE,
+  MG_CMD_FEEDBACK
 } mg_cmd_kind;
 
 typedef struct {
   const char *name;
   mg_cmd_kind kind;
-  int arg;     /* 0 none, 1 a file, 2 a store id */
+  int arg;     /* 0 none, 1 a file, 2 a store id, 3 a subcommand */
   int options; /* the options it takes (cli.c) */
   const char *usage;
 } mg_command_info;
@@ -139,6 +140,11 @@ typedef struct {
   const char **stores; /* --store, without repeats */
   size_t nstores;
   int jobs;
+  /* feedback: the subcommand (add, list, ...; also in arg), the item's
+   * id (FB-0001),
+   * and --section (ID or ID#HEADING), --post, --text, --answer, --status
+   * (a status mg_fb_status_parse knows) */
+  const char *sub, *item, *section, *post, *text, *answer, *status;
   int help, version; /* asked for; cmd is NULL for the program's own */
   char *error;       /* the usage error, when mg_cli_parse returned 2 */
 } mg_cli;
