@@ -414,3 +414,27 @@ def test_feedback_email_is_a_parameter_from_defaults():
             "content/defaults.xml:23" in lines, r
     finally:
         shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_feedback_sample_ledger_is_sound():
+    """The sample's items load without an error, and each names a hall,
+    a section and a heading of the sample manual."""
+    content = os.path.join(harness.ROOT, "content")
+    r = run(["feedback", "--content", content, "list"], harness.ROOT)
+    assert r.code == 0 and r.err == "", r
+    lines = r.out.splitlines()
+    assert len(lines) >= 5, r
+    assert {ln.split()[1] for ln in lines} >= {"open", "accepted",
+                                               "rejected"}, r
+    ws = harness.workspace(content)
+    try:
+        for ln in lines:
+            fid, store, where, post = ln.split()[0], *ln.split()[3:6]
+            # each report would be accepted as it stands today
+            r = fb(ws, "add", "--store", store, "--section", where,
+                   "--post", post, "--text", "核对")
+            assert r.code == 0, (fid, r)
+        r = fb(ws, "page")
+        assert r.code == 0 and r.err == "", r
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
