@@ -19,10 +19,15 @@ enum {
   O_STORE1 = 1 << 4, /* at most once */
   O_JOBS = 1 << 5,
   O_OUTPUT = 1 << 6,
-  O_NOTES = 1 << 7,
+  O_NOTES = 1 << 7, /* publish */
   O_DATE = 1 << 8,
   O_RESOLVES = 1 << 9,
-  O_RELEASE = 1 << 10 /* --version V: a release, not the program's */
+  O_RELEASE = 1 << 10, /* --version V: a release, not the program's */
+  O_SECTION = 1 << 11, /* feedback */
+  O_POST = 1 << 12,
+  O_TEXT = 1 << 13,
+  O_ANSWER = 1 << 14,
+  O_STATUS = 1 << 15
 };
 
 const char *mg_usage_main =
@@ -41,6 +46,7 @@ const char *mg_usage_main =
     "  params    print a store's effective parameters and their origins\n"
     "  handbook  write one store's single-page handbook\n"
     "  resolve   print a store's resolved manual (the stylesheets' input)\n"
+    "  feedback  the field-feedback ledger: add, list, show, accept, reject\n"
     "\n"
     "options for every command:\n"
     "  --content DIR     the content folder (default: content)\n"
@@ -93,7 +99,7 @@ static const mg_command_info commands[] = {
      "expressions (docs/design.md, templates/schema/compiled.xsd). It is\n"
      "the same for every store; a release keeps it, so that a handbook can\n"
      "be made again without the Markdown. To FILE, or standard output.\n"},
-    {"publish", MG_CMD_PUBLISH, 3,
+    {"publish", MG_CMD_PUBLISH, 5,
      O_CONTENT | O_TEMPLATES | O_NOTES | O_DATE | O_RESOLVES,
      "usage: manualgen publish VERSION [--notes TEXT] [--date YYYY-MM-DD]\n"
      "                         [--resolves FB-ID,...] [--content DIR]\n"
@@ -110,7 +116,7 @@ static const mg_command_info commands[] = {
      "latest, content with errors, feedback that is unknown or not\n"
      "accepted, a release that was modified. An interrupted publish leaves\n"
      "the previous state; the next one removes what it left.\n"},
-    {"diff", MG_CMD_DIFF, 4, O_CONTENT | O_TEMPLATES | O_STORE1,
+    {"diff", MG_CMD_DIFF, 6, O_CONTENT | O_TEMPLATES | O_STORE1,
      "usage: manualgen diff V1 V2 [--store ID] [--content DIR]\n"
      "\n"
      "What changed from release V1 to V2 (V2 may be 'draft', the content as\n"
@@ -151,6 +157,39 @@ static const mg_command_info commands[] = {
      "\n"
      "Prints the manual resolved for store ID: the XML document every\n"
      "stylesheet driver receives (docs/design.md), for template authors.\n"},
+    {"feedback", MG_CMD_FEEDBACK, 3,
+     O_CONTENT | O_TEMPLATES | O_STORE1 | O_SECTION | O_POST | O_TEXT |
+         O_ANSWER | O_STATUS | O_OUTPUT,
+     "usage: manualgen feedback add --store ID --section SECTION[#HEADING]\n"
+     "                              [--post KEY] --text TEXT\n"
+     "       manualgen feedback list [--status S] [--store ID] [--section "
+     "SECTION]\n"
+     "       manualgen feedback show FB-ID\n"
+     "       manualgen feedback accept FB-ID --answer TEXT\n"
+     "       manualgen feedback reject FB-ID --answer TEXT\n"
+     "       manualgen feedback page [-o FILE]\n"
+     "(each also takes --content DIR and --templates DIR)\n"
+     "\n"
+     "The field-feedback ledger: what staff of a store reported about a\n"
+     "passage of the manual, and what headquarters did with it. One file an\n"
+     "item, CONTENT/feedback/FB-0001.xml (templates/schema/feedback.xsd).\n"
+     "  add     records a report about a section (by the id in its front\n"
+     "          matter; #HEADING names one of its headings) from a store and,\n"
+     "          with --post, the post of the person who raised it; prints\n"
+     "          the new id. The store, section, heading and post must exist.\n"
+     "  list    one line an item: id, status, date, store, section, post,\n"
+     "          the start of the text; --status (open, accepted, rejected,\n"
+     "          resolved), --store and --section select.\n"
+     "  show    everything about an item, with its history.\n"
+     "  accept  HQ takes up an open item, and says how (--answer);\n"
+     "  reject  or declines it, and says why. A release resolves accepted\n"
+     "          items (publish --resolves).\n"
+     "  page    HQ's page of the ledger (feedback.html): open items by\n"
+     "          section and by store, every item's history; to FILE or to\n"
+     "          standard output.\n"
+     "The date is today's, or SOURCE_DATE_EPOCH's when set. Files are never\n"
+     "half-written, a file with errors is reported and never rewritten, and\n"
+     "two editors adding at once get two ids.\n"},
 };
 
 const mg_command_info *mg_cli_command(const char *name) {
@@ -170,7 +209,12 @@ enum {
   OPT_NOTES,
   OPT_DATE,
   OPT_RESOLVES,
-  OPT_RELEASE
+  OPT_RELEASE,
+  OPT_SECTION,
+  OPT_POST,
+  OPT_TEXT,
+  OPT_ANSWER,
+  OPT_STATUS
 };
 
 static const struct option longopts[] = {
@@ -185,6 +229,11 @@ static const struct option longopts[] = {
     {"notes", required_argument, NULL, OPT_NOTES},
     {"date", required_argument, NULL, OPT_DATE},
     {"resolves", required_argument, NULL, OPT_RESOLVES},
+    {"section", required_argument, NULL, OPT_SECTION},
+    {"post", required_argument, NULL, OPT_POST},
+    {"text", required_argument, NULL, OPT_TEXT},
+    {"answer", required_argument, NULL, OPT_ANSWER},
+    {"status", required_argument, NULL, OPT_STATUS},
     {NULL, 0, NULL, 0}};
 #define NOPTS (sizeof longopts / sizeof *longopts)
 
@@ -192,6 +241,154 @@ static int fail(mg_cli *c, const char *fmt, const char *arg) {
   free(c->error);
   c->error = mg_xasprintf(fmt, arg);
   return 2;
+}
+
+/* ---------------------------------------------------------- feedback */
+
+/* The forms of `feedback`: whether each names an item, the options it
+ * takes and those it needs. */
+static const struct {
+  const char *name;
+  int item;
+  int options, needs;
+} fb_subs[] = {
+    {"add", 0, O_CONTENT | O_TEMPLATES | O_STORE1 | O_SECTION | O_POST | O_TEXT,
+     O_STORE1 | O_SECTION | O_TEXT},
+    {"list", 0, O_CONTENT | O_TEMPLATES | O_STORE1 | O_SECTION | O_STATUS, 0},
+    {"show", 1, O_CONTENT | O_TEMPLATES, 0},
+    {"accept", 1, O_CONTENT | O_TEMPLATES | O_ANSWER, O_ANSWER},
+    {"reject", 1, O_CONTENT | O_TEMPLATES | O_ANSWER, O_ANSWER},
+    {"page", 0, O_CONTENT | O_TEMPLATES | O_OUTPUT, 0},
+};
+#define NSUBS (sizeof fb_subs / sizeof *fb_subs)
+
+static const char *option_name(int bit) {
+  switch (bit) {
+  case O_CONTENT:
+    return "--content";
+  case O_TEMPLATES:
+    return "--templates";
+  case O_STORE1:
+    return "--store";
+  case O_SECTION:
+    return "--section";
+  case O_POST:
+    return "--post";
+  case O_TEXT:
+    return "--text";
+  case O_ANSWER:
+    return "--answer";
+  case O_STATUS:
+    return "--status";
+  default:
+    return "-o";
+  }
+}
+
+/* "; did you mean 'x'?" for a word that looks like a typo of one of
+ * words (n of them), else "". Caller frees. */
+static char *suggestion(const char *s, const char *const *words, size_t n) {
+  mg_strv v = {0};
+  for (size_t i = 0; i < n; i++)
+    mg_strv_push(&v, mg_xstrdup(words[i]));
+  const char *m = mg_suggest(&v, s, strlen(s));
+  char *r = m ? mg_xasprintf("; did you mean '%s'?", m) : mg_xstrdup("");
+  mg_strv_free(&v);
+  return r;
+}
+
+/* True when s is an item id: FB- and four digits, or more without a
+ * leading zero. Else *fix is the id the user probably meant ("FB-7",
+ * "fb-0007", "7": FB-0007), or NULL; the caller frees it. */
+static int fb_id_ok(const char *s, char **fix) {
+  *fix = NULL;
+  size_t n = strlen(s), d = n;
+  while (d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9')
+    d--;
+  if (d == 3 && !strncmp(s, "FB-", 3) && n - d >= 4 &&
+      (n - d == 4 || s[3] != '0'))
+    return 1;
+  int prefix = d == 0 || ((d == 2 || d == 3) && strchr("fF", s[0]) &&
+                          strchr("bB", s[1]) && (d == 2 || s[2] == '-'));
+  if (!prefix || d == n)
+    return 0;
+  size_t z = d;
+  while (z + 1 < n && s[z] == '0')
+    z++; /* the number without its leading zeros */
+  if (n - z <= 9)
+    *fix = mg_xasprintf("FB-%04lu", strtoul(s + z, NULL, 10));
+  return 0;
+}
+
+/* The arguments of `feedback`, after the options: the form, and the item
+ * it names. given: the options seen. Returns 0, or 2 (c->error set). */
+static int feedback_args(mg_cli *c, int ac, char **av, int given) {
+  static const char *const names[] = {"add",    "list",   "show",
+                                      "accept", "reject", "page"};
+  if (optind >= ac)
+    return fail(c, "%s",
+                "missing feedback command (add, list, show, accept, reject "
+                "or page)");
+  c->sub = c->arg = av[optind++];
+  size_t k = 0;
+  while (k < NSUBS && strcmp(fb_subs[k].name, c->sub))
+    k++;
+  if (k == NSUBS) {
+    char *m = suggestion(c->sub, names, NSUBS);
+    c->error = mg_xasprintf("unknown feedback command '%s' (add, list, "
+                            "show, accept, reject or page)%s",
+                            c->sub, m);
+    free(m);
+    return 2;
+  }
+  int extra = given & ~fb_subs[k].options, missing = fb_subs[k].needs & ~given;
+  if (extra) {
+    c->error = mg_xasprintf("option '%s' does not apply to 'feedback %s'",
+                            option_name(extra & -extra), c->sub);
+    return 2;
+  }
+  if (fb_subs[k].item) {
+    if (optind >= ac)
+      return fail(c, "missing feedback id (as FB-0001) after '%s'", c->sub);
+    c->item = av[optind++];
+    char *fix;
+    if (!fb_id_ok(c->item, &fix)) {
+      c->error = mg_xasprintf("invalid feedback id '%s' (FB- and four "
+                              "digits)%s%s%s",
+                              c->item, fix ? "; did you mean '" : "",
+                              fix ? fix : "", fix ? "'?" : "");
+      free(fix);
+      return 2;
+    }
+  }
+  if (missing) {
+    c->error = mg_xasprintf("'feedback %s' needs %s", c->sub,
+                            option_name(missing & -missing));
+    return 2;
+  }
+  if (c->section) {
+    const char *hash = strchr(c->section, '#');
+    char *id = mg_xstrndup(c->section, hash ? (size_t)(hash - c->section)
+                                            : strlen(c->section));
+    int ok = mg_is_id(id) && (!hash || hash[1]);
+    free(id);
+    if (!ok)
+      return fail(c,
+                  "invalid section '%s' (the id in the section's front "
+                  "matter, optionally followed by #heading)",
+                  c->section);
+  }
+  if (c->status && mg_fb_status_parse(c->status) < 0) {
+    static const char *const st[] = {"open", "accepted", "rejected",
+                                     "resolved"};
+    char *m = suggestion(c->status, st, 4);
+    c->error = mg_xasprintf("invalid status '%s' (open, accepted, rejected "
+                            "or resolved)%s",
+                            c->status, m);
+    free(m);
+    return 2;
+  }
+  return 0;
 }
 
 /* The mask bit of an option code. */
@@ -217,6 +414,16 @@ static int bit(int code) {
     return O_RESOLVES;
   case OPT_RELEASE:
     return O_RELEASE;
+  case OPT_SECTION:
+    return O_SECTION;
+  case OPT_POST:
+    return O_POST;
+  case OPT_TEXT:
+    return O_TEXT;
+  case OPT_ANSWER:
+    return O_ANSWER;
+  case OPT_STATUS:
+    return O_STATUS;
   default:
     return -1; /* --help, --version: every command */
   }
@@ -255,7 +462,7 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
     }
   optind = 0; /* a full reset of GNU getopt's state */
   opterr = 0;
-  int ch, li = -1;
+  int ch, li = -1, given = 0;
   while ((ch = getopt_long(ac, av, ":ho:", opts, &li)) != -1) {
     /* the option as written, for messages: "--jobs", "-o" */
     char shortopt[3] = {'-', (char)(ch < 128 ? ch : '?'), '\0'};
@@ -280,6 +487,8 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
       free(o);
       return 2;
     }
+    if (b > 0)
+      given |= b & c->cmd->options;
     switch (ch) {
     case OPT_CONTENT:
       c->content = optarg;
@@ -338,6 +547,21 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
       c->release = optarg;
       break;
     }
+    case OPT_SECTION:
+      c->section = optarg;
+      break;
+    case OPT_POST:
+      c->post = optarg;
+      break;
+    case OPT_TEXT:
+      c->text = optarg;
+      break;
+    case OPT_ANSWER:
+      c->answer = optarg;
+      break;
+    case OPT_STATUS:
+      c->status = optarg;
+      break;
     case 'h':
       c->help = 1;
       return -1;
@@ -351,12 +575,16 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
     }
   }
   int kind = c->cmd->arg;
-  if (kind) {
+  if (kind == 3) {
+    int rc = feedback_args(c, ac, av, given);
+    if (rc)
+      return rc;
+  } else if (kind) {
     if (optind >= ac)
       return fail(c, "%s",
                   kind == 2   ? "missing store id"
                   : kind == 1 ? "missing file"
-                  : kind == 3 ? "missing version (MAJOR.MINOR, such as 1.0)"
+                  : kind == 5 ? "missing version (MAJOR.MINOR, such as 1.0)"
                               : "missing versions: give two, such as 1.0 1.1");
     c->arg = av[optind++];
     if (kind == 2 && !mg_is_id(c->arg))
@@ -364,16 +592,16 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
                   "invalid store id '%s' (lowercase letters, digits and "
                   "'-')",
                   c->arg);
-    if (kind == 4) {
+    if (kind == 6) {
       if (optind >= ac)
         return fail(c, "%s", "missing the second version");
       c->arg2 = av[optind++];
     }
     int major, minor;
-    if ((kind == 3 || kind == 4) && mg_version_parse(c->arg, &major, &minor))
+    if ((kind == 5 || kind == 6) && mg_version_parse(c->arg, &major, &minor))
       return fail(c, "'%s' is not a version: write MAJOR.MINOR, such as 1.0",
                   c->arg);
-    if (kind == 4 && strcmp(c->arg2, "draft") &&
+    if (kind == 6 && strcmp(c->arg2, "draft") &&
         mg_version_parse(c->arg2, &major, &minor))
       return fail(c,
                   "'%s' is not a version: write MAJOR.MINOR, such as 1.1, "

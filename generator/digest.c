@@ -94,7 +94,8 @@ void mg_digest_content(mg_digest *d, xmlNodePtr n) {
     if (a->ns)
       mg_digest_update(d, a->ns->href, strlen((const char *)a->ns->href) + 1);
     mg_digest_update(d, a->name, strlen((const char *)a->name) + 1);
-    mg_digest_update(d, v ? v : BAD_CAST "", v ? strlen((const char *)v) + 1 : 1);
+    mg_digest_update(d, v ? v : BAD_CAST "",
+                     v ? strlen((const char *)v) + 1 : 1);
     xmlFree(v);
   }
   for (xmlNodePtr k = n->children; k; k = k->next)

@@ -78,10 +78,10 @@ static void feedback_links(xmlDocPtr doc, const char *email,
         continue;
       xmlChar *id = xmlGetProp(s, BAD_CAST "id");
       xmlChar *title = xmlNodeGetContent(child(s, "title"));
-      char *subject = mg_xasprintf(
-          "[%s] %s (%s) / %s (%s)", edition, sname ? (char *)sname : "",
-          sid ? (char *)sid : "", title ? (char *)title : "",
-          id ? (char *)id : "");
+      char *subject =
+          mg_xasprintf("[%s] %s (%s) / %s (%s)", edition,
+                       sname ? (char *)sname : "", sid ? (char *)sid : "",
+                       title ? (char *)title : "", id ? (char *)id : "");
       mg_buf b = {0};
       mg_buf_puts(&b, "mailto:");
       mg_buf_puts(&b, email);

@@ -1,6 +1,7 @@
 /* main.c -- runs the command the command line names (cli.c parses it):
  * build, check, handbook and resolve over the halls (build.c); render and
- * params, which look at one section or one hall. */
+ * params, which look at one section or one hall; feedback, the ledger of
+ * what the halls reported (feedback.c). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -313,6 +314,199 @@ done:
   return rc;
 }
 
+/* ---------------------------------------------------------- feedback */
+
+/* What a feedback command may need of the content: the halls, and the
+ * sections with their headings. */
+typedef struct {
+  mg_params *p;
+  mg_outline *o;
+  mg_tree *t; /* owns o once parsed */
+} fb_content;
+
+static void fb_content_load(fb_content *ct, const mg_cli *c, const char *tpl) {
+  ct->p = mg_params_load(c->content, tpl);
+  ct->o = ct->p ? mg_outline_load(c->content) : NULL;
+  ct->t = ct->o ? mg_tree_parse(ct->o, c->content, ct->p->names) : NULL;
+}
+
+static void fb_content_free(fb_content *ct) {
+  if (ct->t)
+    mg_tree_free(ct->t);
+  else
+    mg_outline_free(ct->o);
+  mg_params_free(ct->p);
+}
+
+/* The ledger, when it loaded without an error: a change waits until
+ * every file of it is sound. NULL after reporting. */
+static mg_ledger *fb_ledger_to_change(const mg_cli *c, const char *tpl,
+                                      const char *what) {
+  mg_ledger *l = mg_ledger_load(c->content, tpl);
+  if (l && l->nbad) {
+    mg_diag_flush(stderr); /* what is wrong, then what it means */
+    mg_diag(MG_ERROR, NULL, 0, 0,
+            "the feedback ledger has errors (above); correct them first: "
+            "nothing was %s",
+            what);
+    mg_ledger_free(l);
+    l = NULL;
+  }
+  return l;
+}
+
+/* `feedback add`: checked against the content first. The content's own
+ * mistakes are `check`'s business; they are shown only when they keep
+ * the report from being checked. */
+static int fb_add(const mg_cli *c, const char *tpl) {
+  fb_content ct = {0};
+  mg_ledger *l = NULL;
+  char *slug = NULL, *id = NULL;
+  const char *hash = strchr(c->section, '#');
+  char *section = mg_xstrndup(c->section, hash ? (size_t)(hash - c->section)
+                                               : strlen(c->section));
+  mg_fb_report r = {c->stores[0], c->post, section, hash ? hash + 1 : NULL,
+                    c->text};
+  fb_content_load(&ct, c, tpl);
+  if (mg_fb_check_report(ct.p, ct.t, &r, &slug) != 0)
+    goto done;
+  free(mg_diag_take_text());
+  r.heading = slug;
+  l = fb_ledger_to_change(c, tpl, "added");
+  mg_edition ed;
+  mg_edition_init(&ed, "feedback");
+  id = l ? mg_ledger_add(l, &r, ed.date) : NULL;
+  if (id) {
+    mg_write_stdout(id, strlen(id));
+    mg_write_stdout("\n", 1);
+  }
+done:
+  mg_diag_flush(stderr);
+  free(id);
+  free(slug);
+  free(section);
+  mg_ledger_free(l);
+  fb_content_free(&ct);
+  return mg_diag_printed_errors() ? 1 : 0;
+}
+
+static int names_store(const mg_ledger *l, const char *id) {
+  for (size_t i = 0; id && i < l->n; i++)
+    if (!strcmp(l->items[i]->store, id))
+      return 1;
+  return !id;
+}
+
+static int names_section(const mg_ledger *l, const char *id) {
+  for (size_t i = 0; id && i < l->n; i++)
+    if (!strcmp(l->items[i]->section, id))
+      return 1;
+  return !id;
+}
+
+/* `feedback list`: what the ledger holds. A --store or --section that no
+ * item names must at least be the content's, or it is a typo. */
+static int fb_list(const mg_cli *c, const char *tpl) {
+  fb_content ct = {0};
+  mg_fb_filter f = {c->status ? mg_fb_status_parse(c->status) : -1,
+                    c->nstores ? c->stores[0] : NULL, c->section};
+  mg_ledger *l = mg_ledger_load(c->content, tpl);
+  if (!l)
+    goto done;
+  if (!names_store(l, f.store) || !names_section(l, f.section)) {
+    /* the content is only asked what it has: its mistakes are check's */
+    mg_diag_flush(stderr);
+    fb_content_load(&ct, c, tpl);
+    free(mg_diag_take_text());
+    if (mg_fb_check_filter(l, ct.p, ct.t, &f) != 0)
+      goto done;
+  }
+  mg_buf out = {0};
+  mg_ledger_list(l, &f, &out);
+  if (out.len)
+    mg_write_stdout(out.data, out.len);
+  mg_buf_free(&out);
+done:
+  mg_diag_flush(stderr);
+  mg_ledger_free(l);
+  fb_content_free(&ct);
+  return mg_diag_printed_errors() ? 1 : 0;
+}
+
+static int fb_show(const mg_cli *c, const char *tpl) {
+  mg_ledger *l = mg_ledger_load(c->content, tpl);
+  mg_buf out = {0};
+  if (l && mg_ledger_show(l, c->item, &out) == 0)
+    mg_write_stdout(out.data, out.len);
+  mg_buf_free(&out);
+  mg_diag_flush(stderr);
+  mg_ledger_free(l);
+  return mg_diag_printed_errors() ? 1 : 0;
+}
+
+static int fb_answer(const mg_cli *c, const char *tpl) {
+  mg_fb_status to = strcmp(c->sub, "accept") ? MG_FB_REJECTED : MG_FB_ACCEPTED;
+  mg_ledger *l = fb_ledger_to_change(c, tpl, "changed");
+  if (l) {
+    mg_edition ed;
+    mg_edition_init(&ed, "feedback");
+    mg_ledger_answer(l, c->item, to, c->answer, ed.date);
+  }
+  mg_diag_flush(stderr);
+  mg_ledger_free(l);
+  return mg_diag_printed_errors() ? 1 : 0;
+}
+
+/* `feedback page`: the page stands alone (its stylesheet inside), so
+ * that it can be mailed or opened from anywhere. Like a build, it needs
+ * content without errors, and writes nothing otherwise. */
+static int fb_page(const mg_cli *c, const char *tpl) {
+  fb_content ct = {0};
+  mg_templates *tp = NULL;
+  mg_ledger *l = NULL;
+  mg_pages pages = {0};
+  fb_content_load(&ct, c, tpl);
+  if (ct.t && !mg_diag_errors())
+    tp = mg_templates_load(tpl, ct.t->outline->lang);
+  if (tp && !mg_diag_errors())
+    l = mg_ledger_load(c->content, tpl);
+  if (!l || mg_diag_errors())
+    goto done;
+  mg_edition ed;
+  mg_edition_init(&ed, "feedback");
+  mg_fb_page_opts o = {
+      ct.t->outline->title, ct.t->outline->lang, ed.date, NULL, ct.t, ct.p};
+  if (mg_ledger_page(l, tp, &o, &pages) != 0 || pages.n != 1 ||
+      mg_diag_errors())
+    goto done;
+  if (c->output && strcmp(c->output, "-"))
+    mg_write_atomic(c->output, pages.v[0].data, pages.v[0].len);
+  else
+    mg_write_stdout(pages.v[0].data, pages.v[0].len);
+done:
+  mg_diag_flush(stderr);
+  mg_pages_free(&pages);
+  mg_ledger_free(l);
+  mg_templates_free(tp);
+  fb_content_free(&ct);
+  return mg_diag_printed_errors() ? 1 : 0;
+}
+
+static int cmd_feedback(const mg_cli *c, const char *tpl) {
+  switch (c->sub[0]) {
+  case 'a':
+    return strcmp(c->sub, "add") ? fb_answer(c, tpl) : fb_add(c, tpl);
+  case 'l':
+    return fb_list(c, tpl);
+  case 's':
+    return fb_show(c, tpl);
+  case 'r':
+    return fb_answer(c, tpl);
+  default:
+    return fb_page(c, tpl);
+  }
+}
+
 static int run(int argc, char **argv) {
   mg_cli c;
   int rc = mg_cli_parse(argc, argv, &c);
@@ -340,6 +534,9 @@ static int run(int argc, char **argv) {
         break;
       case MG_CMD_PUBLISH:
         rc = cmd_publish(&c, tpl);
+        break;
+      case MG_CMD_FEEDBACK:
+        rc = cmd_feedback(&c, tpl);
         break;
       default:
         rc = cmd_halls(&c, tpl);

@@ -129,13 +129,15 @@ typedef enum {
   MG_CMD_RENDER,
   MG_CMD_PARAMS,
   MG_CMD_HANDBOOK,
-  MG_CMD_RESOLVE
+  MG_CMD_RESOLVE,
+  MG_CMD_FEEDBACK
 } mg_cmd_kind;
 
 typedef struct {
   const char *name;
   mg_cmd_kind kind;
-  int arg; /* 0 none, 1 a file, 2 a store id, 3 a version, 4 two */
+  int arg;     /* 0 none, 1 a file, 2 a store id, 3 a feedback subcommand,
+                  5 a version, 6 two versions */
   int options; /* the options it takes (cli.c) */
   const char *usage;
 } mg_command_info;
@@ -146,9 +148,14 @@ typedef struct {
   const char *content, *templates, *out, *output, *arg, *arg2;
   const char *notes, *date, *resolves; /* publish */
   const char *release;                 /* --version V (handbook, resolve) */
-  const char **stores; /* --store, without repeats */
+  const char **stores;                 /* --store, without repeats */
   size_t nstores;
   int jobs;
+  /* feedback: the subcommand (add, list, ...; also in arg), the item's
+   * id (FB-0001),
+   * and --section (ID or ID#HEADING), --post, --text, --answer, --status
+   * (a status mg_fb_status_parse knows) */
+  const char *sub, *item, *section, *post, *text, *answer, *status;
   int help, version; /* asked for; cmd is NULL for the program's own */
   char *error;       /* the usage error, when mg_cli_parse returned 2 */
 } mg_cli;
@@ -971,7 +978,7 @@ typedef struct {
   const mg_hall_history *history;
   xmlDocPtr prev; /* the hall's resolved content in the release before, or
                      NULL when it was not in it */
-  const mg_ledger *ledger; /* feedback texts; may be NULL */
+  const mg_ledger *ledger;    /* feedback texts; may be NULL */
   const char *feedback_email; /* HQ's address, or NULL */
 } mg_hall_context;
 /* Decorates a hall's resolved manual (already mg_resolved_decorate'd) for

@@ -269,8 +269,8 @@ static int take_lock(const char *out_dir, int outfd, int *first) {
       *first = 0;
       return held[i].fd;
     }
-  int fd = openat(outfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-                  0644);
+  int fd =
+      openat(outfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) {
     mg_diag(MG_ERROR, out_dir, 0, 0, "cannot create %s: %s", LOCK_NAME,
             strerror(errno));

@@ -133,7 +133,8 @@ mg_releases *mg_releases_load(const char *content_dir,
     rel->notes = mg_xstrdup(notes ? (const char *)notes : "");
     xmlFree(notes);
     xmlNodePtr s = child(e, "sections");
-    char *a = prop(s, "added"), *c = prop(s, "changed"), *d = prop(s, "removed");
+    char *a = prop(s, "added"), *c = prop(s, "changed"),
+         *d = prop(s, "removed");
     split_ids(a, &rel->added);
     split_ids(c, &rel->changed);
     split_ids(d, &rel->removed);
@@ -206,8 +207,8 @@ static void walk(const char *dir, const char *pre, mg_strv *out) {
     return;
   for (size_t i = 0; i < names.n; i++) {
     char *path = mg_path_join(dir, names.v[i]);
-    char *rel = *pre ? mg_xasprintf("%s/%s", pre, names.v[i])
-                     : mg_xstrdup(names.v[i]);
+    char *rel =
+        *pre ? mg_xasprintf("%s/%s", pre, names.v[i]) : mg_xstrdup(names.v[i]);
     struct stat sb;
     if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
       walk(path, rel, out);
@@ -550,9 +551,9 @@ static void remove_leftovers(const mg_releases *r) {
   for (size_t i = 0; i < names.n; i++) {
     const char *n = names.v[i];
     int major, minor;
-    int stale = !strncmp(n, ".publish-", 9) ||
-                (mg_version_parse(n, &major, &minor) == 0 &&
-                 !mg_releases_find(r, n));
+    int stale =
+        !strncmp(n, ".publish-", 9) ||
+        (mg_version_parse(n, &major, &minor) == 0 && !mg_releases_find(r, n));
     if (!stale)
       continue;
     char *path = mg_path_join(r->dir, n);
@@ -637,9 +638,8 @@ int mg_publish_release(const mg_release_opts *o) {
   if (mg_diag_errors())
     goto refused;
   /* the feedback it answers must be accepted items */
-  if (o->nresolves &&
-      check_resolves(o->content_dir, o->templates_dir, o->resolves,
-                     o->nresolves) != 0)
+  if (o->nresolves && check_resolves(o->content_dir, o->templates_dir,
+                                     o->resolves, o->nresolves) != 0)
     goto done;
   /* what changed since the last release */
   if (r->n) {
@@ -655,8 +655,8 @@ int mg_publish_release(const mg_release_opts *o) {
   for (size_t i = 0; i < o->nresolves; i++)
     mg_strv_push(&rel.resolves, mg_xstrdup(o->resolves[i]));
   /* the release, staged */
-  stage = mg_xasprintf("%s/.publish-%s-%ld", r->dir, o->version,
-                       (long)getpid());
+  stage =
+      mg_xasprintf("%s/.publish-%s-%ld", r->dir, o->version, (long)getpid());
   mg_remove_tree(stage);
   size_t len;
   char *text = mg_manual_serialize(t->manual, &len);
@@ -714,15 +714,14 @@ int mg_publish_release(const mg_release_opts *o) {
           "published %s (%s): %zu sections, %zu stores; since %s: %zu "
           "changed, %zu added, %zu removed%s\n",
           rel.version, rel.date, t->manual->nsections, p->store_ids.n,
-          r->n ? r->v[r->n - 1].version : "nothing", rel.changed.n,
-          rel.added.n, rel.removed.n, ids.data ? ids.data : "");
+          r->n ? r->v[r->n - 1].version : "nothing", rel.changed.n, rel.added.n,
+          rel.removed.n, ids.data ? ids.data : "");
   mg_buf_free(&ids);
   rc = mg_diag_errors() ? 1 : 0;
   goto done;
 refused:
   mg_diag(MG_ERROR, NULL, 0, 0,
-          "the content has errors: release %s was not published",
-          o->version);
+          "the content has errors: release %s was not published", o->version);
 done:
   if (stage)
     mg_remove_tree(stage);

@@ -802,6 +802,10 @@ def validate_html():
         return
     ws = harness.workspace()
     build(ws)
+    import e2e_feedback  # HQ's feedback page, with an item of each status
+    e2e_feedback.ledger_for_page(ws)
+    run(["feedback", "--content", "content", "page", "-o",
+         os.path.join(ws, "out", "feedback.html")], ws)
     r = run(["build", "--content", os.path.join(ROOT, "content"), "--out",
              os.path.join(ws, "sample")], ROOT)
     pages = glob.glob(os.path.join(ws, "out", "**", "*.html"), recursive=True)
