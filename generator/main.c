@@ -210,7 +210,7 @@ static int cmd_publish(mg_cli *c, const char *tpl) {
   o.date = c->date ? c->date : ed.date;
   /* --resolves FB-0003,FB-0007 (spaces allowed too) */
   mg_strv ids = {0};
-  for (const char *p = c->resolves; p && *p;) {
+  for (const char *p = c->resolves ? c->resolves : ""; *p;) {
     while (*p == ',' || *p == ' ')
       p++;
     const char *e = p;

@@ -73,7 +73,7 @@ int mg_version_cmp(const char *a, const char *b) {
 /* ------------------------------------------------------- the register */
 
 static void split_ids(const char *s, mg_strv *out) {
-  for (const char *p = s; p && *p;) {
+  for (const char *p = s ? s : ""; *p;) {
     while (*p == ' ' || *p == '\t' || *p == '\n')
       p++;
     const char *e = p;
