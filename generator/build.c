@@ -1,25 +1,31 @@
 /* build.c -- the run: load and parse once, then every hall in parallel.
  *
  *   1. load: parameters, outline, sections and templates are read,
- *      parsed and compiled once, in the main thread;
- *   2. halls: a pool of worker threads takes the halls one by one
- *      (effective parameters, resolve, and what the command does with
- *      the result) while the main thread watches for signals;
- *   3. finish: `build` adds the edition's index and publishes the whole
- *      edition in one step (publish.c) if no hall reported an error;
- *      `handbook` and `resolve` write their one result.
+ *      parsed and compiled once, in the main thread; so are the
+ *      releases (content/releases), each from its own frozen parts;
+ *   2. halls: a pool of worker threads takes the halls of one edition
+ *      (the draft, or a release) one by one (effective parameters,
+ *      resolve, and what the command does with the result) while the
+ *      main thread watches for signals;
+ *   3. finish: `build` publishes every edition whole (publish.c) if no
+ *      hall of any edition reported an error: each release, `latest`
+ *      (the newest release again), the draft, the hall feeds; then the
+ *      list of editions and the feedback page. `handbook` and `resolve`
+ *      write their one result.
  *
  * Each command is its own hall function over the shared stages:
- * check_hall, build_hall and one_hall (handbook, resolve).
+ * check_hall, build_hall, one_hall; history_hall reads every release
+ * first, to know which release changed which hall.
  *
  * Signals. SIGINT, SIGTERM and SIGHUP are blocked in every thread while
  * halls are processed and read by the main thread from a signalfd: the
- * workers stop taking halls, the staging folder is removed and the
- * published edition stays as it was. A worker that does not return
+ * workers stop taking halls, the staging folders are removed and the
+ * published editions stay as they were. A worker that does not return
  * within a second (a read that blocks) does not hold the run: the main
  * thread cleans up and exits, so a signal always ends a build quickly. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -35,6 +41,16 @@
 #include <libxml/xmlsave.h>
 
 #include "manualgen.h"
+
+/* Writes path unless it holds these bytes already (its time stamp then
+ * stays). Returns 0, or -1 after reporting. */
+static int write_if_changed(const char *path, const char *data, size_t len) {
+  size_t n;
+  char *old = mg_read_file(path, &n);
+  int same = old && n == len && !memcmp(old, data, len);
+  free(old);
+  return same ? 0 : mg_write_atomic(path, data, len);
+}
 
 void mg_edition_init(mg_edition *ed, const char *name) {
   ed->name = name;
@@ -54,70 +70,180 @@ void mg_edition_init(mg_edition *ed, const char *name) {
 typedef struct {
   char *id;
   mg_identity ident; /* for the edition's index */
+  char *feedback_email;
   int ok;
   int up_to_date; /* its inputs had not changed: nothing was redone */
   size_t pages;
   mg_buf out; /* `handbook`, `resolve`: the one result */
 } hall_result;
 
+/* One edition: the draft (made from the content), or a release (made
+ * from what it froze). */
+typedef struct {
+  mg_edition ed; /* name ("draft", "1.2") and date */
+  const mg_manual *manual;
+  mg_templates *tpl;
+  mg_params *params;    /* the draft: the content's parameters */
+  mg_release_data *rel; /* a release: its parts (owned) */
+  size_t index;         /* a release: its place in the register */
+  const char **ids;     /* its halls */
+  size_t nids;
+  hall_result *results;
+  mg_publish *pub;
+  size_t index_pages;
+} edition;
+
 typedef struct run run;
 typedef void (*hall_fn)(run *r, size_t i);
 
 struct run {
   const mg_build_opts *o;
-  mg_params *params;
+  mg_params *params; /* the content */
   mg_tree *tree;
   mg_templates *tpl;
-  mg_edition ed;
-  mg_publish *pub; /* `build` only */
-  const char **ids;
-  size_t nids;
-  hall_result *results;
+  mg_releases *releases;
+  mg_ledger *ledger;       /* for the feedback releases resolve */
+  edition *eds;            /* the releases, oldest first, then the draft */
+  size_t neds;             /* releases->n + 1 */
+  xmlHashTablePtr history; /* store id -> mg_hall_history */
+  mg_publish *latest;      /* OUT/latest: the newest release again */
+  edition *cur;            /* what the workers do */
   hall_fn hall;
   atomic_size_t next;
   atomic_int interrupted; /* the signal that stops the run, or 0 */
   int donefd;             /* an eventfd: +1 as each worker ends */
   pthread_mutex_t progress_lock;
-  size_t index_pages;
 };
+
+static edition *draft(run *r) { return &r->eds[r->neds - 1]; }
+
+static int is_release(const run *r, const edition *e) {
+  return r->releases && e != &r->eds[r->neds - 1];
+}
 
 /* "[k/N] hall" on one terminal line, rewritten as halls start. */
 static void progress(run *r, size_t i) {
   if (!r->o->progress)
     return;
   pthread_mutex_lock(&r->progress_lock);
-  fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, r->nids, r->ids[i]);
+  /* the edition is named when there are several */
+  fprintf(stderr, "\r\033[K[%s%s%zu/%zu] %s",
+          r->releases ? r->cur->ed.name : "", r->releases ? " " : "", i + 1,
+          r->cur->nids, r->cur->ids[i]);
   fflush(stderr);
   pthread_mutex_unlock(&r->progress_lock);
 }
 
 /* ------------------------------------------------------- one hall */
 
-/* The hall's resolved manual (NULL after reporting errors); fills in its
- * identity for the index. */
-static xmlDocPtr resolve_hall(run *r, size_t i) {
-  const char *id = r->ids[i];
-  hall_result *res = &r->results[i];
-  res->id = mg_xstrdup(id);
-  xmlDocPtr eff = mg_params_effective(r->params, id);
+static char *child_text(xmlDocPtr doc, const char *name) {
+  for (xmlNodePtr k = xmlDocGetRootElement(doc)->children; k; k = k->next)
+    if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, name)) {
+      xmlChar *v = xmlNodeGetContent(k);
+      char *s = v && *v ? mg_xstrdup((const char *)v) : NULL;
+      xmlFree(v);
+      return s;
+    }
+  return NULL;
+}
+
+/* Hall id's resolved content in edition e (NULL after reporting errors).
+ * With res, fills in its identity and feedback address. */
+static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
+  xmlDocPtr eff = e->rel ? mg_release_params(e->rel, id)
+                         : mg_params_effective(e->params, id);
   if (!eff)
     return NULL;
-  mg_params_identity(eff, &res->ident);
-  xmlDocPtr doc = mg_resolve(r->tree->manual, eff, id);
-  mg_params_effective_free(eff);
+  if (res) {
+    mg_params_identity(eff, &res->ident);
+    res->feedback_email = child_text(eff, "feedback-email");
+  }
+  xmlDocPtr doc = mg_resolve(e->manual, eff, id);
+  if (e->rel)
+    xmlFreeDoc(eff);
+  else
+    mg_params_effective_free(eff);
   return doc;
+}
+
+static xmlDocPtr resolve_hall(run *r, size_t i) {
+  edition *e = r->cur;
+  hall_result *res = &e->results[i];
+  res->id = mg_xstrdup(e->ids[i]);
+  return resolve_in(e, e->ids[i], res);
 }
 
 static void check_hall(run *r, size_t i) {
   xmlDocPtr doc = resolve_hall(r, i);
-  r->results[i].ok = doc != NULL;
+  r->cur->results[i].ok = doc != NULL;
   xmlFreeDoc(doc);
 }
 
-/* What every hall of the edition shares: its name and date, the UI
- * strings. */
-static void decorate(run *r, xmlDocPtr doc) {
-  mg_resolved_decorate(doc, &r->ed, xmlDocGetRootElement(r->tpl->l10n_doc));
+/* A hall's history across the releases: allocated for every hall of any
+ * release before the workers start (they only fill it in). */
+static mg_hall_history *history_of(run *r, const char *id) {
+  mg_hall_history *h = xmlHashLookup(r->history, BAD_CAST id);
+  if (!h) {
+    h = mg_xcalloc(1, sizeof *h);
+    h->n = r->releases ? r->releases->n : 0;
+    h->has = mg_xcalloc(h->n ? h->n : 1, 1);
+    h->digest = mg_xcalloc(h->n ? h->n : 1, sizeof *h->digest);
+    xmlHashAddEntry(r->history, BAD_CAST id, h);
+  }
+  return h;
+}
+
+static void free_history(void *payload, const xmlChar *name) {
+  (void)name;
+  mg_hall_history *h = payload;
+  free(h->has);
+  free(h->digest);
+  free(h);
+}
+
+/* Pass 1: the hall's content in this release, as a digest. */
+static void history_hall(run *r, size_t i) {
+  edition *e = r->cur;
+  xmlDocPtr doc = resolve_in(e, e->ids[i], NULL);
+  mg_hall_history *h = xmlHashLookup(r->history, BAD_CAST e->ids[i]);
+  if (doc && h) {
+    mg_content_digest(doc, h->digest[e->index]);
+    h->has[e->index] = 1;
+  }
+  e->results[i].ok = doc != NULL;
+  xmlFreeDoc(doc);
+}
+
+/* The document hall i's pages are made from: its content, decorated with
+ * the edition, the UI strings and, for a release, what the release says
+ * of this hall. NULL after reporting errors. */
+static xmlDocPtr page_doc(run *r, edition *e, size_t i) {
+  hall_result *res = &e->results[i];
+  free(res->id);
+  res->id = mg_xstrdup(e->ids[i]);
+  mg_identity_free(&res->ident);
+  free(res->feedback_email);
+  res->feedback_email = NULL;
+  xmlDocPtr doc = resolve_in(e, e->ids[i], res);
+  if (!doc)
+    return NULL;
+  mg_resolved_decorate(doc, &e->ed, xmlDocGetRootElement(e->tpl->l10n_doc));
+  if (!is_release(r, e)) {
+    mg_decorate_draft(doc, res->feedback_email);
+    return doc;
+  }
+  mg_hall_history *h = xmlHashLookup(r->history, BAD_CAST e->ids[i]);
+  mg_hall_context c = {0};
+  c.releases = r->releases;
+  c.index = e->index;
+  c.history = h;
+  c.ledger = r->ledger;
+  c.feedback_email = res->feedback_email;
+  if (e->index > 0 && h && h->has[e->index - 1])
+    c.prev = resolve_in(&r->eds[e->index - 1], e->ids[i], NULL);
+  mg_decorate_release(doc, &c);
+  xmlFreeDoc(c.prev);
+  return doc;
 }
 
 static int save_cb(void *ctx, const char *buf, int len) {
@@ -133,11 +259,11 @@ static int close_cb(void *ctx) {
 /* `handbook` (the single page) and `resolve` (what the stylesheets
  * receive, exactly: no indentation added inside paragraphs). */
 static void one_hall(run *r, size_t i) {
-  hall_result *res = &r->results[i];
-  xmlDocPtr doc = resolve_hall(r, i);
+  edition *e = r->cur;
+  hall_result *res = &e->results[i];
+  xmlDocPtr doc = page_doc(r, e, i);
   if (!doc)
     return;
-  decorate(r, doc);
   if (r->o->cmd == MG_RESOLVE) {
     xmlSaveCtxtPtr s = xmlSaveToIO(save_cb, close_cb, &res->out, "UTF-8", 0);
     xmlSaveDoc(s, doc);
@@ -146,8 +272,8 @@ static void one_hall(run *r, size_t i) {
   } else {
     mg_pages pages = {0};
     char *what = mg_xasprintf("store '%s'", res->id);
-    const char *hparams[] = {"css", r->tpl->css, NULL};
-    if (mg_transform(r->tpl->handbook, doc, hparams, &pages, what) == 0 &&
+    const char *hparams[] = {"css", e->tpl->css, NULL};
+    if (mg_transform(e->tpl->handbook, doc, hparams, &pages, what) == 0 &&
         pages.n) {
       mg_buf_put(&res->out, pages.v[0].data, pages.v[0].len);
       res->pages = 1;
@@ -161,16 +287,45 @@ static void one_hall(run *r, size_t i) {
 
 #define MANIFEST ".manualgen-build"
 
+/* The newest release's pages also go to OUT/latest, whole. */
+static mg_publish *also(run *r, edition *e) {
+  return is_release(r, e) && e->index + 1 == r->releases->n ? r->latest : NULL;
+}
+
+/* Writes one file of e (and of latest). Returns 0, or -1 after
+ * reporting. */
+static int put_file(run *r, edition *e, const char *rel, const char *data,
+                    size_t len) {
+  mg_publish *l = also(r, e);
+  int rc = mg_publish_file(e->pub, rel, data, len);
+  if (!rc && l)
+    rc = mg_publish_file(l, rel, data, len);
+  return rc;
+}
+
+/* Carries the open file fd of e's published edition into e (and
+ * latest). */
+static int put_link(run *r, edition *e, const char *rel, int fd) {
+  mg_publish *l = also(r, e);
+  int rc = mg_publish_link(e->pub, rel, fd);
+  if (!rc && l)
+    rc = mg_publish_link(l, rel, fd);
+  if (rc)
+    mg_diag(MG_ERROR, rel, 0, 0, "cannot carry into the new edition: %s",
+            strerror(errno));
+  return rc;
+}
+
 /* The hall's files are carried into the new edition unchanged when its
  * manifest records `digest` and every file it lists is there with the
  * recorded size and bytes. Returns 1 when they were, 0 when the hall must
  * be built (nothing was carried), -1 on an error (reported). */
-static int keep_if_fresh(run *r, size_t i, const char *digest) {
-  hall_result *res = &r->results[i];
+static int keep_if_fresh(run *r, edition *e, size_t i, const char *digest) {
+  hall_result *res = &e->results[i];
   char *dir = mg_xasprintf("stores/%s", res->id);
   char *mpath = mg_xasprintf("%s/" MANIFEST, dir);
   size_t len;
-  char *text = mg_publish_read_old(r->pub, mpath, &len);
+  char *text = mg_publish_read_old(e->pub, mpath, &len);
   mg_manifest m = {0};
   int fresh = text && mg_manifest_parse(text, len, &m) == 0 &&
               !strcmp(m.digest, digest);
@@ -185,7 +340,7 @@ static int keep_if_fresh(run *r, size_t i, const char *digest) {
   size_t nfd = 0, pages = 0;
   for (size_t k = 0; k < m.n && fresh; k++) {
     char *rel = mg_xasprintf("%s/%s", dir, m.files[k].name);
-    int fd = mg_publish_open_old(r->pub, rel);
+    int fd = mg_publish_open_old(e->pub, rel);
     free(rel);
     size_t n = 0;
     char *bytes = NULL;
@@ -202,17 +357,14 @@ static int keep_if_fresh(run *r, size_t i, const char *digest) {
     pages += l > 5 && !strcmp(m.files[k].name + l - 5, ".html");
   }
   int rc = 0;
-  int mfd = fresh ? mg_publish_open_old(r->pub, mpath) : -1;
+  int mfd = fresh ? mg_publish_open_old(e->pub, mpath) : -1;
   if (mfd >= 0) {
     rc = 1;
     for (size_t k = 0; k <= m.n && rc == 1; k++) {
       char *rel = k < m.n ? mg_xasprintf("%s/%s", dir, m.files[k].name)
                           : mg_xstrdup(mpath);
-      if (mg_publish_link(r->pub, rel, k < m.n ? fds[k] : mfd) != 0) {
-        mg_diag(MG_ERROR, rel, 0, 0, "cannot carry into the new edition: %s",
-                strerror(errno));
+      if (put_link(r, e, rel, k < m.n ? fds[k] : mfd) != 0)
         rc = -1;
-      }
       free(rel);
     }
     close(mfd);
@@ -228,32 +380,30 @@ static int keep_if_fresh(run *r, size_t i, const char *digest) {
 }
 
 static void build_hall(run *r, size_t i) {
-  hall_result *res = &r->results[i];
-  xmlDocPtr doc = resolve_hall(r, i);
+  edition *e = r->cur;
+  hall_result *res = &e->results[i];
+  xmlDocPtr doc = page_doc(r, e, i);
   if (!doc)
     return;
-  /* the pages are a function of the hall's content, the edition and the
-   * templates (the UI strings among them): unchanged, nothing to do */
+  /* the pages are a function of this document and the templates:
+   * unchanged, nothing to do */
   mg_manifest m = {0};
   mg_digest *d = mg_digest_new();
-  mg_digest_update(d, r->tpl->digest, 32);
-  mg_digest_update(d, r->ed.name, strlen(r->ed.name) + 1);
-  mg_digest_update(d, r->ed.date, strlen(r->ed.date) + 1);
+  mg_digest_update(d, e->tpl->digest, 32);
   mg_digest_doc(d, doc);
   mg_digest_finish(d, m.digest);
-  int fresh = keep_if_fresh(r, i, m.digest);
+  int fresh = keep_if_fresh(r, e, i, m.digest);
   if (fresh != 0) {
     res->ok = res->up_to_date = fresh == 1;
     xmlFreeDoc(doc);
     return;
   }
-  decorate(r, doc);
   mg_pages pages = {0};
   char *what = mg_xasprintf("store '%s'", res->id);
-  const char *hparams[] = {"css", r->tpl->css, NULL};
-  int rc = mg_transform(r->tpl->site, doc, NULL, &pages, what);
+  const char *hparams[] = {"css", e->tpl->css, NULL};
+  int rc = mg_transform(e->tpl->site, doc, NULL, &pages, what);
   if (!rc)
-    rc = mg_transform(r->tpl->handbook, doc, hparams, &pages, what);
+    rc = mg_transform(e->tpl->handbook, doc, hparams, &pages, what);
   free(what);
   xmlFreeDoc(doc);
   for (size_t k = 0; k < pages.n && !rc; k++) {
@@ -265,22 +415,22 @@ static void build_hall(run *r, size_t i) {
       break;
     }
     char *rel = mg_xasprintf("stores/%s/%s", res->id, pg->href);
-    rc = mg_publish_file(r->pub, rel, pg->data, pg->len);
+    rc = put_file(r, e, rel, pg->data, pg->len);
     mg_manifest_add(&m, pg->href, pg->data, pg->len);
     free(rel);
   }
   if (!rc) {
     char *rel = mg_xasprintf("stores/%s/manual.css", res->id);
-    size_t csslen = strlen(r->tpl->css);
-    rc = mg_publish_file(r->pub, rel, r->tpl->css, csslen);
-    mg_manifest_add(&m, "manual.css", r->tpl->css, csslen);
+    size_t csslen = strlen(e->tpl->css);
+    rc = put_file(r, e, rel, e->tpl->css, csslen);
+    mg_manifest_add(&m, "manual.css", e->tpl->css, csslen);
     free(rel);
   }
   if (!rc) {
     size_t len;
     char *text = mg_manifest_format(&m, &len);
     char *rel = mg_xasprintf("stores/%s/" MANIFEST, res->id);
-    rc = mg_publish_file(r->pub, rel, text, len);
+    rc = put_file(r, e, rel, text, len);
     free(rel);
     free(text);
   }
@@ -297,7 +447,7 @@ static void *worker(void *arg) {
   mg_diag_install_xml_handlers();
   while (!atomic_load(&r->interrupted)) {
     size_t i = atomic_fetch_add(&r->next, 1);
-    if (i >= r->nids)
+    if (i >= r->cur->nids)
       break;
     progress(r, i);
     r->hall(r, i);
@@ -329,7 +479,7 @@ static int pending_signal(void) {
   return sig > 0 ? sig : 0;
 }
 
-/* Runs r->hall for every hall on `jobs` threads, the main thread
+/* Runs r->hall for every hall of r->cur on `jobs` threads, the main thread
  * watching for signals (which the caller has blocked). Returns 0 when
  * every hall was done; otherwise the signal that stopped the run, with
  * *stuck set when a worker did not return within a second of it. */
@@ -344,6 +494,7 @@ static int run_halls(run *r, int jobs, int *stuck) {
             strerror(errno));
     abort();
   }
+  atomic_store(&r->next, 0);
   pthread_t *th = mg_xcalloc((size_t)jobs, sizeof *th);
   int started = 0;
   for (int i = 0; i < jobs; i++)
@@ -398,59 +549,75 @@ static int run_halls(run *r, int jobs, int *stuck) {
 /* -------------------------------------------------------- finishing */
 
 /* The edition's front page: every hall, its city and type. */
-static int build_index(run *r, size_t *pages) {
+static int build_index(run *r, edition *e) {
   xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
   xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "stores");
   xmlNsPtr m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
   xmlSetNs(root, m);
   xmlDocSetRootElement(doc, root);
-  xmlNewProp(root, BAD_CAST "lang", BAD_CAST r->tree->outline->lang);
-  xmlNewTextChild(root, m, BAD_CAST "title", BAD_CAST r->tree->outline->title);
+  xmlNewProp(root, BAD_CAST "lang", BAD_CAST e->manual->lang);
+  xmlNewTextChild(root, m, BAD_CAST "title", BAD_CAST e->manual->title);
   xmlNewTextChild(root, m, BAD_CAST "organisation",
-                  BAD_CAST r->tree->outline->organisation);
+                  BAD_CAST e->manual->organisation);
   xmlNodePtr ed = xmlNewChild(root, m, BAD_CAST "edition", NULL);
-  xmlNewProp(ed, BAD_CAST "name", BAD_CAST r->ed.name);
-  xmlNewProp(ed, BAD_CAST "date", BAD_CAST r->ed.date);
+  xmlNewProp(ed, BAD_CAST "name", BAD_CAST e->ed.name);
+  xmlNewProp(ed, BAD_CAST "date", BAD_CAST e->ed.date);
+  if (is_release(r, e)) {
+    xmlNewProp(ed, BAD_CAST "kind", BAD_CAST "release");
+    xmlNewProp(ed, BAD_CAST "latest",
+               BAD_CAST r->releases->v[r->releases->n - 1].version);
+    if (e->index > 0)
+      xmlNewProp(ed, BAD_CAST "previous",
+                 BAD_CAST r->releases->v[e->index - 1].version);
+    xmlNewTextChild(ed, m, BAD_CAST "notes",
+                    BAD_CAST r->releases->v[e->index].notes);
+  } else {
+    xmlNewProp(ed, BAD_CAST "kind", BAD_CAST "draft");
+  }
   xmlAddChild(root,
-              xmlDocCopyNode(xmlDocGetRootElement(r->tpl->l10n_doc), doc, 1));
-  /* every hall of the content, not only those built this time */
-  for (size_t i = 0; i < r->params->store_ids.n; i++) {
-    const char *id = r->params->store_ids.v[i];
+              xmlDocCopyNode(xmlDocGetRootElement(e->tpl->l10n_doc), doc, 1));
+  /* every hall of the edition, not only those built this time */
+  const mg_strv *all = e->rel ? &e->rel->store_ids : &r->params->store_ids;
+  for (size_t i = 0; i < all->n; i++) {
+    const char *id = all->v[i];
     const mg_identity *ident = NULL;
     mg_identity tmp = {0};
-    if (!r->o->nstores) /* every hall was done, in this order */
-      ident = &r->results[i].ident;
-    for (size_t k = 0; k < r->nids && !ident; k++)
-      if (!strcmp(r->results[k].id, id))
-        ident = &r->results[k].ident;
+    if (e->nids == all->n) /* every hall was done, in this order */
+      ident = &e->results[i].ident;
+    for (size_t k = 0; k < e->nids && !ident; k++)
+      if (!strcmp(e->results[k].id, id))
+        ident = &e->results[k].ident;
     if (!ident) {
-      xmlDocPtr eff = mg_params_effective(r->params, id);
+      xmlDocPtr eff = e->rel ? mg_release_params(e->rel, id)
+                             : mg_params_effective(r->params, id);
       if (!eff)
         continue;
       mg_params_identity(eff, &tmp);
-      mg_params_effective_free(eff);
+      if (e->rel)
+        xmlFreeDoc(eff);
+      else
+        mg_params_effective_free(eff);
       ident = &tmp;
     }
     mg_identity_set_props(ident, xmlNewChild(root, m, BAD_CAST "store", NULL));
     mg_identity_free(&tmp);
   }
   mg_pages pg = {0};
-  int rc = mg_transform(r->tpl->index, doc, NULL, &pg, "the store index");
+  int rc = mg_transform(e->tpl->index, doc, NULL, &pg, "the store index");
   for (size_t k = 0; k < pg.n && !rc; k++)
-    rc = mg_publish_file(r->pub, pg.v[k].href, pg.v[k].data, pg.v[k].len);
+    rc = put_file(r, e, pg.v[k].href, pg.v[k].data, pg.v[k].len);
   if (!rc)
-    rc =
-        mg_publish_file(r->pub, "manual.css", r->tpl->css, strlen(r->tpl->css));
-  *pages += pg.n;
+    rc = put_file(r, e, "manual.css", e->tpl->css, strlen(e->tpl->css));
+  e->index_pages += pg.n;
   mg_pages_free(&pg);
   xmlFreeDoc(doc);
   return rc;
 }
 
-/* A build limited to some halls (--store) rewrites the edition's own
- * files and those halls' folders; it keeps every other hall as it is. */
+/* A build limited to some halls (--store) rewrites the draft's own files
+ * and those halls' folders; it keeps every other hall as it is. */
 static int managed(const char *rel, void *ctx) {
-  run *r = ctx;
+  edition *e = ctx;
   if (!strchr(rel, '/'))
     return 1;
   if (strncmp(rel, "stores/", 7))
@@ -458,38 +625,211 @@ static int managed(const char *rel, void *ctx) {
   const char *id = rel + 7, *end = strchr(id, '/');
   if (!end)
     return 0;
-  for (size_t i = 0; i < r->nids; i++)
-    if (strlen(r->ids[i]) == (size_t)(end - id) &&
-        !strncmp(r->ids[i], id, (size_t)(end - id)))
+  for (size_t i = 0; i < e->nids; i++)
+    if (strlen(e->ids[i]) == (size_t)(end - id) &&
+        !strncmp(e->ids[i], id, (size_t)(end - id)))
       return 1;
   return 0;
+}
+
+/* OUT/feeds/ID.xml: for each hall, an Atom feed of the releases that
+ * changed its handbook (newest first), written with the current
+ * templates. */
+static int build_feeds(run *r, mg_publish *pub) {
+  const mg_releases *rel = r->releases;
+  edition *d = draft(r);
+  int rc = 0;
+  mg_strv ids = {0};
+  for (size_t i = 0; i < rel->n; i++)
+    for (size_t k = 0; k < r->eds[i].nids; k++) {
+      int seen = 0;
+      for (size_t j = 0; j < ids.n && !seen; j++)
+        seen = !strcmp(ids.v[j], r->eds[i].ids[k]);
+      if (!seen)
+        mg_strv_push(&ids, mg_xstrdup(r->eds[i].ids[k]));
+    }
+  for (size_t s = 0; s < ids.n && !rc; s++) {
+    const mg_hall_history *h = xmlHashLookup(r->history, BAD_CAST ids.v[s]);
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "feed");
+    xmlNsPtr m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
+    xmlSetNs(root, m);
+    xmlDocSetRootElement(doc, root);
+    xmlNewProp(root, BAD_CAST "lang", BAD_CAST d->manual->lang);
+    xmlNewProp(root, BAD_CAST "store", BAD_CAST ids.v[s]);
+    const char *updated = NULL;
+    xmlNewTextChild(root, m, BAD_CAST "title", BAD_CAST d->manual->title);
+    xmlNodePtr store = xmlNewChild(root, m, BAD_CAST "store", NULL);
+    xmlAddChild(root,
+                xmlDocCopyNode(xmlDocGetRootElement(d->tpl->l10n_doc), doc, 1));
+    int named = 0;
+    for (size_t i = rel->n; i-- > 0;) {
+      if (!mg_hall_changed(h, i))
+        continue;
+      edition *e = &r->eds[i];
+      if (!named) { /* the hall as its newest release names it */
+        xmlDocPtr eff = mg_release_params(e->rel, ids.v[s]);
+        mg_identity ident = {0};
+        if (eff)
+          mg_params_identity(eff, &ident);
+        if (ident.id)
+          mg_identity_set_props(&ident, store);
+        mg_identity_free(&ident);
+        xmlFreeDoc(eff);
+        named = 1;
+      }
+      if (!updated)
+        updated = rel->v[i].date;
+      xmlNodePtr en = xmlNewChild(root, m, BAD_CAST "entry", NULL);
+      xmlNewProp(en, BAD_CAST "version", BAD_CAST rel->v[i].version);
+      xmlNewProp(en, BAD_CAST "date", BAD_CAST rel->v[i].date);
+      xmlNewTextChild(en, m, BAD_CAST "notes", BAD_CAST rel->v[i].notes);
+      /* the sections that changed for this hall */
+      xmlDocPtr cur = resolve_in(e, ids.v[s], NULL);
+      xmlDocPtr prev = i > 0 && h->has[i - 1]
+                           ? resolve_in(&r->eds[i - 1], ids.v[s], NULL)
+                           : NULL;
+      mg_changes ch = {0};
+      if (cur && mg_diff_manuals(prev, cur, &ch) == 0)
+        for (size_t k = 0; k < ch.n; k++) {
+          if (ch.v[k].kind == MG_SECTION_UNCHANGED)
+            continue;
+          xmlNodePtr sn = xmlNewChild(en, m, BAD_CAST "section", NULL);
+          xmlNewProp(sn, BAD_CAST "status",
+                     BAD_CAST(ch.v[k].kind == MG_SECTION_ADDED ? "added"
+                              : ch.v[k].kind == MG_SECTION_REMOVED
+                                  ? "removed"
+                                  : "changed"));
+          xmlNewProp(sn, BAD_CAST "id", BAD_CAST ch.v[k].id);
+          xmlNewProp(sn, BAD_CAST "title",
+                     BAD_CAST(ch.v[k].title ? ch.v[k].title : ""));
+        }
+      mg_changes_free(&ch);
+      xmlFreeDoc(cur);
+      xmlFreeDoc(prev);
+    }
+    xmlNewProp(root, BAD_CAST "updated", BAD_CAST(updated ? updated : ""));
+    mg_pages pg = {0};
+    char *what = mg_xasprintf("the feed of store '%s'", ids.v[s]);
+    if (!d->tpl->feed) {
+      mg_diag(MG_ERROR, d->tpl->templates_dir, 0, 0,
+              "the templates have no html/feed.xsl for the stores' feeds");
+      rc = -1;
+    } else {
+      rc = mg_transform(d->tpl->feed, doc, NULL, &pg, what);
+    }
+    free(what);
+    for (size_t k = 0; k < pg.n && !rc; k++)
+      rc = mg_publish_file(pub, pg.v[k].href, pg.v[k].data, pg.v[k].len);
+    mg_pages_free(&pg);
+    xmlFreeDoc(doc);
+  }
+  mg_strv_free(&ids);
+  return rc;
+}
+
+/* OUT/index.html: the releases, newest first, and the draft. */
+static int build_editions_page(run *r) {
+  edition *d = draft(r);
+  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "editions");
+  xmlNsPtr m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
+  xmlSetNs(root, m);
+  xmlDocSetRootElement(doc, root);
+  xmlNewProp(root, BAD_CAST "lang", BAD_CAST d->manual->lang);
+  xmlNewTextChild(root, m, BAD_CAST "title", BAD_CAST d->manual->title);
+  xmlNewTextChild(root, m, BAD_CAST "organisation",
+                  BAD_CAST d->manual->organisation);
+  xmlAddChild(root,
+              xmlDocCopyNode(xmlDocGetRootElement(d->tpl->l10n_doc), doc, 1));
+  const mg_releases *rel = r->releases;
+  for (size_t i = rel->n; i-- > 0;) {
+    xmlNodePtr e = xmlNewChild(root, m, BAD_CAST "edition", NULL);
+    xmlNewProp(e, BAD_CAST "name", BAD_CAST rel->v[i].version);
+    xmlNewProp(e, BAD_CAST "date", BAD_CAST rel->v[i].date);
+    xmlNewProp(e, BAD_CAST "kind", BAD_CAST "release");
+    xmlNewProp(e, BAD_CAST "latest", BAD_CAST rel->v[rel->n - 1].version);
+    xmlNewTextChild(e, m, BAD_CAST "notes", BAD_CAST rel->v[i].notes);
+  }
+  xmlNodePtr e = xmlNewChild(root, m, BAD_CAST "edition", NULL);
+  xmlNewProp(e, BAD_CAST "name", BAD_CAST d->ed.name);
+  xmlNewProp(e, BAD_CAST "date", BAD_CAST d->ed.date);
+  xmlNewProp(e, BAD_CAST "kind", BAD_CAST "draft");
+  mg_pages pg = {0};
+  int rc = -1;
+  if (d->tpl->editions)
+    rc = mg_transform(d->tpl->editions, doc, NULL, &pg, "the editions");
+  else
+    mg_diag(MG_ERROR, d->tpl->templates_dir, 0, 0,
+            "the templates have no html/editions.xsl for the list of "
+            "editions");
+  for (size_t k = 0; k < pg.n && !rc; k++) {
+    char *path = mg_path_join(r->o->out_dir, pg.v[k].href);
+    rc = write_if_changed(path, pg.v[k].data, pg.v[k].len);
+    free(path);
+  }
+  mg_pages_free(&pg);
+  xmlFreeDoc(doc);
+  return rc;
+}
+
+/* OUT/feedback.html: HQ's page of the ledger. */
+static int build_feedback_page(run *r) {
+  if (!r->ledger)
+    return 0;
+  edition *d = draft(r);
+  mg_fb_page_opts po = {0};
+  po.title = d->manual->title;
+  po.lang = d->manual->lang;
+  po.tree = r->tree;
+  po.params = r->params;
+  mg_pages pg = {0};
+  int rc = mg_ledger_page(r->ledger, d->tpl, &po, &pg);
+  for (size_t k = 0; k < pg.n && !rc; k++) {
+    char *path = mg_path_join(r->o->out_dir, pg.v[k].href);
+    rc = write_if_changed(path, pg.v[k].data, pg.v[k].len);
+    free(path);
+  }
+  mg_pages_free(&pg);
+  return rc;
 }
 
 static void summary(run *r, int rc, double secs) {
   const mg_build_opts *o = r->o;
   int warnings = mg_diag_printed_warnings(), errors = mg_diag_printed_errors();
-  size_t pages = 0, built = 0, fresh = 0;
-  for (size_t i = 0; i < r->nids; i++) {
-    pages += r->results[i].pages;
-    built += r->results[i].ok;
-    fresh += r->results[i].up_to_date;
+  edition *d = draft(r);
+  size_t pages = 0, built = 0, fresh = 0, halls = 0;
+  size_t from = o->cmd == MG_BUILD ? 0 : r->neds - 1;
+  for (size_t k = from; k < r->neds; k++) {
+    edition *e = &r->eds[k];
+    pages += e->index_pages;
+    halls += e->nids;
+    for (size_t i = 0; i < e->nids; i++) {
+      pages += e->results[i].pages;
+      built += e->results[i].ok;
+      fresh += e->results[i].up_to_date;
+    }
   }
   if (o->cmd == MG_CHECK) {
     fprintf(stderr, "checked %zu store%s: %d error%s, %d warning%s (%.2f s)\n",
-            r->nids, r->nids == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
+            d->nids, d->nids == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
             warnings, warnings == 1 ? "" : "s", secs);
   } else if (o->cmd != MG_BUILD) {
     if (rc == 0 && o->output && strcmp(o->output, "-"))
       fprintf(stderr, "wrote %s\n", o->output);
   } else if (rc == 0) {
-    char uptodate[48] = "";
+    char uptodate[48] = "", releases[48] = "";
     if (fresh)
       snprintf(uptodate, sizeof uptodate, " (%zu up to date)", fresh);
+    if (r->neds > 1)
+      snprintf(releases, sizeof releases, " in %zu release%s and the draft",
+               r->neds - 1, r->neds == 2 ? "" : "s");
     fprintf(stderr,
-            "built %zu handbook%s%s, %zu pages, %d warning%s in %.2f s "
-            "-> %s/draft/index.html\n",
-            built, built == 1 ? "" : "s", uptodate, pages + r->index_pages,
-            warnings, warnings == 1 ? "" : "s", secs, o->out_dir);
+            "built %zu handbook%s%s%s, %zu pages, %d warning%s in %.2f s "
+            "-> %s/%s\n",
+            built, built == 1 ? "" : "s", releases, uptodate, pages, warnings,
+            warnings == 1 ? "" : "s", secs, o->out_dir,
+            r->neds > 1 ? "index.html" : "draft/index.html");
   } else {
     fprintf(stderr,
             "build failed: %d error%s, %d warning%s; nothing was "
@@ -497,12 +837,14 @@ static void summary(run *r, int rc, double secs) {
             errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
             secs);
   }
+  (void)halls;
 }
 
 /* Writes the one result of `handbook` or `resolve` to the output file or
  * standard output. Returns 0, or 1 after reporting. */
 static int write_result(run *r) {
-  const mg_buf *out = &r->results[0].out;
+  edition *e = r->cur;
+  const mg_buf *out = &e->results[0].out;
   const char *dest = r->o->output;
   if (dest && strcmp(dest, "-"))
     return mg_write_atomic(dest, out->data ? out->data : "", out->len) ? 1 : 0;
@@ -510,32 +852,147 @@ static int write_result(run *r) {
   return mg_write_stdout(out->data, out->len) ? 1 : 0;
 }
 
-/* Loads everything that is the same for every hall. Returns 0, or -1
- * after reporting. */
-static int load(run *r) {
+/* The halls of the draft: those named, or every hall. */
+static void select_halls(run *r, edition *e) {
   const mg_build_opts *o = r->o;
-  r->params = mg_params_load(o->content_dir, o->templates_dir);
-  mg_outline *outline = mg_outline_load(o->content_dir);
-  if (r->params && outline)
-    r->tree = mg_tree_parse(outline, o->content_dir, r->params->names);
-  else
-    mg_outline_free(outline);
-  if (o->cmd == MG_CHECK || o->cmd == MG_BUILD)
-    mg_outline_warn_unlisted(r->tree ? r->tree->outline : NULL, o->content_dir);
-  if (r->tree)
-    r->tpl = mg_templates_load(o->templates_dir, r->tree->outline->lang);
-  return r->params && r->tree && r->tpl ? 0 : -1;
+  const mg_strv *all = e->rel ? &e->rel->store_ids : &r->params->store_ids;
+  size_t n = o->nstores && !e->rel ? o->nstores : all->n;
+  e->ids = mg_xcalloc(n ? n : 1, sizeof *e->ids);
+  for (size_t i = 0; i < n; i++)
+    e->ids[e->nids++] = o->nstores && !e->rel ? o->stores[i] : all->v[i];
+  e->results = mg_xcalloc(e->nids ? e->nids : 1, sizeof *e->results);
 }
 
-/* The halls of this run: those named, or every hall. */
-static void select_halls(run *r) {
+/* Loads everything that is the same for every hall: the content (the
+ * draft), the releases, the ledger. Returns 0, or -1 after reporting. */
+static int load(run *r) {
   const mg_build_opts *o = r->o;
-  const mg_strv *all = &r->params->store_ids;
-  size_t n = o->nstores ? o->nstores : all->n;
-  r->ids = mg_xcalloc(n ? n : 1, sizeof *r->ids);
-  for (size_t i = 0; i < n; i++)
-    r->ids[r->nids++] = o->nstores ? o->stores[i] : all->v[i];
-  r->results = mg_xcalloc(r->nids ? r->nids : 1, sizeof *r->results);
+  int want_releases = o->cmd == MG_BUILD || o->release;
+  r->history = xmlHashCreate(64);
+  if (!o->release) { /* a release's handbook needs nothing of the content */
+    r->params = mg_params_load(o->content_dir, o->templates_dir);
+    mg_outline *outline = mg_outline_load(o->content_dir);
+    if (r->params && outline)
+      r->tree = mg_tree_parse(outline, o->content_dir, r->params->names);
+    else
+      mg_outline_free(outline);
+    if (o->cmd == MG_CHECK || o->cmd == MG_BUILD)
+      mg_outline_warn_unlisted(r->tree ? r->tree->outline : NULL,
+                               o->content_dir);
+    if (r->tree)
+      r->tpl = mg_templates_load(o->templates_dir, r->tree->outline->lang);
+    if (!r->params || !r->tree || !r->tpl)
+      return -1;
+  }
+  if (o->cmd == MG_BUILD || o->cmd == MG_CHECK || o->release) {
+    r->releases = mg_releases_load(o->content_dir, o->templates_dir);
+    if (!r->releases || mg_releases_verify(r->releases))
+      return -1;
+  }
+  size_t nrel = want_releases && r->releases ? r->releases->n : 0;
+  r->neds = nrel + 1;
+  r->eds = mg_xcalloc(r->neds, sizeof *r->eds);
+  for (size_t i = 0; i < nrel; i++) {
+    edition *e = &r->eds[i];
+    const mg_release *rel = &r->releases->v[i];
+    e->rel = mg_release_open(r->releases, rel);
+    if (!e->rel)
+      return -1;
+    e->index = i;
+    e->manual = e->rel->manual;
+    e->tpl = e->rel->tpl;
+    e->ed.name = rel->version;
+    snprintf(e->ed.date, sizeof e->ed.date, "%s", rel->date);
+  }
+  edition *d = draft(r);
+  mg_edition_init(&d->ed, "draft");
+  if (r->tree) {
+    d->manual = r->tree->manual;
+    d->tpl = r->tpl;
+    d->params = r->params;
+  }
+  if (want_releases && nrel) {
+    r->ledger = mg_ledger_load(o->content_dir, o->templates_dir);
+    if (!r->ledger)
+      return -1;
+  }
+  if (!nrel) { /* keep the draft's "draft" pages as they were */
+    mg_releases_free(r->releases);
+    r->releases = NULL;
+  }
+  return mg_diag_errors() ? -1 : 0;
+}
+
+static int jobs_for(run *r, edition *e) {
+  int jobs = r->o->jobs > 0 ? r->o->jobs : ncpus();
+  if ((size_t)jobs > e->nids)
+    jobs = (int)(e->nids ? e->nids : 1);
+  return jobs;
+}
+
+/* Runs fn over the halls of e. Returns 0, or the signal that stopped it
+ * (*stuck: a worker did not come back). */
+static int over_halls(run *r, edition *e, hall_fn fn, int *stuck) {
+  r->cur = e;
+  r->hall = fn;
+  return run_halls(r, jobs_for(r, e), stuck);
+}
+
+/* `handbook` and `resolve` of a release: which release changed this
+ * hall, computed for it alone. */
+static void history_for_one(run *r, const char *id) {
+  mg_hall_history *h = history_of(r, id);
+  for (size_t i = 0; i + 1 < r->neds; i++) {
+    edition *e = &r->eds[i];
+    if (!mg_release_has_store(e->rel, id))
+      continue;
+    xmlDocPtr doc = resolve_in(e, id, NULL);
+    if (doc) {
+      mg_content_digest(doc, h->digest[i]);
+      h->has[i] = 1;
+    }
+    xmlFreeDoc(doc);
+  }
+}
+
+static void free_editions(run *r) {
+  for (size_t k = 0; r->eds && k < r->neds; k++) {
+    edition *e = &r->eds[k];
+    for (size_t i = 0; i < e->nids; i++) {
+      free(e->results[i].id);
+      free(e->results[i].feedback_email);
+      mg_identity_free(&e->results[i].ident);
+      mg_buf_free(&e->results[i].out);
+    }
+    free(e->results);
+    free(e->ids);
+    mg_publish_free(e->pub);
+    mg_release_close(e->rel);
+  }
+  free(r->eds);
+}
+
+/* Publishes every staged edition, in order. Returns 0, or -1 after
+ * reporting. */
+static int commit_all(run *r, mg_publish *feeds) {
+  int rc = 0;
+  for (size_t k = 0; k < r->neds && !rc; k++) {
+    edition *e = &r->eds[k];
+    int partial = !is_release(r, e) && r->o->nstores;
+    if (mg_publish_commit(e->pub, partial ? managed : NULL, e) < 0)
+      rc = -1;
+    if (!rc && r->latest && is_release(r, e) &&
+        e->index + 1 == r->releases->n &&
+        mg_publish_commit(r->latest, NULL, NULL) < 0)
+      rc = -1;
+  }
+  if (!rc && feeds && mg_publish_commit(feeds, NULL, NULL) < 0)
+    rc = -1;
+  if (!rc && r->releases && build_editions_page(r))
+    rc = -1;
+  if (!rc && r->releases && build_feedback_page(r))
+    rc = -1;
+  return rc;
 }
 
 int mg_build(const mg_build_opts *o) {
@@ -543,11 +1000,8 @@ int mg_build(const mg_build_opts *o) {
   run r = {0};
   r.o = o;
   pthread_mutex_init(&r.progress_lock, NULL);
-  mg_edition_init(&r.ed, "draft");
-  r.hall = o->cmd == MG_CHECK   ? check_hall
-           : o->cmd == MG_BUILD ? build_hall
-                                : one_hall;
-  int rc = 1;
+  int rc = 1, sig = 0, stuck = 0;
+  mg_publish *feeds = NULL;
   sigset_t set, old;
   stop_signals(&set);
   /* from here on, a signal is read by run_halls, never delivered */
@@ -559,23 +1013,74 @@ int mg_build(const mg_build_opts *o) {
             mg_diag_printed_errors() == 1 ? "" : "s");
     goto cleanup;
   }
-  select_halls(&r);
-  if (o->cmd == MG_BUILD && !mg_diag_errors())
-    r.pub = mg_publish_begin(o->out_dir, r.ed.name);
-  if (o->cmd == MG_BUILD && !r.pub)
-    r.hall = check_hall; /* it will fail: still report every mistake */
-  int jobs = o->jobs > 0 ? o->jobs : ncpus();
-  if ((size_t)jobs > r.nids)
-    jobs = (int)(r.nids ? r.nids : 1);
-  int stuck = 0, sig = run_halls(&r, jobs, &stuck);
+  edition *d = draft(&r);
+  if (o->cmd == MG_HANDBOOK || o->cmd == MG_RESOLVE) {
+    /* one hall, of the draft or of a release */
+    edition *e = d;
+    if (o->release) {
+      const mg_release *rel = mg_releases_find(r.releases, o->release);
+      if (!rel) {
+        mg_diag(MG_ERROR, NULL, 0, 0, "there is no release %s", o->release);
+        mg_diag_flush(stderr);
+        goto cleanup;
+      }
+      e = &r.eds[rel - r.releases->v];
+      if (!mg_release_has_store(e->rel, o->stores[0])) {
+        mg_diag(MG_ERROR, NULL, 0, 0, "release %s has no store '%s'",
+                o->release, o->stores[0]);
+        mg_diag_flush(stderr);
+        goto cleanup;
+      }
+      history_for_one(&r, o->stores[0]);
+    }
+    e->ids = mg_xcalloc(1, sizeof *e->ids);
+    e->ids[e->nids++] = o->stores[0];
+    e->results = mg_xcalloc(1, sizeof *e->results);
+    sig = over_halls(&r, e, one_hall, &stuck);
+  } else {
+    for (size_t k = 0; k < r.neds; k++)
+      select_halls(&r, &r.eds[k]);
+    if (o->cmd == MG_BUILD && !mg_diag_errors()) {
+      for (size_t k = 0; k < r.neds && !mg_diag_errors(); k++)
+        r.eds[k].pub = mg_publish_begin(o->out_dir, r.eds[k].ed.name);
+      if (r.releases && !mg_diag_errors()) {
+        r.latest = mg_publish_begin(o->out_dir, "latest");
+        feeds = mg_publish_begin(o->out_dir, "feeds");
+      }
+    }
+    int publishing = o->cmd == MG_BUILD && !mg_diag_errors();
+    /* which release changed which hall: every release read first */
+    for (size_t k = 0; k + 1 < r.neds && !sig; k++)
+      for (size_t i = 0; i < r.eds[k].nids; i++)
+        history_of(&r, r.eds[k].ids[i]);
+    for (size_t k = 0; k + 1 < r.neds && !sig && publishing; k++)
+      sig = over_halls(&r, &r.eds[k], history_hall, &stuck);
+    /* then every edition's halls; a build that will fail still checks
+     * every hall, to report every mistake */
+    for (size_t k = 0; k < r.neds && !sig; k++) {
+      edition *e = &r.eds[k];
+      if (o->cmd == MG_CHECK && e != d)
+        continue;
+      sig = over_halls(
+          &r, e, publishing && !mg_diag_errors() ? build_hall : check_hall,
+          &stuck);
+    }
+  }
   if (o->progress)
     fputs("\r\033[K", stderr);
-  if (!sig && o->cmd == MG_BUILD && r.pub && !mg_diag_errors())
-    build_index(&r, &r.index_pages);
+  if (!sig && o->cmd == MG_BUILD && !mg_diag_errors()) {
+    for (size_t k = 0; k < r.neds && !mg_diag_errors(); k++)
+      build_index(&r, &r.eds[k]);
+    if (feeds && !mg_diag_errors())
+      build_feeds(&r, feeds);
+  }
   if (!sig)
     sig = pending_signal(); /* a last look before anything is published */
   if (sig) {
-    mg_publish_abort(r.pub);
+    for (size_t k = 0; k < r.neds; k++)
+      mg_publish_abort(r.eds[k].pub);
+    mg_publish_abort(r.latest);
+    mg_publish_abort(feeds);
     mg_diag_flush(stderr);
     fprintf(stderr, "interrupted; nothing was written\n");
     rc = 128 + sig;
@@ -584,8 +1089,8 @@ int mg_build(const mg_build_opts *o) {
     goto cleanup;
   }
   rc = mg_diag_errors() ? 1 : 0;
-  if (o->cmd == MG_BUILD && r.pub) {
-    if (rc || mg_publish_commit(r.pub, o->nstores ? managed : NULL, &r) < 0)
+  if (o->cmd == MG_BUILD) {
+    if (rc || commit_all(&r, feeds) < 0)
       rc = 1;
   } else if (rc == 0 && (o->cmd == MG_HANDBOOK || o->cmd == MG_RESOLVE)) {
     rc = write_result(&r);
@@ -593,15 +1098,13 @@ int mg_build(const mg_build_opts *o) {
   mg_diag_flush(stderr);
   summary(&r, rc, mg_now() - t0);
 cleanup:
-  mg_publish_free(r.pub);
+  mg_publish_free(r.latest);
+  mg_publish_free(feeds);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
-  for (size_t i = 0; i < r.nids; i++) {
-    free(r.results[i].id);
-    mg_identity_free(&r.results[i].ident);
-    mg_buf_free(&r.results[i].out);
-  }
-  free(r.results);
-  free(r.ids);
+  free_editions(&r);
+  xmlHashFree(r.history, free_history);
+  mg_ledger_free(r.ledger);
+  mg_releases_free(r.releases);
   mg_templates_free(r.tpl);
   mg_tree_free(r.tree);
   mg_params_free(r.params);

@@ -1286,7 +1286,12 @@ int mg_ledger_page(const mg_ledger *l, const mg_templates *t,
     params[np++] = "generated.date";
     params[np++] = o->date;
   }
-  int rc = mg_transform(t->feedback, doc, params, out, "the feedback page");
+  int rc = -1;
+  if (t->feedback)
+    rc = mg_transform(t->feedback, doc, params, out, "the feedback page");
+  else
+    mg_diag(MG_ERROR, t->templates_dir, 0, 0,
+            "the templates have no html/feedback.xsl for the feedback page");
   xmlFreeDoc(doc);
   return rc;
 }

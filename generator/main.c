@@ -149,6 +149,7 @@ static int cmd_halls(mg_cli *c, const char *tpl) {
   }
   o.jobs = c->jobs;
   o.output = c->output;
+  o.release = c->release;
   o.progress = o.cmd == MG_BUILD && isatty(2);
   return mg_build(&o);
 }

@@ -524,7 +524,10 @@ xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
 
 typedef struct {
   char *templates_dir;
-  xsltStylesheetPtr site, handbook, index, body, feedback;
+  xsltStylesheetPtr site, handbook, index, body;
+  /* optional (NULL when the templates have none: a release's frozen
+   * templates may predate them) */
+  xsltStylesheetPtr feedback, feed, editions;
   xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
   char digest[33]; /* every file of the templates, and the version */
@@ -1006,10 +1009,11 @@ typedef struct {
   const char **stores; /* the halls to do (one for handbook and resolve);
                           none = every hall */
   size_t nstores;
-  int jobs;           /* worker threads, 0 = number of CPUs */
-  int progress;       /* show progress on stderr */
-  const char *output; /* handbook/resolve: a file, or NULL or "-" for
-                         standard output */
+  int jobs;            /* worker threads, 0 = number of CPUs */
+  int progress;        /* show progress on stderr */
+  const char *output;  /* handbook/resolve: a file, or NULL or "-" for
+                          standard output */
+  const char *release; /* handbook/resolve: of this release, not the draft */
 } mg_build_opts;
 
 /* Runs a command over the halls. Returns the exit code: 0, 1 when there

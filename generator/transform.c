@@ -8,6 +8,7 @@
 #define _DEFAULT_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libexslt/exslt.h>
 #include <libxml/HTMLtree.h>
@@ -44,6 +45,16 @@ static xsltStylesheetPtr compile(const char *dir, const char *name) {
   }
   free(path);
   return s;
+}
+
+/* compile(), for a driver that may be absent: NULL without a word when
+ * the file is not there. */
+static xsltStylesheetPtr compile_optional(const char *dir, const char *name) {
+  char *path = mg_xasprintf("%s/html/%s", dir, name);
+  struct stat sb;
+  int there = lstat(path, &sb) == 0;
+  free(path);
+  return there ? compile(dir, name) : NULL;
 }
 
 static xmlDocPtr load_strings(const char *dir, const char *lang) {
@@ -123,7 +134,11 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
   t->handbook = compile(dir, "handbook.xsl");
   t->index = compile(dir, "index.xsl");
   t->body = compile(dir, "body.xsl");
-  t->feedback = compile(dir, "feedback.xsl");
+  /* the drivers a release's frozen templates may predate: compiled when
+   * there, refused when needed and missing */
+  t->feedback = compile_optional(dir, "feedback.xsl");
+  t->feed = compile_optional(dir, "feed.xsl");
+  t->editions = compile_optional(dir, "editions.xsl");
   t->l10n_doc = build_l10n(dir, lang);
   /* every file of the templates, read once for the digest: one that
    * cannot be read (a FIFO, a link out of the folder) is reported there */
@@ -138,7 +153,7 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
             mg_read_error());
   free(css);
   if (unreadable || !t->site || !t->handbook || !t->index || !t->body ||
-      !t->feedback || !t->l10n_doc || !t->css) {
+      !t->l10n_doc || !t->css) {
     mg_templates_free(t);
     return NULL;
   }
@@ -158,6 +173,10 @@ void mg_templates_free(mg_templates *t) {
     xsltFreeStylesheet(t->body);
   if (t->feedback)
     xsltFreeStylesheet(t->feedback);
+  if (t->feed)
+    xsltFreeStylesheet(t->feed);
+  if (t->editions)
+    xsltFreeStylesheet(t->editions);
   xmlFreeDoc(t->l10n_doc);
   free(t->css);
   free(t->templates_dir);
