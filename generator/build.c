@@ -867,9 +867,10 @@ static void select_halls(run *r, edition *e) {
  * draft), the releases, the ledger. Returns 0, or -1 after reporting. */
 static int load(run *r) {
   const mg_build_opts *o = r->o;
-  int want_releases = o->cmd == MG_BUILD || o->release;
+  int want_releases = o->cmd == MG_BUILD || o->release || o->cmd == MG_DIFF;
+  int want_content = o->cmd == MG_DIFF ? !strcmp(o->to, "draft") : !o->release;
   r->history = xmlHashCreate(64);
-  if (!o->release) { /* a release's handbook needs nothing of the content */
+  if (want_content) { /* a release needs nothing of the content */
     r->params = mg_params_load(o->content_dir, o->templates_dir);
     mg_outline *outline = mg_outline_load(o->content_dir);
     if (r->params && outline)
@@ -884,7 +885,7 @@ static int load(run *r) {
     if (!r->params || !r->tree || !r->tpl)
       return -1;
   }
-  if (o->cmd == MG_BUILD || o->cmd == MG_CHECK || o->release) {
+  if (o->cmd == MG_BUILD || o->cmd == MG_CHECK || want_releases) {
     r->releases = mg_releases_load(o->content_dir, o->templates_dir);
     if (!r->releases || mg_releases_verify(r->releases))
       return -1;
@@ -995,6 +996,89 @@ static int commit_all(run *r, mg_publish *feeds) {
   return rc;
 }
 
+/* The edition named v: a release of the register, or "draft". */
+static edition *edition_named(run *r, const char *v) {
+  if (!strcmp(v, "draft"))
+    return draft(r)->manual ? draft(r) : NULL;
+  const mg_release *rel = r->releases ? mg_releases_find(r->releases, v) : NULL;
+  return rel ? &r->eds[rel - r->releases->v] : NULL;
+}
+
+static const char *status_word(mg_change_kind k) {
+  return k == MG_SECTION_ADDED     ? "added"
+         : k == MG_SECTION_REMOVED ? "removed"
+                                   : "changed";
+}
+
+/* `diff V1 V2 [--store ID]`: the sections that differ, one a line on
+ * standard output ("changed ID TITLE"). Returns 0 (the same), 1
+ * (different) or 2 (errors, reported). */
+static int diff_editions(run *r) {
+  const mg_build_opts *o = r->o;
+  edition *a = edition_named(r, o->from), *b = edition_named(r, o->to);
+  if (!a || !b) {
+    mg_diag(MG_ERROR, NULL, 0, 0, "there is no release %s",
+            !a ? o->from : o->to);
+    return 2;
+  }
+  const char *store = o->nstores ? o->stores[0] : NULL;
+  mg_buf out = {0};
+  size_t n = 0;
+  if (store) {
+    /* the hall's handbooks: its parameters and the conditions count */
+    int in_a = !a->rel || mg_release_has_store(a->rel, store);
+    int in_b = !b->rel || mg_release_has_store(b->rel, store);
+    if (!in_a && !in_b) {
+      mg_diag(MG_ERROR, NULL, 0, 0, "store '%s' is in neither %s nor %s", store,
+              o->from, o->to);
+      return 2;
+    }
+    xmlDocPtr da = in_a ? resolve_in(a, store, NULL) : NULL;
+    xmlDocPtr db = in_b ? resolve_in(b, store, NULL) : NULL;
+    mg_changes ch = {0};
+    int ok =
+        (!in_a || da) && (!in_b || db) && mg_diff_manuals(da, db, &ch) == 0;
+    for (size_t i = 0; ok && i < ch.n; i++) {
+      if (ch.v[i].kind == MG_SECTION_UNCHANGED)
+        continue;
+      mg_buf_printf(&out, "%-8s %s  %s\n", status_word(ch.v[i].kind),
+                    ch.v[i].id, ch.v[i].title ? ch.v[i].title : "");
+      n++;
+    }
+    mg_changes_free(&ch);
+    xmlFreeDoc(da);
+    xmlFreeDoc(db);
+    if (!ok) {
+      mg_buf_free(&out);
+      return 2;
+    }
+  } else {
+    /* the manual itself, the same for every hall */
+    mg_strv added = {0}, changed = {0}, removed = {0};
+    mg_manual_changes(a->manual, b->manual, &added, &changed, &removed);
+    const mg_strv *lists[] = {&changed, &added, &removed};
+    const char *words[] = {"changed", "added", "removed"};
+    for (size_t l = 0; l < 3; l++)
+      for (size_t i = 0; i < lists[l]->n; i++) {
+        const mg_manual *m = l == 2 ? a->manual : b->manual;
+        int k = mg_manual_section_index(m, lists[l]->v[i]);
+        char *title = mg_manual_section_title(m, k);
+        mg_buf_printf(&out, "%-8s %s  %s\n", words[l], lists[l]->v[i], title);
+        free(title);
+        n++;
+      }
+    mg_strv_free(&added);
+    mg_strv_free(&changed);
+    mg_strv_free(&removed);
+  }
+  mg_write_stdout(out.data, out.len);
+  mg_buf_free(&out);
+  fprintf(stderr, "%zu section%s differ%s between %s and %s%s%s\n", n,
+          n == 1 ? "" : "s", n == 1 ? "s" : "", o->from, o->to,
+          store ? " for store " : "", store ? store : "");
+  return n ? 1 : 0;
+}
+
 int mg_build(const mg_build_opts *o) {
   double t0 = mg_now();
   run r = {0};
@@ -1008,12 +1092,20 @@ int mg_build(const mg_build_opts *o) {
   pthread_sigmask(SIG_BLOCK, &set, &old);
   if (load(&r) != 0) {
     mg_diag_flush(stderr);
-    fprintf(stderr, "%s failed: %d error%s; nothing was written\n",
-            o->cmd == MG_CHECK ? "check" : "build", mg_diag_printed_errors(),
-            mg_diag_printed_errors() == 1 ? "" : "s");
+    if (o->cmd == MG_DIFF)
+      rc = 2;
+    else
+      fprintf(stderr, "%s failed: %d error%s; nothing was written\n",
+              o->cmd == MG_CHECK ? "check" : "build", mg_diag_printed_errors(),
+              mg_diag_printed_errors() == 1 ? "" : "s");
     goto cleanup;
   }
   edition *d = draft(&r);
+  if (o->cmd == MG_DIFF) {
+    rc = diff_editions(&r);
+    mg_diag_flush(stderr);
+    goto cleanup;
+  }
   if (o->cmd == MG_HANDBOOK || o->cmd == MG_RESOLVE) {
     /* one hall, of the draft or of a release */
     edition *e = d;

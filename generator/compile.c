@@ -239,6 +239,19 @@ int mg_manual_section_index(const mg_manual *m, const char *id) {
   return v ? (int)v - 1 : -1;
 }
 
+char *mg_manual_section_title(const mg_manual *m, int i) {
+  if (i < 0 || (size_t)i >= m->nsections)
+    return mg_xstrdup("");
+  for (xmlNodePtr k = m->sections[i]->children; k; k = k->next)
+    if (is_m(k, "title")) {
+      xmlChar *v = xmlNodeGetContent(k);
+      char *t = mg_xstrdup(v ? (const char *)v : "");
+      xmlFree(v);
+      return t;
+    }
+  return mg_xstrdup("");
+}
+
 xmlNodePtr mg_manual_body(xmlNodePtr section) {
   for (xmlNodePtr k = section->children; k; k = k->next)
     if (is_md(k, "document"))

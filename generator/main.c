@@ -133,6 +133,7 @@ static int setup(mg_cli *c, char **tpl) {
 
 static int cmd_halls(mg_cli *c, const char *tpl) {
   static const mg_command kinds[] = {[MG_CMD_BUILD] = MG_BUILD,
+                                     [MG_CMD_DIFF] = MG_DIFF,
                                      [MG_CMD_CHECK] = MG_CHECK,
                                      [MG_CMD_HANDBOOK] = MG_HANDBOOK,
                                      [MG_CMD_RESOLVE] = MG_RESOLVE};
@@ -143,7 +144,10 @@ static int cmd_halls(mg_cli *c, const char *tpl) {
   o.out_dir = c->out ? c->out : "output";
   o.stores = c->stores;
   o.nstores = c->nstores;
-  if (c->arg) { /* handbook ID, resolve ID */
+  if (o.cmd == MG_DIFF) {
+    o.from = c->arg;
+    o.to = c->arg2;
+  } else if (c->arg) { /* handbook ID, resolve ID */
     o.stores = &c->arg;
     o.nstores = 1;
   }

@@ -405,6 +405,8 @@ const char *mg_manual_file(const mg_manual *m, xmlNodePtr n);
 void mg_manual_add(mg_manual *m, xmlNodePtr section);
 /* The index in m->sections of the section with this id, or -1. */
 int mg_manual_section_index(const mg_manual *m, const char *id);
+/* The title of m->sections[i] ("" when there is none). Caller frees. */
+char *mg_manual_section_title(const mg_manual *m, int i);
 /* A section's md:document, NULL when the section failed to parse. */
 xmlNodePtr mg_manual_body(xmlNodePtr section);
 void mg_manual_free(mg_manual *m);
@@ -825,6 +827,11 @@ const mg_release *mg_releases_find(const mg_releases *r, const char *version);
 /* CONTENT/releases/VERSION[/rel_path]. Caller frees. */
 char *mg_release_path(const mg_releases *r, const mg_release *rel,
                       const char *rel_path);
+/* The sections of compiled manual cur against prev (NULL: none): added,
+ * changed (their content, not where they were written) and removed, as
+ * section ids appended to the three lists. */
+void mg_manual_changes(const mg_manual *prev, const mg_manual *cur,
+                       mg_strv *added, mg_strv *changed, mg_strv *removed);
 /* Checks every file of every release against the digests it was
  * published with. Returns the number of problems, each reported naming
  * the file. */
@@ -998,7 +1005,8 @@ typedef enum {
   MG_CHECK,    /* validate and resolve every hall; write nothing */
   MG_BUILD,    /* publish the draft edition */
   MG_HANDBOOK, /* one hall's single-page handbook */
-  MG_RESOLVE   /* one hall's resolved manual (the stylesheets' input) */
+  MG_RESOLVE,  /* one hall's resolved manual (the stylesheets' input) */
+  MG_DIFF      /* what changed between two editions */
 } mg_command;
 
 typedef struct {
@@ -1009,15 +1017,17 @@ typedef struct {
   const char **stores; /* the halls to do (one for handbook and resolve);
                           none = every hall */
   size_t nstores;
-  int jobs;            /* worker threads, 0 = number of CPUs */
-  int progress;        /* show progress on stderr */
-  const char *output;  /* handbook/resolve: a file, or NULL or "-" for
-                          standard output */
-  const char *release; /* handbook/resolve: of this release, not the draft */
+  int jobs;              /* worker threads, 0 = number of CPUs */
+  int progress;          /* show progress on stderr */
+  const char *output;    /* handbook/resolve: a file, or NULL or "-" for
+                            standard output */
+  const char *release;   /* handbook/resolve: of this release, not the draft */
+  const char *from, *to; /* diff: two releases, the second may be "draft" */
 } mg_build_opts;
 
 /* Runs a command over the halls. Returns the exit code: 0, 1 when there
- * were errors, 128 + N when signal N stopped it. */
+ * were errors, 128 + N when signal N stopped it. MG_DIFF: 0 when the two
+ * editions are the same, 1 when they differ, 2 on errors. */
 int mg_build(const mg_build_opts *o);
 /* The edition for this run (SOURCE_DATE_EPOCH when set). */
 void mg_edition_init(mg_edition *ed, const char *name);

@@ -467,12 +467,8 @@ static char *doc_text(xmlDocPtr doc, size_t *len) {
   return s;
 }
 
-/* The sections of the new compiled manual against the previous
- * release's: added, changed (their content, not where they were
- * written), removed. */
-static void section_changes(const mg_manual *prev, const mg_manual *cur,
-                            mg_strv *added, mg_strv *changed,
-                            mg_strv *removed) {
+void mg_manual_changes(const mg_manual *prev, const mg_manual *cur,
+                       mg_strv *added, mg_strv *changed, mg_strv *removed) {
   for (size_t i = 0; i < cur->nsections; i++) {
     xmlChar *id = xmlGetProp(cur->sections[i], BAD_CAST "id");
     int k = prev ? mg_manual_section_index(prev, (const char *)id) : -1;
@@ -650,8 +646,8 @@ int mg_publish_release(const mg_release_opts *o) {
   rel.version = mg_xstrdup(o->version);
   rel.date = mg_xstrdup(o->date);
   rel.notes = mg_xstrdup(o->notes ? o->notes : "");
-  section_changes(prev ? prev->manual : NULL, t->manual, &rel.added,
-                  &rel.changed, &rel.removed);
+  mg_manual_changes(prev ? prev->manual : NULL, t->manual, &rel.added,
+                    &rel.changed, &rel.removed);
   for (size_t i = 0; i < o->nresolves; i++)
     mg_strv_push(&rel.resolves, mg_xstrdup(o->resolves[i]));
   /* the release, staged */
