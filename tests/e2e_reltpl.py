@@ -1,9 +1,9 @@
 """End-to-end tests of the release templates (issue 7), on hand-made input
 documents: tests/templates/*.xml are resolved manuals decorated as the C
-side decorates them (docs/design.md, templates/html/site.xsl) and a
-release's store list. Each is transformed with xsltproc (the same libxslt
-manualgen uses) and the pages are checked for their structure and text,
-and validated with the Nu HTML checker.
+side decorates them (docs/design.md, templates/html/site.xsl), a release's
+store list and the list of editions. Each is transformed with xsltproc
+(the same libxslt manualgen uses) and the pages are checked for their
+structure and text, and validated with the Nu HTML checker.
 
 The inputs carry an empty <m:l10n lang="..."/>; it is filled here from
 templates/l10n/ the way manualgen fills it (every key of en.xml, in the
@@ -344,6 +344,36 @@ def test_reltpl_draft_has_feedback_links_and_nothing_of_a_release():
         ["mailto:manual@example.com.cn?subject=a-flag%20rounds%20draft"]
 
 
+def test_reltpl_editions_page():
+    pages = transform("editions.xsl", load("editions.xml"))
+    assert list(pages) == ["index.html"]
+    text = html(pages["index.html"])
+    p = Page(text)
+    assert p.find("link", rel="stylesheet", href="latest/manual.css")
+    hrefs = p.hrefs()
+    assert hrefs[:2] == ["#main", "latest/index.html"], hrefs
+    assert [h for h in hrefs[2:] if h.endswith("index.html")] == \
+        ["1.2/index.html", "1.1/index.html", "1.0/index.html",
+         "draft/index.html"], hrefs
+    latest = Page(between(text, 'class="edition-latest"', "</section>"))
+    assert "最新版本" in latest.text and "1.2 版" in latest.text
+    assert "2026-12-20 起执行" in latest.text
+    for words in ("1.0 版", "2026-12-01", "首次发布。", "根据营业厅反馈修订",
+                  "草稿", "2026-12-22", "草稿尚未发布"):
+        assert words in p.text, words
+    assert text.index("1.0/index.html") < text.index("draft/index.html")
+    # before the first release: the draft only, and say so
+    css = open(os.path.join(TPL, "css", "manual.css"), encoding="utf-8").read()
+    only = Page(html(transform("editions.xsl", load("editions-draft-only.xml"))
+                     ["index.html"]))
+    assert only.find("link", rel="stylesheet", href="draft/manual.css")
+    assert "尚未发布正式版本。" in only.text
+    assert [h for h in only.hrefs() if h != "#main"] == ["draft/index.html"]
+    inline = html(transform("editions.xsl", load("editions.xml"), css=css)
+                  ["index.html"])
+    assert "<style>" in inline and 'rel="stylesheet"' not in inline
+
+
 def test_reltpl_strings_in_both_languages():
     zh = [k for k, _ in strings("zh-CN")]
     en = [k for k, _ in strings("en")]
@@ -360,6 +390,7 @@ def test_reltpl_strings_in_both_languages():
     assert "Report a problem" in Page(pages["patrol.html"]).text
     assert "Edition history" in Page(pages["versions.html"]).text
     handbook("release-1.1-a-flag.xml", lang="en")
+    transform("editions.xsl", load("editions.xml", lang="en"))
 
 
 def test_reltpl_pages_are_valid_html5():
@@ -381,10 +412,13 @@ def test_reltpl_pages_are_valid_html5():
         keep(f"{doc[:-4]}-handbook.html", handbook(doc))
     keep("stores-1.1.html",
          html(transform("index.xsl", load("stores-1.1.xml"))["index.html"]))
+    for doc in ("editions.xml", "editions-draft-only.xml"):
+        keep(doc[:-4] + ".html",
+             html(transform("editions.xsl", load(doc))["index.html"]))
     p = subprocess.run(["java", "-jar", VNU, "--errors-only", "--also-check-css",
                         os.path.join(TPL, "css", "manual.css")] + files,
                        capture_output=True, text=True)
-    assert p.returncode == 0 and len(files) == 22, \
+    assert p.returncode == 0 and len(files) == 24, \
         f"{len(files)} pages\n" + p.stderr[-3000:]
     for f in files:
         os.unlink(f)
