@@ -1,9 +1,9 @@
 """End-to-end tests of the release templates (issue 7), on hand-made input
 documents: tests/templates/*.xml are resolved manuals decorated as the C
-side decorates them (docs/design.md, templates/html/site.xsl), a release's
-store list and the list of editions. Each is transformed with xsltproc
-(the same libxslt manualgen uses) and the pages are checked for their
-structure and text, and validated with the Nu HTML checker.
+side decorates them (docs/design.md, templates/html/site.xsl), the edition
+list and a feed. Each is transformed with xsltproc (the same libxslt
+manualgen uses) and the pages are checked for their structure and text,
+validated with the Nu HTML checker, and the feed checked as Atom.
 
 The inputs carry an empty <m:l10n lang="..."/>; it is filled here from
 templates/l10n/ the way manualgen fills it (every key of en.xml, in the
@@ -25,6 +25,7 @@ TPL = os.path.join(ROOT, "templates")
 DATA = os.path.join(ROOT, "tests", "templates")
 VNU = os.path.join(ROOT, "tests/node_modules/vnu-jar/build/dist/vnu.jar")
 M = "{urn:manualgen}"
+ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_PAGES = ("index.html", "duties.html", "patrol.html", "changes.html",
               "versions.html")
 
@@ -65,7 +66,7 @@ def xpath_string(v):
 
 def transform(driver, doc, **params):
     """Applies templates/html/<driver> to the text doc; returns the pages
-    {href: element} (the <html>) and the messages. Any
+    {href: element} (the <html> or Atom <feed>) and the messages. Any
     message (an unknown element, a missing string) fails the test."""
     with tempfile.NamedTemporaryFile("w", suffix=".xml", encoding="utf-8",
                                      delete=False) as f:
@@ -374,6 +375,53 @@ def test_reltpl_editions_page():
     assert "<style>" in inline and 'rel="stylesheet"' not in inline
 
 
+def test_reltpl_feed_is_atom():
+    pages = transform("feed.xsl", load("feed-a-flag.xml"))
+    assert list(pages) == ["a-flag.xml"], list(pages)
+    feed = pages["a-flag.xml"]
+    # as manualgen writes it: XML, the Atom namespace, nothing of ours
+    text = ET.tostring(feed, encoding="unicode")
+    again = ET.fromstring(text)
+    assert again.tag == ATOM + "feed"
+    assert "urn:manualgen" not in text
+    date = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+    def one(el, name):
+        found = el.findall(ATOM + name)
+        assert len(found) == 1, (name, found)
+        return found[0]
+
+    assert one(feed, "title").text == "测试手册 · 甲市旗舰厅：更新记录"
+    assert one(feed, "id").text == "tag:manualgen,2026:store/a-flag"
+    assert one(feed, "updated").text == "2026-12-15T00:00:00Z"
+    assert one(one(feed, "author"), "name").text == "测试省公司"
+    self_ = [ln for ln in feed.findall(ATOM + "link") if ln.get("rel") == "self"]
+    assert [ln.get("href") for ln in self_] == ["a-flag.xml"]
+    entries = feed.findall(ATOM + "entry")
+    assert [one(e, "id").text for e in entries] == [
+        "tag:manualgen,2026:store/a-flag/1.1",
+        "tag:manualgen,2026:store/a-flag/1.0"]
+    for e in entries:
+        assert date.match(one(e, "updated").text), one(e, "updated").text
+        alt = [ln for ln in e.findall(ATOM + "link")
+               if ln.get("rel") == "alternate"]
+        assert len(alt) == 1 and alt[0].get("type") == "text/html"
+    first = entries[0]
+    assert one(first, "title").text == "1.1 版"
+    assert first.find(ATOM + "link").get("href") == \
+        "../1.1/stores/a-flag/changes.html"
+    summary = one(first, "summary")
+    assert summary.get("type") == "text"
+    lines = summary.text.strip().split("\n")
+    assert lines == ["根据营业厅反馈修订了巡视时间，新增大堂经理一节。",
+                     "修改：巡视时间、店长", "新增：大堂经理", "删除：叫号规则"], lines
+    # the tag: ids do not depend on the organisation
+    other = load("feed-a-flag.xml").replace("测试省公司", "另一家公司")
+    assert ET.tostring(transform("feed.xsl", other)["a-flag.xml"].find(
+        ATOM + "id"), encoding="unicode") == ET.tostring(
+        one(feed, "id"), encoding="unicode")
+
+
 def test_reltpl_strings_in_both_languages():
     zh = [k for k, _ in strings("zh-CN")]
     en = [k for k, _ in strings("en")]
@@ -391,6 +439,9 @@ def test_reltpl_strings_in_both_languages():
     assert "Edition history" in Page(pages["versions.html"]).text
     handbook("release-1.1-a-flag.xml", lang="en")
     transform("editions.xsl", load("editions.xml", lang="en"))
+    feed = transform("feed.xsl", load("feed-a-flag.xml", lang="en"))
+    assert feed["a-flag.xml"].find(ATOM + "title").text == \
+        "测试手册 · 甲市旗舰厅: updates"
 
 
 def test_reltpl_pages_are_valid_html5():
