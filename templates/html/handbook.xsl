@@ -2,7 +2,11 @@
 <!--
   handbook.xsl: driver for the printable handbook, one self-contained page.
   Input m:manual (docs/design.md), output <m:pages> with handbook.html:
-  cover (title, organisation, store, edition), contents, every chapter.
+  cover (title, organisation, store, edition), contents, every chapter,
+  and for a release (m:changes) a last part "本版变更": since which release,
+  the notes, the sections that changed (status, title, the feedback they
+  resolve; not their text, which is in the chapters), the feedback
+  resolved.  A superseded release starts with a notice (release.xsl).
   Cross references and the contents point inside the page (#id).
 
   Parameters (declared in the modules named):
@@ -27,6 +31,8 @@
   <xsl:import href="common/header.xsl"/>
   <xsl:import href="common/toc.xsl"/>
   <xsl:import href="common/chapter.xsl"/>
+  <xsl:import href="common/changes.xsl"/>
+  <xsl:import href="common/release.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
@@ -66,8 +72,20 @@
             </xsl:call-template>
           </h2>
           <xsl:apply-templates select="." mode="toc"/>
+          <xsl:if test="m:changes">
+            <ul class="toc toc-extra">
+              <li class="toc-chapter">
+                <a href="#edition.changes">
+                  <xsl:call-template name="gentext">
+                    <xsl:with-param name="key" select="'changes'"/>
+                  </xsl:call-template>
+                </a>
+              </li>
+            </ul>
+          </xsl:if>
         </nav>
         <xsl:apply-templates select="m:chapter"/>
+        <xsl:apply-templates select="m:changes" mode="changes.part"/>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>

@@ -5,6 +5,10 @@
   output <m:pages> with index.html: the stores grouped by city (cities in
   the order of their first store), each store linking to its site
   (stores/<id>/index.html) and its handbook (stores/<id>/handbook.html).
+  A release's list (m:edition kind="release") names the release and its
+  date, links to the list of every edition (../index.html), and when
+  superseded starts with a notice linking to ../latest/index.html
+  (release.xsl).
 
   Parameters (declared in the modules named):
     css.href         page.xsl   'manual.css'
@@ -19,6 +23,7 @@
   <xsl:import href="common/l10n.xsl"/>
   <xsl:import href="common/page.xsl"/>
   <xsl:import href="common/titlepage.xsl"/>
+  <xsl:import href="common/release.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
@@ -58,6 +63,15 @@
           </xsl:call-template>
           <xsl:value-of select="count(m:store)"/>
         </p>
+        <xsl:if test="m:edition/@kind = 'release'">
+          <p class="all-editions">
+            <a href="../index.html">
+              <xsl:call-template name="gentext">
+                <xsl:with-param name="key" select="'all-editions'"/>
+              </xsl:call-template>
+            </a>
+          </p>
+        </xsl:if>
         <nav class="city-index">
           <xsl:attribute name="aria-label">
             <xsl:call-template name="gentext">

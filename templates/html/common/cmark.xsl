@@ -12,10 +12,15 @@
   - raw HTML (html_block, html_inline) produces nothing, not cmark's
     "raw HTML omitted" comment.
 
-  Only element children are processed (apply-templates select="md:*"): the
+  Only element children are processed (apply-templates select="*"): the
   whitespace an indented input carries between elements is never copied, and
-  the text of text/code/code_block nodes is taken whole with value-of, so no
+  the text of text/code/code_block nodes is taken whole, so no
   xsl:strip-space is needed.  Escaping is left to the serializer.
+
+  The elements are cmark's, and, in a release's change page, the change
+  marks m:ins, m:del (inside or between inlines, inside code) and
+  m:ins-block, m:del-block (around blocks, list items or table rows),
+  which changes.xsl renders.  Any other element goes to catchall.xsl.
 
   Modes:  (default)  block and inline rendering
           md.plain   plain text of an image description (its alt)
@@ -32,17 +37,19 @@
   <!-- ==== Blocks ========================================================= -->
 
   <xsl:template match="md:document">
-    <xsl:apply-templates select="md:*"/>
+    <xsl:apply-templates select="*"/>
   </xsl:template>
 
-  <!-- A paragraph directly in an item of a tight list loses its <p>. -->
+  <!-- A paragraph directly in an item of a tight list loses its <p> (the
+       item may sit in a change mark inside the list). -->
   <xsl:template match="md:paragraph">
     <xsl:choose>
-      <xsl:when test="parent::*/parent::md:list[@tight = 'true']">
-        <xsl:apply-templates select="md:*"/>
+      <xsl:when test="(parent::*/parent::md:list
+                       | parent::*/parent::m:*/parent::md:list)[@tight = 'true']">
+        <xsl:apply-templates select="*"/>
       </xsl:when>
       <xsl:otherwise>
-        <p><xsl:apply-templates select="md:*"/></p>
+        <p><xsl:apply-templates select="*"/></p>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -50,12 +57,12 @@
   <xsl:template match="md:heading">
     <xsl:element name="h{@level}">
       <xsl:copy-of select="@id"/>
-      <xsl:apply-templates select="md:*"/>
+      <xsl:apply-templates select="*"/>
     </xsl:element>
   </xsl:template>
 
   <xsl:template match="md:block_quote">
-    <blockquote><xsl:apply-templates select="md:*"/></blockquote>
+    <blockquote><xsl:apply-templates select="*"/></blockquote>
   </xsl:template>
 
   <xsl:template match="md:thematic_break">
@@ -74,13 +81,13 @@
                                   '&#9;&#10;&#13;', '   '), ' '), ' ')"/>
           </xsl:attribute>
         </xsl:if>
-        <xsl:value-of select="."/>
+        <xsl:apply-templates select="node()"/>
       </code>
     </pre>
   </xsl:template>
 
   <xsl:template match="md:list[@type = 'bullet']">
-    <ul><xsl:apply-templates select="md:*"/></ul>
+    <ul><xsl:apply-templates select="*"/></ul>
   </xsl:template>
 
   <xsl:template match="md:list[@type = 'ordered']">
@@ -88,12 +95,12 @@
       <xsl:if test="@start and @start != 1">
         <xsl:copy-of select="@start"/>
       </xsl:if>
-      <xsl:apply-templates select="md:*"/>
+      <xsl:apply-templates select="*"/>
     </ol>
   </xsl:template>
 
   <xsl:template match="md:item">
-    <li><xsl:apply-templates select="md:*"/></li>
+    <li><xsl:apply-templates select="*"/></li>
   </xsl:template>
 
   <!-- GFM task list item: the checkbox, a space, then the content. -->
@@ -106,7 +113,7 @@
         <xsl:attribute name="disabled"/>
       </input>
       <xsl:text> </xsl:text>
-      <xsl:apply-templates select="md:*"/>
+      <xsl:apply-templates select="*"/>
     </li>
   </xsl:template>
 
@@ -116,7 +123,7 @@
   <!-- Custom nodes: their on_enter/on_exit literals are raw HTML, so only
        the children are rendered. -->
   <xsl:template match="md:custom_block | md:custom_inline">
-    <xsl:apply-templates select="md:*"/>
+    <xsl:apply-templates select="*"/>
   </xsl:template>
 
   <!-- ==== Tables (GFM extension) ========================================= -->
@@ -124,8 +131,8 @@
   <xsl:template match="md:table">
     <table>
       <xsl:apply-templates select="md:table_header"/>
-      <xsl:if test="md:table_row">
-        <tbody><xsl:apply-templates select="md:table_row"/></tbody>
+      <xsl:if test="md:table_row | m:*">
+        <tbody><xsl:apply-templates select="md:table_row | m:*"/></tbody>
       </xsl:if>
     </table>
   </xsl:template>
@@ -156,7 +163,7 @@
           <xsl:value-of select="concat('text-align: ', $align)"/>
         </xsl:attribute>
       </xsl:if>
-      <xsl:apply-templates select="md:*"/>
+      <xsl:apply-templates select="*"/>
     </xsl:element>
   </xsl:template>
 
@@ -164,6 +171,11 @@
 
   <xsl:template match="md:text">
     <xsl:value-of select="."/>
+  </xsl:template>
+
+  <!-- Text with change marks in it. -->
+  <xsl:template match="md:text[*]">
+    <xsl:apply-templates select="node()"/>
   </xsl:template>
 
   <xsl:template match="md:softbreak">
@@ -176,19 +188,19 @@
   </xsl:template>
 
   <xsl:template match="md:code">
-    <code><xsl:value-of select="."/></code>
+    <code><xsl:apply-templates select="node()"/></code>
   </xsl:template>
 
   <xsl:template match="md:emph">
-    <em><xsl:apply-templates select="md:*"/></em>
+    <em><xsl:apply-templates select="*"/></em>
   </xsl:template>
 
   <xsl:template match="md:strong">
-    <strong><xsl:apply-templates select="md:*"/></strong>
+    <strong><xsl:apply-templates select="*"/></strong>
   </xsl:template>
 
   <xsl:template match="md:strikethrough">
-    <del><xsl:apply-templates select="md:*"/></del>
+    <del><xsl:apply-templates select="*"/></del>
   </xsl:template>
 
   <xsl:template match="md:link">
@@ -199,7 +211,7 @@
       <xsl:if test="string(@title) != ''">
         <xsl:copy-of select="@title"/>
       </xsl:if>
-      <xsl:apply-templates select="md:*"/>
+      <xsl:apply-templates select="*"/>
     </a>
   </xsl:template>
 

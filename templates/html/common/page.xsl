@@ -5,7 +5,9 @@
   page (named): one <m:page href=$href> holding
     <html lang>
       <head> charset, viewport, <title>, the stylesheet </head>
-      <body> skip link, <header> ($header, hook), the layout
+      <body> skip link, notices (mode page.notice on the input's root,
+             with $href: release.xsl's "superseded" notice; nothing
+             here), <header> ($header, hook), the layout
              (<nav> sidebar when $nav is non-empty, <main id="main">),
              <footer> (hook) </body>
   Hooks for a customisation layer (empty here):
@@ -53,6 +55,9 @@
               <xsl:with-param name="key" select="'skip-to-content'"/>
             </xsl:call-template>
           </a>
+          <xsl:apply-templates select="/*" mode="page.notice">
+            <xsl:with-param name="href" select="$href"/>
+          </xsl:apply-templates>
           <header class="page-header">
             <xsl:copy-of select="$header"/>
             <xsl:if test="normalize-space($nav) != ''">
@@ -97,6 +102,10 @@
       </html>
     </m:page>
   </xsl:template>
+
+  <!-- Notices at the top of every page: none unless a module imported
+       after this one says otherwise. -->
+  <xsl:template match="/*" mode="page.notice"/>
 
   <!-- Hooks: override in a layer that imports the driver. -->
   <xsl:template name="user.head.content"/>
