@@ -241,7 +241,28 @@ static xmlDocPtr page_doc(run *r, edition *e, size_t i) {
   c.feedback_email = res->feedback_email;
   if (e->index > 0 && h && h->has[e->index - 1])
     c.prev = resolve_in(&r->eds[e->index - 1], e->ids[i], NULL);
+  char *latest = NULL;
+  size_t last = r->releases->n - 1;
+  if (e->index < last && h && h->has[last]) {
+    /* the pages the hall has in the latest release: the notice of an
+     * older one links to the same page there when it exists */
+    xmlDocPtr ld = resolve_in(&r->eds[last], e->ids[i], NULL);
+    mg_buf pages = {0};
+    mg_buf_puts(&pages, "index.html changes.html versions.html handbook.html");
+    for (xmlNodePtr k = ld ? xmlDocGetRootElement(ld)->children : NULL; k;
+         k = k->next)
+      if (k->type == XML_ELEMENT_NODE &&
+          !strcmp((const char *)k->name, "chapter")) {
+        xmlChar *id = xmlGetProp(k, BAD_CAST "id");
+        mg_buf_printf(&pages, " %s.html", id ? (const char *)id : "");
+        xmlFree(id);
+      }
+    latest = pages.data;
+    xmlFreeDoc(ld);
+  }
+  c.latest_pages = latest;
   mg_decorate_release(doc, &c);
+  free(latest);
   xmlFreeDoc(c.prev);
   return doc;
 }

@@ -129,7 +129,9 @@ static void add_releases(xmlDocPtr doc, xmlNodePtr after,
                          const mg_hall_context *c) {
   xmlNsPtr m = ns_m(doc);
   xmlNodePtr list = xmlNewNode(m, BAD_CAST "releases");
-  for (size_t i = 0; i < c->releases->n; i++) {
+  /* up to this one: a later release must not change this release's pages
+   * but for the notice that it was superseded */
+  for (size_t i = 0; i <= c->index; i++) {
     const mg_release *rel = &c->releases->v[i];
     xmlNodePtr e = xmlNewChild(list, m, BAD_CAST "release", NULL);
     xmlNewProp(e, BAD_CAST "version", BAD_CAST rel->version);
@@ -257,6 +259,14 @@ void mg_decorate_release(xmlDocPtr doc, const mg_hall_context *c) {
   if (c->index > 0)
     xmlSetProp(ed, BAD_CAST "previous", BAD_CAST r->v[c->index - 1].version);
   xmlNewTextChild(ed, m, BAD_CAST "notes", BAD_CAST rel->notes);
+  if (c->index + 1 < r->n) {
+    /* where the notice of a later release points: the same page in
+     * latest when the hall has it there */
+    xmlSetProp(ed, BAD_CAST "latest-has-store",
+               BAD_CAST(c->history->has[r->n - 1] ? "true" : "false"));
+    if (c->latest_pages)
+      xmlSetProp(ed, BAD_CAST "latest-pages", BAD_CAST c->latest_pages);
+  }
   xmlNodePtr at = child(root, "l10n");
   if (!at)
     at = child(root, "store");

@@ -990,6 +990,8 @@ typedef struct {
                      NULL when it was not in it */
   const mg_ledger *ledger;    /* feedback texts; may be NULL */
   const char *feedback_email; /* HQ's address, or NULL */
+  const char *latest_pages;   /* the hall's pages in the latest release,
+                                 space-separated, or NULL */
 } mg_hall_context;
 /* Decorates a hall's resolved manual (already mg_resolved_decorate'd) for
  * a release page: m:edition kind, latest, previous and notes; m:releases;

@@ -541,25 +541,27 @@ static char *register_text(const mg_releases *r, const mg_release *add,
 /* Removes what interrupted publishes left: staging folders, and release
  * folders the register does not list. */
 static void remove_leftovers(const mg_releases *r) {
-  mg_strv names = {0};
-  if (mg_list_dir(r->dir, "", &names) != 0)
+  DIR *d = opendir(r->dir);
+  if (!d)
     return;
-  for (size_t i = 0; i < names.n; i++) {
-    const char *n = names.v[i];
+  mg_strv stale = {0};
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
     int major, minor;
-    int stale =
-        !strncmp(n, ".publish-", 9) ||
-        (mg_version_parse(n, &major, &minor) == 0 && !mg_releases_find(r, n));
-    if (!stale)
-      continue;
-    char *path = mg_path_join(r->dir, n);
+    if (!strncmp(e->d_name, ".publish-", 9) ||
+        (mg_version_parse(e->d_name, &major, &minor) == 0 &&
+         !mg_releases_find(r, e->d_name)))
+      mg_strv_push(&stale, mg_xstrdup(e->d_name));
+  }
+  closedir(d);
+  for (size_t i = 0; i < stale.n; i++) {
+    char *path = mg_path_join(r->dir, stale.v[i]);
     mg_diag(MG_WARNING, path, 0, 0,
             "removing what an interrupted publish left behind");
     mg_remove_tree(path);
     free(path);
   }
-  /* mg_list_dir skips dot-files: look for the staging folders by name */
-  mg_strv_free(&names);
+  mg_strv_free(&stale);
 }
 
 int mg_publish_release(const mg_release_opts *o) {

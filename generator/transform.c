@@ -229,10 +229,23 @@ static int safe_href(const char *h) {
   return 1;
 }
 
+/* A page whose root is <html> is written as HTML5; any other (an Atom
+ * feed) as XML, in a document of its own so that its namespaces are
+ * declared where they belong. */
 static char *serialize_html(xmlDocPtr res, xmlNodePtr html, size_t *len) {
   xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
-  xmlOutputBufferWriteString(ob, "<!DOCTYPE html>\n");
-  htmlNodeDumpFormatOutput(ob, res, html, "UTF-8", 0);
+  if (strcmp((const char *)html->name, "html") || html->ns) {
+    xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
+    xmlDocSetRootElement(d, xmlDocCopyNode(html, d, 1));
+    xmlReconciliateNs(d, xmlDocGetRootElement(d));
+    xmlOutputBufferWriteString(ob,
+                               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    xmlNodeDumpOutput(ob, d, xmlDocGetRootElement(d), 0, 0, "UTF-8");
+    xmlFreeDoc(d);
+  } else {
+    xmlOutputBufferWriteString(ob, "<!DOCTYPE html>\n");
+    htmlNodeDumpFormatOutput(ob, res, html, "UTF-8", 0);
+  }
   xmlOutputBufferWriteString(ob, "\n");
   xmlOutputBufferFlush(ob);
   size_t n = xmlOutputBufferGetSize(ob);

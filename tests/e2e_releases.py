@@ -79,12 +79,23 @@ _ws = {}
 
 
 def released():
-    """Three releases, built once per program under test."""
+    """Three releases, built once per program under test. Read only: a
+    test that changes anything takes own_copy()."""
     if harness.BINARY not in _ws:
         ws = three_releases()
         build(ws)
         _ws[harness.BINARY] = ws
     return _ws[harness.BINARY]
+
+
+def own_copy():
+    """A copy of released() that a test may change."""
+    import tempfile
+    d = tempfile.mkdtemp(prefix="mgtest-")
+    for top in ("content", "out"):
+        shutil.copytree(os.path.join(released(), top), os.path.join(d, top),
+                        symlinks=True)
+    return d
 
 
 # ------------------------------------------------------------ publish
@@ -107,7 +118,7 @@ def test_publish_freezes_a_release_and_records_it():
 
 
 def test_publish_refuses_and_writes_nothing():
-    ws = released()
+    ws = own_copy()
     before = tree(ws, "content/releases")
     items = tree(ws, "content/feedback")
     cases = [
@@ -150,8 +161,8 @@ def test_interrupted_publish_leaves_the_previous_state():
                          stderr=subprocess.PIPE)
     deadline = time.time() + 120
     while time.time() < deadline and not glob.glob(
-            os.path.join(ws, "content/releases/.publish-1.3-*/params/s1*")):
-        time.sleep(0.01)
+            os.path.join(ws, "content/releases/.publish-1.3-*")):
+        time.sleep(0.001)
     p.kill()
     p.communicate()
     # a register that does not know 1.3, and 1.0-1.2 as they were
@@ -198,7 +209,7 @@ def test_a_modified_release_is_reported_by_check_and_build():
 
 
 def test_diff_per_hall():
-    ws = released()
+    ws = own_copy()
     # 1.0 -> 1.1: rounds (every hall), the hall's own parameter (a-std:
     # manager), the city's value (alpha: a-flag, which keeps it; a-std
     # overrides it; b-county is in beta)
@@ -332,7 +343,7 @@ def test_feedback_page_is_written():
 
 
 def test_a_release_is_made_again_byte_for_byte_without_its_markdown():
-    ws = released()
+    ws = own_copy()
     first = tree(ws, OUT + "1.0")
     handbook = read(ws, OUT + "1.0/stores/a-std/handbook.html")
     shutil.rmtree(os.path.join(ws, "content/sections"))
@@ -347,6 +358,33 @@ def test_a_release_is_made_again_byte_for_byte_without_its_markdown():
 
 
 def test_a_release_already_built_is_not_rebuilt():
-    ws = released()
+    ws = own_copy()
     r = build(ws)
     assert "(12 up to date)" in r.err, r   # 3 halls in 3 releases and the draft
+
+
+def test_a_later_release_adds_only_the_superseded_notice():
+    ws = harness.workspace()
+    mg(ws, "publish", "1.0", "--date", "2026-01-05")
+    build(ws)
+    before = tree(ws, OUT + "1.0")
+    edit(ws, "sections/rounds.md", "开始巡视", "开始第一次巡视")
+    mg(ws, "publish", "1.1", "--date", "2026-02-01")
+    build(ws)
+    after = tree(ws, OUT + "1.0")
+    assert sorted(before) == sorted(after)
+    notice = re.compile(rb'<div class="superseded" role="note">.*?</div>',
+                        re.S)
+    changed = 0
+    for name, old in before.items():
+        new = after[name]
+        if name.endswith(".html"):
+            assert not notice.search(old), name
+            assert notice.search(new), name        # every page says so
+            changed += old != new
+            new = notice.sub(b"", new)
+        elif name.endswith(".manualgen-build") or \
+                name == ".manualgen-edition":
+            continue   # what the pages were built from
+        assert new == old, name
+    assert changed > 0

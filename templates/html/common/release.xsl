@@ -8,12 +8,16 @@
   (m:edition/@latest != @name), "本版已被 1.2 版取代" and a link to the same
   page in output/latest/:
     m:manual  (a store's page, output/V/stores/ID/$href)
-              ../../../latest/stores/ID/$href, or ../../../latest/index.html
+              ../../../latest/stores/ID/$href; ../../../latest/index.html
               when the store is not in the latest release
-              (m:releases/m:release[@version = latest]/@has-store = 'false')
+              (m:edition/@latest-has-store = 'false'); the store's
+              index.html there when $href is not among
+              m:edition/@latest-pages (its chapter left)
     m:stores  (the release's store list, output/V/index.html)
               ../latest/index.html
-  m:releases (mode versions)  every release, newest first: its name, date
+  m:releases (mode versions)  every release up to this one (a later one
+                              changes nothing but the notice), newest
+                              first: its name, date
                               and notes, whether it changed this store
                               (or was the first to have it), a
                               link to this store in it
@@ -31,12 +35,22 @@
                                           and @latest != @name]]"
                 mode="page.notice">
     <xsl:param name="href"/>
-    <xsl:variable name="latest" select="string(m:edition/@latest)"/>
+    <xsl:variable name="ed" select="m:edition"/>
     <xsl:choose>
-      <xsl:when test="m:releases/m:release[@version = $latest]/@has-store = 'false'">
+      <xsl:when test="$ed/@latest-has-store = 'false'">
         <xsl:call-template name="superseded.notice">
           <xsl:with-param name="target" select="'../../../latest/index.html'"/>
           <xsl:with-param name="key" select="'superseded.not-in-latest'"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$ed/@latest-pages and
+                      not(contains(concat(' ', $ed/@latest-pages, ' '),
+                                   concat(' ', $href, ' ')))">
+        <!-- the store is there, this page is not (its chapter left) -->
+        <xsl:call-template name="superseded.notice">
+          <xsl:with-param name="target"
+              select="concat('../../../latest/stores/', m:store/@id, '/index.html')"/>
+          <xsl:with-param name="key" select="'superseded.same-page'"/>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
@@ -133,14 +147,9 @@
                 </xsl:call-template>
               </span>
             </xsl:if>
-            <xsl:if test="@version = $latest">
-              <xsl:text> </xsl:text>
-              <span class="version-tag version-tag-latest">
-                <xsl:call-template name="gentext">
-                  <xsl:with-param name="key" select="'version.latest'"/>
-                </xsl:call-template>
-              </span>
-            </xsl:if>
+            <!-- no "latest" tag: which release is the latest changes with
+                 time, and a release's pages must not (the superseded
+                 notice says it) -->
           </p>
           <p class="version-status">
             <xsl:call-template name="gentext">
