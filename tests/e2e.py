@@ -653,6 +653,31 @@ def test_sample_store_overrides_the_city():
         assert f"等候时长目标|{minutes} 分钟|" in t, (store, t[:400])
 
 
+def changes_text(ws, version, store):
+    t = read(ws, f"out/{version}/stores/{store}/changes.html")
+    return html.unescape(re.sub(r"<[^>]+>", "", t))
+
+
+def test_sample_release_answers_field_feedback():
+    ws = sample()
+    # FB-0001 (sz-guanqian: lunch and counters at the peak) and FB-0005
+    # (a county hall: the midday round on market days), resolved in 1.1
+    guanqian = changes_text(ws, "1.1", "sz-guanqian")
+    assert "根据 FB-0001 修订" in guanqian and "第一批在高峰开始前" in guanqian
+    # the market-day passage is for county halls only
+    county = changes_text(ws, "1.1", "xz-pizhou-yunhe")
+    assert "根据 FB-0005 修订" in county and "午间巡视可以顺延到下午一点" \
+        in county
+    flagship = changes_text(ws, "1.1", "nj-xinjiekou")
+    assert "午间巡视可以顺延到下午一点" not in flagship
+    assert "根据 FB-0005 修订" not in flagship
+    assert "第一批在高峰开始前" in flagship
+    # 1.0 is superseded; latest is 1.1
+    t = read(ws, STORE.replace("draft", "1.0") + "nj-xinjiekou/index.html")
+    assert "../../../latest/stores/nj-xinjiekou/index.html" in t
+    assert read(ws, "out/latest/index.html") == read(ws, "out/1.1/index.html")
+
+
 # ---------------------------------------------------------------- safety
 
 

@@ -1,0 +1,36 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  xref.xsl: the href of a link (mode xref.href).
+
+  A cross reference (a link carrying m:anchor, set by the resolver) points
+  to a section or to a heading inside one:
+    xref.style = 'site'  <m:chapter>.html#<m:anchor>, or #<m:anchor> when
+                         the target chapter is the page being written
+                         (the link's own m:chapter ancestor);
+    xref.style = 'page'  #<m:anchor> (everything is on one page).
+  Any other link keeps its destination, escaped as cmark does (md.href).
+-->
+<xsl:stylesheet version="1.0"
+                xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:md="http://commonmark.org/xml/1.0"
+                xmlns:m="urn:manualgen"
+                exclude-result-prefixes="md m">
+
+  <!-- 'site' (one page per chapter) or 'page' (the single-page handbook). -->
+  <xsl:param name="xref.style" select="'site'"/>
+
+  <xsl:template match="md:link[@m:anchor]" mode="xref.href">
+    <xsl:if test="$xref.style != 'page'
+                  and string(ancestor::m:chapter[1]/@id) != string(@m:chapter)">
+      <xsl:value-of select="concat(@m:chapter, '.html')"/>
+    </xsl:if>
+    <xsl:value-of select="concat('#', @m:anchor)"/>
+  </xsl:template>
+
+  <xsl:template match="md:link" mode="xref.href">
+    <xsl:call-template name="md.href">
+      <xsl:with-param name="url" select="@destination"/>
+    </xsl:call-template>
+  </xsl:template>
+
+</xsl:stylesheet>

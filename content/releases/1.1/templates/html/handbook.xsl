@@ -1,0 +1,93 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  handbook.xsl: driver for the printable handbook, one self-contained page.
+  Input m:manual (docs/design.md), output <m:pages> with handbook.html:
+  cover (title, organisation, store, edition), contents, every chapter,
+  and for a release (m:changes) a last part "本版变更": since which release,
+  the notes, the sections that changed (status, title, the feedback they
+  resolve; not their text, which is in the chapters), the feedback
+  resolved.  A superseded release starts with a notice (release.xsl).
+  Cross references and the contents point inside the page (#id).
+
+  Parameters (declared in the modules named):
+    css              page.xsl   the stylesheet text, put inline in <style>
+                                (pass templates/css/manual.css); when empty
+                                the page links to css.href instead
+    css.href         page.xsl   'manual.css'
+    generated.date   page.xsl   footer "generated on"      '' (none)
+    xref.style       xref.xsl   set to 'page' here
+-->
+<xsl:stylesheet version="1.0"
+                xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:m="urn:manualgen"
+                exclude-result-prefixes="m">
+
+  <xsl:import href="common/catchall.xsl"/>
+  <xsl:import href="common/cmark.xsl"/>
+  <xsl:import href="common/xref.xsl"/>
+  <xsl:import href="common/l10n.xsl"/>
+  <xsl:import href="common/page.xsl"/>
+  <xsl:import href="common/titlepage.xsl"/>
+  <xsl:import href="common/header.xsl"/>
+  <xsl:import href="common/toc.xsl"/>
+  <xsl:import href="common/chapter.xsl"/>
+  <xsl:import href="common/changes.xsl"/>
+  <xsl:import href="common/release.xsl"/>
+
+  <xsl:output method="xml" encoding="UTF-8" indent="no"/>
+
+  <!-- Everything is on this one page: links are #anchor. -->
+  <xsl:param name="xref.style" select="'page'"/>
+
+  <xsl:template match="/">
+    <xsl:if test="not(m:manual)">
+      <xsl:message terminate="yes">error: handbook.xsl expects an m:manual root</xsl:message>
+    </xsl:if>
+    <m:pages>
+      <xsl:apply-templates select="m:manual" mode="handbook.page"/>
+    </m:pages>
+  </xsl:template>
+
+  <xsl:template match="m:manual" mode="handbook.page">
+    <xsl:call-template name="page">
+      <xsl:with-param name="href" select="'handbook.html'"/>
+      <xsl:with-param name="class" select="'handbook'"/>
+      <xsl:with-param name="title"
+                      select="concat(m:title, ' · ', m:store/@name)"/>
+      <xsl:with-param name="header">
+        <xsl:apply-templates select="." mode="page.header"/>
+      </xsl:with-param>
+      <xsl:with-param name="content">
+        <div class="cover">
+          <h1><xsl:value-of select="m:title"/></h1>
+          <xsl:apply-templates select="m:organisation" mode="titlepage"/>
+          <xsl:apply-templates select="m:store" mode="titlepage"/>
+          <xsl:apply-templates select="m:edition" mode="titlepage"/>
+        </div>
+        <nav class="contents">
+          <xsl:attribute name="aria-labelledby">contents-title</xsl:attribute>
+          <h2 id="contents-title">
+            <xsl:call-template name="gentext">
+              <xsl:with-param name="key" select="'contents'"/>
+            </xsl:call-template>
+          </h2>
+          <xsl:apply-templates select="." mode="toc"/>
+          <xsl:if test="m:changes">
+            <ul class="toc toc-extra">
+              <li class="toc-chapter">
+                <a href="#edition.changes">
+                  <xsl:call-template name="gentext">
+                    <xsl:with-param name="key" select="'changes'"/>
+                  </xsl:call-template>
+                </a>
+              </li>
+            </ul>
+          </xsl:if>
+        </nav>
+        <xsl:apply-templates select="m:chapter"/>
+        <xsl:apply-templates select="m:changes" mode="changes.part"/>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+</xsl:stylesheet>
