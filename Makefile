@@ -54,7 +54,7 @@ demo: deps
 	$(MAKE) manualgen
 	./manualgen build
 	@echo
-	@echo "Open output/draft/index.html in a browser (file:// works)."
+	@echo "Open output/index.html in a browser (file:// works)."
 
 check:
 	@scripts/deps test
