@@ -44,17 +44,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if ((c.cmd->arg == 5 || c.cmd->arg == 6) &&
         mg_version_parse(c.arg, &major, &minor))
       abort();
-    if (c.cmd->arg == 6 && (!c.arg2 || (strcmp(c.arg2, "draft") &&
-                                        mg_version_parse(c.arg2, &major,
-                                                         &minor))))
+    if (c.cmd->arg == 6 &&
+        (!c.arg2 ||
+         (strcmp(c.arg2, "draft") && mg_version_parse(c.arg2, &major, &minor))))
       abort();
     if (c.release && strcmp(c.release, "draft") &&
         mg_version_parse(c.release, &major, &minor))
       abort();
     if (c.date && !mg_date_ok(c.date))
       abort();
-    if (c.nstores > 1 && (c.cmd->kind == MG_CMD_RENDER ||
-                          c.cmd->kind == MG_CMD_DIFF))
+    if (c.nstores > 1 &&
+        (c.cmd->kind == MG_CMD_RENDER || c.cmd->kind == MG_CMD_DIFF))
       abort();
     for (size_t i = 0; i < c.nstores; i++) {
       if (!mg_is_id(c.stores[i]))
