@@ -105,6 +105,10 @@ static void collect_keys(mg_params *p) {
   free(where);
 }
 
+static int cmp_id(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
   int errors = mg_diag_errors();
   mg_params *p = mg_xcalloc(1, sizeof *p);
@@ -172,6 +176,10 @@ mg_params *mg_params_load(const char *content_dir, const char *templates_dir) {
     mg_strv_push(&p->store_ids, id);
   }
   mg_strv_free(&stores);
+  /* by id, not by file name: "a-b.xml" sorts before "a.xml", but "a"
+   * before "a-b", and mg_params_effective searches by id */
+  if (p->store_ids.n)
+    qsort(p->store_ids.v, p->store_ids.n, sizeof *p->store_ids.v, cmp_id);
   /* every store is parsed and validated once, here: the effective
    * parameters of each (in any thread) and the keys the content may
    * compare against come from these documents */
@@ -355,9 +363,6 @@ static void merge(xmlDocPtr doc, xmlNodePtr base, xmlNodePtr over,
   }
 }
 
-static int cmp_id(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 static const char *origin_of(xmlDocPtr d) {
   return d && d->URL ? (const char *)d->URL : "?";

@@ -488,3 +488,16 @@ def test_no_data_race_in_a_parallel_or_interrupted_build():
     err = q.communicate(timeout=300)[1]
     assert q.returncode == 130, (q.returncode, err[-3000:])
     assert "ThreadSanitizer" not in err, err[-3000:]
+
+
+def test_store_ids_that_prefix_others():
+    """"a-std" and "a-std-2": files sort "a-std-2.xml" first, ids "a-std"
+    first; a lookup by id once missed every such store."""
+    ws = harness.workspace()
+    write(ws, "stores/a-std-2.xml", read(ws, "content/stores/a-std.xml")
+          .replace('id="a-std"', 'id="a-std-2"'))
+    r = run(["check", "--content", "content"], ws)
+    assert r.code == 0 and "checked 4 stores: 0 errors" in r.err, r
+    build(ws)
+    assert exists(ws, STORE + "a-std-2/index.html")
+    assert exists(ws, STORE + "a-std/index.html")
