@@ -48,10 +48,11 @@ int mg_version_parse(const char *s, int *major, int *minor) {
       return -1;
     long n = 0;
     int digits = 0;
-    for (; *p >= '0' && *p <= '9'; p++, digits++)
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+      if (digits == 6)
+        return -1; /* a million versions is enough, and no overflow */
       n = n * 10 + (*p - '0');
-    if (digits > 6)
-      return -1;
+    }
     v[k] = (int)n;
     if (k == 0 && *p++ != '.')
       return -1;
