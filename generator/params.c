@@ -363,7 +363,6 @@ static void merge(xmlDocPtr doc, xmlNodePtr base, xmlNodePtr over,
   }
 }
 
-
 static const char *origin_of(xmlDocPtr d) {
   return d && d->URL ? (const char *)d->URL : "?";
 }
