@@ -569,17 +569,31 @@ static int run_halls(run *r, int jobs, int *stuck) {
 
 /* -------------------------------------------------------- finishing */
 
+/* A new document for one of the pages that list things (an edition's
+ * halls, the editions, a hall's feed): root m:NAME with the manual's
+ * language, title and organisation, and the UI strings. *m is set to
+ * the m namespace. */
+static xmlDocPtr new_listing(const char *name, const mg_manual *man,
+                             const mg_templates *tpl, xmlNsPtr *m) {
+  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST name);
+  *m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
+  xmlSetNs(root, *m);
+  xmlDocSetRootElement(doc, root);
+  xmlNewProp(root, BAD_CAST "lang", BAD_CAST man->lang);
+  xmlNewTextChild(root, *m, BAD_CAST "title", BAD_CAST man->title);
+  xmlNewTextChild(root, *m, BAD_CAST "organisation",
+                  BAD_CAST man->organisation);
+  xmlAddChild(root,
+              xmlDocCopyNode(xmlDocGetRootElement(tpl->l10n_doc), doc, 1));
+  return doc;
+}
+
 /* The edition's front page: every hall, its city and type. */
 static int build_index(run *r, edition *e) {
-  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "stores");
-  xmlNsPtr m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
-  xmlSetNs(root, m);
-  xmlDocSetRootElement(doc, root);
-  xmlNewProp(root, BAD_CAST "lang", BAD_CAST e->manual->lang);
-  xmlNewTextChild(root, m, BAD_CAST "title", BAD_CAST e->manual->title);
-  xmlNewTextChild(root, m, BAD_CAST "organisation",
-                  BAD_CAST e->manual->organisation);
+  xmlNsPtr m;
+  xmlDocPtr doc = new_listing("stores", e->manual, e->tpl, &m);
+  xmlNodePtr root = xmlDocGetRootElement(doc);
   xmlNodePtr ed = xmlNewChild(root, m, BAD_CAST "edition", NULL);
   xmlNewProp(ed, BAD_CAST "name", BAD_CAST e->ed.name);
   xmlNewProp(ed, BAD_CAST "date", BAD_CAST e->ed.date);
@@ -595,8 +609,6 @@ static int build_index(run *r, edition *e) {
   } else {
     xmlNewProp(ed, BAD_CAST "kind", BAD_CAST "draft");
   }
-  xmlAddChild(root,
-              xmlDocCopyNode(xmlDocGetRootElement(e->tpl->l10n_doc), doc, 1));
   /* every hall of the edition, not only those built this time */
   const mg_strv *all = e->rel ? &e->rel->store_ids : &r->params->store_ids;
   for (size_t i = 0; i < all->n; i++) {
@@ -671,18 +683,12 @@ static int build_feeds(run *r, mg_publish *pub) {
     }
   for (size_t s = 0; s < ids.n && !rc; s++) {
     const mg_hall_history *h = xmlHashLookup(r->history, BAD_CAST ids.v[s]);
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "feed");
-    xmlNsPtr m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
-    xmlSetNs(root, m);
-    xmlDocSetRootElement(doc, root);
-    xmlNewProp(root, BAD_CAST "lang", BAD_CAST d->manual->lang);
+    xmlNsPtr m;
+    xmlDocPtr doc = new_listing("feed", d->manual, d->tpl, &m);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlNewProp(root, BAD_CAST "store", BAD_CAST ids.v[s]);
     const char *updated = NULL;
-    xmlNewTextChild(root, m, BAD_CAST "title", BAD_CAST d->manual->title);
     xmlNodePtr store = xmlNewChild(root, m, BAD_CAST "store", NULL);
-    xmlAddChild(root,
-                xmlDocCopyNode(xmlDocGetRootElement(d->tpl->l10n_doc), doc, 1));
     int named = 0;
     for (size_t i = rel->n; i-- > 0;) {
       if (!mg_hall_changed(h, i))
@@ -752,17 +758,9 @@ static int build_feeds(run *r, mg_publish *pub) {
 /* OUT/index.html: the releases, newest first, and the draft. */
 static int build_editions_page(run *r) {
   edition *d = draft(r);
-  xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-  xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "editions");
-  xmlNsPtr m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");
-  xmlSetNs(root, m);
-  xmlDocSetRootElement(doc, root);
-  xmlNewProp(root, BAD_CAST "lang", BAD_CAST d->manual->lang);
-  xmlNewTextChild(root, m, BAD_CAST "title", BAD_CAST d->manual->title);
-  xmlNewTextChild(root, m, BAD_CAST "organisation",
-                  BAD_CAST d->manual->organisation);
-  xmlAddChild(root,
-              xmlDocCopyNode(xmlDocGetRootElement(d->tpl->l10n_doc), doc, 1));
+  xmlNsPtr m;
+  xmlDocPtr doc = new_listing("editions", d->manual, d->tpl, &m);
+  xmlNodePtr root = xmlDocGetRootElement(doc);
   const mg_releases *rel = r->releases;
   for (size_t i = rel->n; i-- > 0;) {
     xmlNodePtr e = xmlNewChild(root, m, BAD_CAST "edition", NULL);

@@ -297,29 +297,14 @@ char *mg_manual_serialize(const mg_manual *m, size_t *len) {
   return s;
 }
 
-static void schema_error(void *ctx, xmlErrorPtr e) {
-  (void)ctx;
-  mg_schema_diag(e, NULL);
-}
-
 int mg_validate(xmlDocPtr doc, const char *xsd_path) {
   xmlDocPtr xsd = mg_safe_read_xml(xsd_path);
   if (!xsd)
     return -1;
-  xmlSchemaParserCtxtPtr pc = xmlSchemaNewDocParserCtxt(xsd);
-  xmlSchemaSetParserStructuredErrors(pc, schema_error, NULL);
-  xmlSchemaPtr schema = xmlSchemaParse(pc);
-  xmlSchemaFreeParserCtxt(pc);
-  int rc = -1;
-  if (schema) {
-    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
-    xmlSchemaSetValidStructuredErrors(v, schema_error, NULL);
-    if (doc->URL)
-      xmlSchemaValidateSetFilename(v, (const char *)doc->URL);
-    rc = xmlSchemaValidateDoc(v, doc) == 0 ? 0 : -1;
-    xmlSchemaFreeValidCtxt(v);
+  xmlSchemaPtr schema = mg_schema_compile(xsd);
+  int rc = schema && mg_schema_validate(schema, xsd, doc) == 0 ? 0 : -1;
+  if (schema)
     xmlSchemaFree(schema);
-  }
   xmlFreeDoc(xsd);
   return rc;
 }

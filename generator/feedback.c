@@ -29,7 +29,6 @@
 #include "manualgen.h"
 
 /* At most this many schema errors are reported for one file. */
-#define MAX_SCHEMA_ERRORS 20
 /* The text column of `feedback list` is cut at this many columns. */
 #define LIST_TEXT_COLS 40
 /* How many ids `add` tries when other editors keep taking the next. */
@@ -150,43 +149,10 @@ static char *trimmed(const char *s) {
 
 /* ------------------------------------------------------------ schema */
 
-typedef struct {
-  xmlDocPtr xsd;
-  int n;         /* errors seen in this file */
-  long lastline; /* where the last one was */
-} schema_ctx;
-
-/* Schema errors in the author's terms, at the element or attribute
- * (schemadiag.c). ctx: a schema_ctx, or NULL (errors in the schema). */
-static void schema_error(void *ctx, xmlErrorPtr e) {
-  schema_ctx *c = ctx;
-  if (c && e && e->level != XML_ERR_NONE) {
-    c->lastline = e->node ? xmlGetLineNo(e->node) : e->line;
-    if (++c->n > MAX_SCHEMA_ERRORS)
-      return;
-  }
-  mg_schema_diag(e, c ? c->xsd : NULL);
-}
-
 /* Validates doc (its URL names its file); returns the number of errors,
  * each reported. */
 static int validate(const mg_ledger *l, xmlDocPtr doc) {
-  schema_ctx c = {l->xsd_doc, 0, 0};
-  xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(l->schema);
-  if (!v) {
-    fputs("manualgen: out of memory\n", stderr);
-    abort();
-  }
-  xmlSchemaSetValidStructuredErrors(v, schema_error, &c);
-  if (doc->URL)
-    xmlSchemaValidateSetFilename(v, (const char *)doc->URL);
-  int rc = xmlSchemaValidateDoc(v, doc);
-  xmlSchemaFreeValidCtxt(v);
-  if (c.n > MAX_SCHEMA_ERRORS)
-    mg_diag(MG_ERROR, (const char *)doc->URL, (int)c.lastline, 0,
-            "%d more schema errors in this file are not shown",
-            c.n - MAX_SCHEMA_ERRORS);
-  return rc != 0 ? (c.n ? c.n : 1) : 0;
+  return mg_schema_validate(l->schema, l->xsd_doc, doc);
 }
 
 /* ------------------------------------------------------------- items */
@@ -408,10 +374,7 @@ mg_ledger *mg_ledger_load(const char *content_dir, const char *templates_dir) {
     mg_diag(MG_ERROR, xsd, 0, 0, "cannot read the feedback schema");
     goto fail;
   }
-  xmlSchemaParserCtxtPtr pc = xmlSchemaNewDocParserCtxt(l->xsd_doc);
-  xmlSchemaSetParserStructuredErrors(pc, schema_error, NULL);
-  l->schema = xmlSchemaParse(pc);
-  xmlSchemaFreeParserCtxt(pc);
+  l->schema = mg_schema_compile(l->xsd_doc);
   if (!l->schema)
     goto fail;
   struct stat sb;

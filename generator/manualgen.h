@@ -207,6 +207,12 @@ void mg_diag_install_xml_handlers(void);
  * attribute's name in its file (schemadiag.c). xsd: the schema document,
  * for types, names and documentation; NULL gives libxml2's words only. */
 void mg_schema_diag(xmlErrorPtr e, xmlDocPtr xsd);
+/* Compiles the XSD document xsd, reporting its errors. NULL on failure. */
+xmlSchemaPtr mg_schema_compile(xmlDocPtr xsd);
+/* Validates doc (its URL names its file) against schema, compiled from
+ * xsd, reporting errors in the author's terms: at most 50 a file, then
+ * how many more. Returns the number of errors (0: valid). */
+int mg_schema_validate(xmlSchemaPtr schema, xmlDocPtr xsd, xmlDocPtr doc);
 
 /* --------------------------------------------------------------- safe.c */
 
