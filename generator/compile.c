@@ -30,10 +30,25 @@
 
 #include "manualgen.h"
 
-static int is_m(xmlNodePtr n, const char *name) {
-  return n->type == XML_ELEMENT_NODE && n->ns &&
+int mg_is_m(xmlNodePtr n, const char *name) {
+  return n && n->type == XML_ELEMENT_NODE && n->ns &&
          !strcmp((const char *)n->ns->href, MG_NS) &&
-         !strcmp((const char *)n->name, name);
+         (!name || !strcmp((const char *)n->name, name));
+}
+
+xmlNodePtr mg_m_child(xmlNodePtr n, const char *name) {
+  for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
+    if (mg_is_m(k, name))
+      return k;
+  return NULL;
+}
+
+char *mg_m_child_text(xmlNodePtr n, const char *name) {
+  xmlNodePtr k = mg_m_child(n, name);
+  xmlChar *v = k ? xmlNodeGetContent(k) : NULL;
+  char *s = mg_xstrdup(v ? (const char *)v : "");
+  xmlFree(v);
+  return s;
 }
 
 static int is_md(xmlNodePtr n, const char *name) {
@@ -60,7 +75,7 @@ static int iattr(xmlNodePtr n, const char *name) {
 
 const char *mg_manual_file(const mg_manual *m, xmlNodePtr n) {
   for (; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
-    if (!is_m(n, "section"))
+    if (!mg_is_m(n, "section"))
       continue;
     /* `display`: a file `render` previews from outside the content */
     xmlChar *d = xmlGetProp(n, BAD_CAST "display");
@@ -164,27 +179,16 @@ static void compile_tree(mg_manual *m, xmlNodePtr n) {
   for (; n; n = n->next) {
     if (n->type != XML_ELEMENT_NODE)
       continue;
-    if (is_m(n, "section"))
+    if (mg_is_m(n, "section"))
       compile_attr(m, n, "applies-to");
-    else if (is_m(n, "ph"))
+    else if (mg_is_m(n, "ph"))
       compile_attr(m, n, "expr");
-    else if (is_m(n, "when"))
+    else if (mg_is_m(n, "when"))
       compile_attr(m, n, "test");
     else if (is_md(n, "link") || is_md(n, "image"))
       compile_link(m, n);
     compile_tree(m, n->children);
   }
-}
-
-static char *child_text(xmlNodePtr n, const char *name) {
-  for (xmlNodePtr k = n->children; k; k = k->next)
-    if (is_m(k, name)) {
-      xmlChar *v = xmlNodeGetContent(k);
-      char *s = mg_xstrdup(v ? (const char *)v : "");
-      xmlFree(v);
-      return s;
-    }
-  return mg_xstrdup("");
 }
 
 mg_manual *mg_manual_compile(xmlDocPtr doc, int owns,
@@ -197,7 +201,7 @@ mg_manual *mg_manual_compile(xmlDocPtr doc, int owns,
   m->files = xmlDictCreate();
   m->ids = xmlHashCreate(64);
   xmlNodePtr root = xmlDocGetRootElement(doc);
-  if (!root || !is_m(root, "manual")) {
+  if (!root || !mg_is_m(root, "manual")) {
     mg_diag(MG_ERROR, doc->URL ? (const char *)doc->URL : NULL, 0, 0,
             "not a compiled manual (its root must be <m:manual>)");
     mg_manual_free(m);
@@ -206,13 +210,13 @@ mg_manual *mg_manual_compile(xmlDocPtr doc, int owns,
   m->lang = attr(root, "lang");
   if (!m->lang)
     m->lang = mg_xstrdup("zh-CN");
-  m->title = child_text(root, "title");
-  m->organisation = child_text(root, "organisation");
+  m->title = mg_m_child_text(root, "title");
+  m->organisation = mg_m_child_text(root, "organisation");
   for (xmlNodePtr ch = root->children; ch; ch = ch->next) {
-    if (!is_m(ch, "chapter"))
+    if (!mg_is_m(ch, "chapter"))
       continue;
     for (xmlNodePtr s = ch->children; s; s = s->next) {
-      if (!is_m(s, "section"))
+      if (!mg_is_m(s, "section"))
         continue;
       m->sections =
           mg_xrealloc(m->sections, (m->nsections + 1) * sizeof *m->sections);
@@ -242,14 +246,7 @@ int mg_manual_section_index(const mg_manual *m, const char *id) {
 char *mg_manual_section_title(const mg_manual *m, int i) {
   if (i < 0 || (size_t)i >= m->nsections)
     return mg_xstrdup("");
-  for (xmlNodePtr k = m->sections[i]->children; k; k = k->next)
-    if (is_m(k, "title")) {
-      xmlChar *v = xmlNodeGetContent(k);
-      char *t = mg_xstrdup(v ? (const char *)v : "");
-      xmlFree(v);
-      return t;
-    }
-  return mg_xstrdup("");
+  return mg_m_child_text(m->sections[i], "title");
 }
 
 xmlNodePtr mg_manual_body(xmlNodePtr section) {

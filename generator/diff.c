@@ -289,10 +289,6 @@ static int is_md(xmlNodePtr n, const char *name) {
   return in_ns(n, MD_NS) && !strcmp((const char *)n->name, name);
 }
 
-static int is_m(xmlNodePtr n, const char *name) {
-  return in_ns(n, MG_NS) && !strcmp((const char *)n->name, name);
-}
-
 static int is_md_any(xmlNodePtr n, const char *const *names) {
   if (!in_ns(n, MD_NS))
     return 0;
@@ -428,17 +424,6 @@ typedef struct {
   size_t n;
 } seclist;
 
-static char *child_text(xmlNodePtr n, const char *name) {
-  for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
-    if (is_m(c, name)) {
-      xmlChar *t = xmlNodeGetContent(c);
-      char *s = mg_xstrdup(t ? (const char *)t : "");
-      xmlFree(t);
-      return s;
-    }
-  return mg_xstrdup("");
-}
-
 static char *attr_dup(xmlNodePtr n, const char *name) {
   xmlChar *v = n ? xmlGetProp(n, BAD_CAST name) : NULL;
   char *s = mg_xstrdup(v ? (const char *)v : "");
@@ -453,7 +438,7 @@ static int collect_sections(xmlDocPtr d, seclist *l, xmlHashTablePtr ids) {
   xmlNodePtr root = xmlDocGetRootElement(d);
   const char *file = d && d->URL ? (const char *)d->URL : "(manual)";
   memset(l, 0, sizeof *l);
-  if (!is_m(root, "manual")) {
+  if (!mg_is_m(root, "manual")) {
     mg_diag(MG_ERROR, file, root ? (int)xmlGetLineNo(root) : 0, 0,
             "this is not a resolved manual: its root element is <%s>, not "
             "<m:manual>",
@@ -461,10 +446,10 @@ static int collect_sections(xmlDocPtr d, seclist *l, xmlHashTablePtr ids) {
     return -1;
   }
   for (xmlNodePtr ch = root->children; ch; ch = ch->next) {
-    if (!is_m(ch, "chapter"))
+    if (!mg_is_m(ch, "chapter"))
       continue;
     for (xmlNodePtr s = ch->children; s; s = s->next) {
-      if (!is_m(s, "section"))
+      if (!mg_is_m(s, "section"))
         continue;
       xmlChar *id = xmlGetProp(s, BAD_CAST "id");
       if (!id || !*id || xmlHashLookup(ids, id)) {
@@ -504,10 +489,10 @@ static void add_change(mg_changes *out, mg_change_kind kind, xmlNodePtr o,
   memset(c, 0, sizeof *c);
   c->kind = kind;
   c->id = attr_dup(s, "id");
-  c->title = child_text(s, "title");
+  c->title = mg_m_child_text(s, "title");
   c->chapter = attr_dup(s->parent, "id");
   if (o && n) {
-    c->old_title = child_text(o, "title");
+    c->old_title = mg_m_child_text(o, "title");
     c->old_chapter = attr_dup(o->parent, "id");
   }
   c->old_section = o;
@@ -862,7 +847,7 @@ static void merge_marks(xmlNodePtr parent) {
   xmlNodePtr prev = NULL, next;
   for (xmlNodePtr k = parent->children; k; k = next) {
     next = k->next;
-    if (prev && is_m(prev, "ins") && is_m(k, "ins")) {
+    if (prev && mg_is_m(prev, "ins") && mg_is_m(k, "ins")) {
       xmlNodePtr ch;
       while ((ch = k->children)) {
         xmlUnlinkNode(ch);
@@ -1238,7 +1223,7 @@ static void mark_blocks(mctx *c, xmlNodePtr old, xmlNodePtr nw,
 /* The first m:ins or m:del below n, in document order. */
 static xmlNodePtr first_mark(xmlNodePtr n) {
   for (xmlNodePtr k = n->children; k; k = k->next) {
-    if (is_m(k, "ins") || is_m(k, "del"))
+    if (mg_is_m(k, "ins") || mg_is_m(k, "del"))
       return k;
     xmlNodePtr f = k->type == XML_ELEMENT_NODE ? first_mark(k) : NULL;
     if (f)
@@ -1257,7 +1242,7 @@ static void set_anchor(mctx *c, xmlNodePtr n) {
  * m:del-block, and the first mark of each block marked inside. */
 static void set_anchors(mctx *c, xmlNodePtr n) {
   for (xmlNodePtr k = n->children; k; k = k->next) {
-    if (is_m(k, "ins-block") || is_m(k, "del-block")) {
+    if (mg_is_m(k, "ins-block") || mg_is_m(k, "del-block")) {
       set_anchor(c, k);
     } else if (is_md_any(k, holders) || is_md(k, "code_block")) {
       xmlNodePtr f = first_mark(k);

@@ -16,19 +16,6 @@
 
 #include "manualgen.h"
 
-static int is_m(xmlNodePtr n, const char *name) {
-  return n && n->type == XML_ELEMENT_NODE && n->ns &&
-         !strcmp((const char *)n->ns->href, MG_NS) &&
-         !strcmp((const char *)n->name, name);
-}
-
-static xmlNodePtr child(xmlNodePtr n, const char *name) {
-  for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
-    if (is_m(k, name))
-      return k;
-  return NULL;
-}
-
 static xmlNsPtr ns_m(xmlDocPtr doc) {
   return xmlSearchNsByHref(doc, xmlDocGetRootElement(doc), BAD_CAST MG_NS);
 }
@@ -36,7 +23,7 @@ static xmlNsPtr ns_m(xmlDocPtr doc) {
 void mg_content_digest(xmlDocPtr resolved, char hex[33]) {
   mg_digest *d = mg_digest_new();
   for (xmlNodePtr k = xmlDocGetRootElement(resolved)->children; k; k = k->next)
-    if (!is_m(k, "edition") && !is_m(k, "l10n"))
+    if (!mg_is_m(k, "edition") && !mg_is_m(k, "l10n"))
       mg_digest_content(d, k);
   mg_digest_finish(d, hex);
 }
@@ -67,17 +54,17 @@ static void feedback_links(xmlDocPtr doc, const char *email,
   if (!email || !*email)
     return;
   xmlNodePtr root = xmlDocGetRootElement(doc);
-  xmlNodePtr store = child(root, "store");
+  xmlNodePtr store = mg_m_child(root, "store");
   xmlChar *sid = store ? xmlGetProp(store, BAD_CAST "id") : NULL;
   xmlChar *sname = store ? xmlGetProp(store, BAD_CAST "name") : NULL;
   for (xmlNodePtr ch = root->children; ch; ch = ch->next) {
-    if (!is_m(ch, "chapter"))
+    if (!mg_is_m(ch, "chapter"))
       continue;
     for (xmlNodePtr s = ch->children; s; s = s->next) {
-      if (!is_m(s, "section"))
+      if (!mg_is_m(s, "section"))
         continue;
       xmlChar *id = xmlGetProp(s, BAD_CAST "id");
-      xmlChar *title = xmlNodeGetContent(child(s, "title"));
+      xmlChar *title = xmlNodeGetContent(mg_m_child(s, "title"));
       char *subject =
           mg_xasprintf("[%s] %s (%s) / %s (%s)", edition,
                        sname ? (char *)sname : "", sid ? (char *)sid : "",
@@ -99,7 +86,7 @@ static void feedback_links(xmlDocPtr doc, const char *email,
 }
 
 void mg_decorate_draft(xmlDocPtr doc, const char *feedback_email) {
-  xmlNodePtr ed = child(xmlDocGetRootElement(doc), "edition");
+  xmlNodePtr ed = mg_m_child(xmlDocGetRootElement(doc), "edition");
   if (ed)
     xmlSetProp(ed, BAD_CAST "kind", BAD_CAST "draft");
   feedback_links(doc, feedback_email, "draft");
@@ -148,9 +135,9 @@ static void add_releases(xmlDocPtr doc, xmlNodePtr after,
 /* The m:section of doc with this id, or NULL. */
 static xmlNodePtr section_of(xmlDocPtr doc, const char *id) {
   for (xmlNodePtr ch = xmlDocGetRootElement(doc)->children; ch; ch = ch->next)
-    for (xmlNodePtr s = is_m(ch, "chapter") ? ch->children : NULL; s;
+    for (xmlNodePtr s = mg_is_m(ch, "chapter") ? ch->children : NULL; s;
          s = s->next) {
-      if (!is_m(s, "section"))
+      if (!mg_is_m(s, "section"))
         continue;
       xmlChar *sid = xmlGetProp(s, BAD_CAST "id");
       int same = sid && !strcmp((const char *)sid, id);
@@ -224,12 +211,12 @@ static void add_changes(xmlDocPtr doc, xmlNodePtr after,
     char *sp = strchr(cites.v[k], ' ');
     *sp = '\0';
     xmlNodePtr s = section_of(doc, cites.v[k]);
-    xmlNodePtr title = s ? child(s, "title") : NULL;
+    xmlNodePtr title = s ? mg_m_child(s, "title") : NULL;
     if (title) {
       xmlNodePtr rf = xmlNewNode(m, BAD_CAST "revised-for");
       xmlNewProp(rf, BAD_CAST "id", BAD_CAST(sp + 1));
       xmlNodePtr last = title;
-      while (is_m(last->next, "revised-for"))
+      while (mg_is_m(last->next, "revised-for"))
         last = last->next;
       xmlAddNextSibling(last, rf);
     }
@@ -253,7 +240,7 @@ void mg_decorate_release(xmlDocPtr doc, const mg_hall_context *c) {
   const mg_release *rel = &r->v[c->index];
   xmlNodePtr root = xmlDocGetRootElement(doc);
   xmlNsPtr m = ns_m(doc);
-  xmlNodePtr ed = child(root, "edition");
+  xmlNodePtr ed = mg_m_child(root, "edition");
   xmlSetProp(ed, BAD_CAST "kind", BAD_CAST "release");
   xmlSetProp(ed, BAD_CAST "latest", BAD_CAST r->v[r->n - 1].version);
   if (c->index > 0)
@@ -267,9 +254,9 @@ void mg_decorate_release(xmlDocPtr doc, const mg_hall_context *c) {
     if (c->latest_pages)
       xmlSetProp(ed, BAD_CAST "latest-pages", BAD_CAST c->latest_pages);
   }
-  xmlNodePtr at = child(root, "l10n");
+  xmlNodePtr at = mg_m_child(root, "l10n");
   if (!at)
-    at = child(root, "store");
+    at = mg_m_child(root, "store");
   if (!at)
     at = ed;
   /* changes first, so that the marks see the sections as they are */

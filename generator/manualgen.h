@@ -411,6 +411,14 @@ const char *mg_manual_file(const mg_manual *m, xmlNodePtr n);
 void mg_manual_add(mg_manual *m, xmlNodePtr section);
 /* The index in m->sections of the section with this id, or -1. */
 int mg_manual_section_index(const mg_manual *m, const char *id);
+/* The vocabulary's small tools, for every stage that walks a compiled or
+ * resolved manual. mg_is_m: n (may be NULL) is an element of our
+ * namespace named name (any name when NULL). mg_m_child: n's first such
+ * child, or NULL. mg_m_child_text: its text ("" when there is none;
+ * the caller frees). */
+int mg_is_m(xmlNodePtr n, const char *name);
+xmlNodePtr mg_m_child(xmlNodePtr n, const char *name);
+char *mg_m_child_text(xmlNodePtr n, const char *name);
 /* The title of m->sections[i] ("" when there is none). Caller frees. */
 char *mg_manual_section_title(const mg_manual *m, int i);
 /* A section's md:document, NULL when the section failed to parse. */

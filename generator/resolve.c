@@ -111,12 +111,6 @@ static int dangerous(const char *url) {
   return 0;
 }
 
-static int is_m(xmlNodePtr n, const char *name) {
-  return n->type == XML_ELEMENT_NODE && n->ns &&
-         !strcmp((const char *)n->ns->href, MG_NS) &&
-         (!name || !strcmp((const char *)n->name, name));
-}
-
 static int iattr(xmlNodePtr n, const char *name, int def) {
   xmlChar *v = xmlGetNsProp(n, BAD_CAST name, BAD_CAST MG_NS);
   if (!v)
@@ -146,23 +140,24 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   }
   if (n->type != XML_ELEMENT_NODE)
     return;
-  if (is_m(n, "ph")) {
+  if (mg_is_m(n, "ph")) {
     char *v = value(c, expr_of(n, 0));
     xmlNodePtr t = xmlNewChild(dst, c->md, BAD_CAST "text", NULL);
     xmlAddChild(t, xmlNewText(BAD_CAST v));
     free(v);
     return;
   }
-  if (is_m(n, "choose")) {
+  if (mg_is_m(n, "choose")) {
     for (xmlNodePtr b = n->children; b; b = b->next) {
-      if (is_m(b, "otherwise") || (is_m(b, "when") && cond(c, expr_of(b, 0)))) {
+      if (mg_is_m(b, "otherwise") ||
+          (mg_is_m(b, "when") && cond(c, expr_of(b, 0)))) {
         copy_children(c, b, dst);
         break;
       }
     }
     return;
   }
-  if (is_m(n, NULL))
+  if (mg_is_m(n, NULL))
     return;
   int is_link = !strcmp((const char *)n->name, "link");
   int is_image = !strcmp((const char *)n->name, "image");
@@ -254,13 +249,6 @@ static xmlDocPtr new_doc(rctx *c, const char *name, const char *ns) {
   return doc;
 }
 
-static xmlNodePtr child(xmlNodePtr n, const char *name) {
-  for (xmlNodePtr k = n->children; k; k = k->next)
-    if (is_m(k, name))
-      return k;
-  return NULL;
-}
-
 xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
                      const char *store_id) {
   rctx c = {0};
@@ -284,11 +272,11 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
   size_t n = 0, idx = 0;
   xmlNodePtr mroot = xmlDocGetRootElement(man->doc);
   for (xmlNodePtr ch = mroot->children; ch; ch = ch->next) {
-    if (!is_m(ch, "chapter"))
+    if (!mg_is_m(ch, "chapter"))
       continue;
     xmlNodePtr chn = NULL;
     for (xmlNodePtr s = ch->children; s; s = s->next) {
-      if (!is_m(s, "section"))
+      if (!mg_is_m(s, "section"))
         continue;
       if (!included[idx++])
         continue;
@@ -300,7 +288,7 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
         char num[16];
         snprintf(num, sizeof num, "%zu", ++n);
         xmlNewProp(chn, BAD_CAST "n", BAD_CAST num);
-        xmlNodePtr t = child(ch, "title");
+        xmlNodePtr t = mg_m_child(ch, "title");
         xmlChar *title = t ? xmlNodeGetContent(t) : NULL;
         text_el(chn, c.m, "title", (const char *)title);
         xmlFree(title);
@@ -313,7 +301,7 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
       if (posts)
         xmlNewProp(sn, BAD_CAST "posts", posts);
       xmlFree(posts);
-      xmlNodePtr t = child(s, "title");
+      xmlNodePtr t = mg_m_child(s, "title");
       xmlChar *title = t ? xmlNodeGetContent(t) : NULL;
       text_el(sn, c.m, "title", (const char *)title);
       xmlFree(title);
@@ -334,7 +322,7 @@ void mg_resolved_decorate(xmlDocPtr doc, const mg_edition *ed,
                           xmlNodePtr l10n) {
   xmlNodePtr root = xmlDocGetRootElement(doc);
   xmlNsPtr m = xmlSearchNsByHref(doc, root, BAD_CAST MG_NS);
-  xmlNodePtr store = child(root, "store");
+  xmlNodePtr store = mg_m_child(root, "store");
   xmlNodePtr edn = xmlNewNode(m, BAD_CAST "edition");
   xmlNewProp(edn, BAD_CAST "name", BAD_CAST ed->name);
   xmlNewProp(edn, BAD_CAST "date", BAD_CAST ed->date);
