@@ -452,13 +452,39 @@ static void read_hall(hall *h) {
   }
 }
 
+/* How specific the file that set el's attr is: 2 the hall, 1 its city,
+ * 0 HQ's defaults. */
+static int specificity(hall *h, xmlNodePtr el, const char *attr) {
+  const char *f;
+  long l;
+  if (!origin(el, attr, &f, &l))
+    return 0;
+  if (h->store_file && !strcmp(f, h->store_file))
+    return 2;
+  return h->defaults_file && strcmp(f, h->defaults_file) ? 1 : 0;
+}
+
 /* ------------------------------------------------------- in-charge */
 
 static void check_supply(hall *h) {
   xmlNodePtr posts = kid(h->root, "posts");
   long total = 0;
-  xmlNodePtr first = NULL;
+  /* at the most specific count or in-charge: the value a hall or city
+   * changed is likelier the fault than HQ's */
+  xmlNodePtr at = NULL;
+  const char *at_attr = NULL;
+  int best = -1;
   mg_buf who = {0};
+  EACH(p, posts, "post") {
+    static const char *const attrs[] = {"in-charge", "count"};
+    for (int i = 0; i < 2; i++) {
+      int sp = xmlHasProp(p, BAD_CAST attrs[i]) && att(h, p, "in-charge")
+                   ? specificity(h, p, attrs[i])
+                   : -1;
+      if (sp > best)
+        best = sp, at = p, at_attr = attrs[i];
+    }
+  }
   EACH(p, posts, "post") {
     const char *ic = att(h, p, "in-charge");
     if (!ic)
@@ -470,8 +496,6 @@ static void check_supply(hall *h) {
     }
     if (n <= 0)
       continue;
-    if (!first)
-      first = p;
     mg_buf_printf(&who, "%s%s %ld", who.len ? " + " : "", post_name(h, p), n);
     total += n;
   }
@@ -482,7 +506,7 @@ static void check_supply(hall *h) {
           "(%s; %s)",
           hours(h, h->week), day_hours(h, WEEKDAY), day_hours(h, WEEKEND));
   } else if (total * h->weekly_hours * 60 < h->week) {
-    fault(h, "in-charge", first, "count",
+    fault(h, "in-charge", at, at_attr,
           "the holders who can be in charge of the hall (%s) work %s hours "
           "a week at %ld hours each (policy from %s), fewer than the %s "
           "hours the hall is open (%s; %s)",
@@ -774,11 +798,14 @@ static void check_staffing(hall *h) {
     xmlChar *v = xmlNodeGetContent(counters);
     long n = v ? strtol((const char *)v, NULL, 10) : 0;
     xmlFree(v);
+    int mine =
+        specificity(h, counters, NULL) > specificity(h, queue, "peak-counters");
     if (peak > n)
-      fault(h, "staffing", queue, "peak-counters",
-            "%ld counters must be open at peak (queue/@peak-counters), but "
-            "the hall has %ld counters (counters from %s)",
-            peak, n, where(h, counters, NULL));
+      fault(
+          h, "staffing", mine ? counters : queue, mine ? NULL : "peak-counters",
+          "%ld counters must be open at peak (queue/@peak-counters from "
+          "%s), but the hall has only %ld (counters from %s)",
+          peak, where(h, queue, "peak-counters"), n, where(h, counters, NULL));
   }
   if (h->weekly_hours <= 0 || h->week <= 0)
     return;
@@ -798,18 +825,6 @@ static void check_staffing(hall *h) {
 }
 
 /* ------------------------------------------------------- appraisal */
-
-/* How specific the file that set el's attr is: 2 the hall, 1 its city,
- * 0 HQ's defaults. */
-static int specificity(hall *h, xmlNodePtr el, const char *attr) {
-  const char *f;
-  long l;
-  if (!origin(el, attr, &f, &l))
-    return 0;
-  if (h->store_file && !strcmp(f, h->store_file))
-    return 2;
-  return h->defaults_file && strcmp(f, h->defaults_file) ? 1 : 0;
-}
 
 static void check_weights(hall *h) {
   long sum = 0;
