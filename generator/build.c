@@ -84,6 +84,8 @@ typedef struct {
   const mg_manual *manual;
   mg_templates *tpl;
   mg_params *params;    /* the draft: the content's parameters */
+  int domain;           /* the draft of `check` and `build`: its halls
+                           pass the domain checks (domain.c) */
   mg_release_data *rel; /* a release: its parts (owned) */
   size_t index;         /* a release: its place in the register */
   const char **ids;     /* its halls */
@@ -148,7 +150,9 @@ static char *child_text(xmlDocPtr doc, const char *name) {
 }
 
 /* Hall id's resolved content in edition e (NULL after reporting errors).
- * With res, fills in its identity and feedback address. */
+ * With res (the hall's own run, not a look at it from another edition),
+ * fills in its identity and feedback address, and runs the domain checks
+ * when e->domain is set. */
 static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
   xmlDocPtr eff = e->rel ? mg_release_params(e->rel, id)
                          : mg_params_effective(e->params, id);
@@ -158,7 +162,10 @@ static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
     mg_params_identity(eff, &res->ident);
     res->feedback_email = child_text(eff, "feedback-email");
   }
-  xmlDocPtr doc = mg_resolve(e->manual, eff, id);
+  /* a hall the domain checks fail fails like one that does not resolve */
+  xmlDocPtr doc = res && e->domain && mg_domain_check(eff, id) > 0
+                      ? NULL
+                      : mg_resolve(e->manual, eff, id);
   if (e->rel)
     xmlFreeDoc(eff);
   else
@@ -930,6 +937,7 @@ static int load(run *r) {
     d->manual = r->tree->manual;
     d->tpl = r->tpl;
     d->params = r->params;
+    d->domain = o->cmd == MG_CHECK || o->cmd == MG_BUILD;
   }
   if (want_releases && nrel) {
     r->ledger = mg_ledger_load(o->content_dir, o->templates_dir);

@@ -501,6 +501,13 @@ void mg_params_free(mg_params *p);
 xmlDocPtr mg_params_effective(mg_params *p, const char *store_id);
 /* Frees what mg_params_effective returned. */
 void mg_params_effective_free(xmlDocPtr eff);
+/* Where node n of effective parameters was set: the file (static for the
+ * life of the mg_params) and the line of the element that set it, which
+ * for an element spread over lines is the line of its start tag's '>'.
+ * n may be an attribute (cast to xmlNodePtr): its own origin, which may
+ * be a more specific file than its element's. Returns 1, or 0 when n has
+ * no known origin (not from mg_params_effective, or added after). */
+int mg_params_origin(xmlNodePtr n, const char **file, long *line);
 /* Prints "path = value    file:line" for every value. */
 void mg_params_print(xmlDocPtr eff, FILE *out);
 /* What the index and every page header show of a store. */
@@ -512,6 +519,30 @@ void mg_params_identity(xmlDocPtr eff, mg_identity *out);
 /* Sets them as the attributes id, name, city, city-name, type of n. */
 void mg_identity_set_props(const mg_identity *id, xmlNodePtr n);
 void mg_identity_free(mg_identity *id);
+
+/* ------------------------------------------------------------- domain.c */
+
+/* Times are minutes since midnight. "HH:MM" (00:00 to 23:59) gives its
+ * minutes, anything else -1. */
+int mg_time_parse(const char *s);
+/* Writes "HH:MM" and a NUL ("--:--" for a value outside the day). */
+void mg_time_format(int minutes, char out[6]);
+/* Days are counted in a leap year, so that 02-29 is one: "MM-DD" gives
+ * 0 (01-01) to 365 (12-31), a day that does not exist -1. */
+#define MG_LEAP_YEAR_DAYS 366
+int mg_month_day(const char *s);
+void mg_month_day_format(int day, char out[6]);
+/* The first stretch of [from, to) that none of the n intervals
+ * [a[i], b[i]) covers: returns 1 and sets [*gap_from, *gap_to), or
+ * returns 0 when the intervals cover it all. */
+int mg_cover_gap(const int *a, const int *b, size_t n, int from, int to,
+                 int *gap_from, int *gap_to);
+/* The domain checks of one hall's effective parameters (draft edition
+ * only; docs/design.md): in-charge, patrol, staffing, appraisal, calendar
+ * and policy. Each violation is reported with mg_diag_store at the file,
+ * line and column that set the value at fault. A check whose values are
+ * absent is skipped. Returns the number of errors reported. */
+int mg_domain_check(xmlDocPtr eff, const char *store);
 
 /* ------------------------------------------------------------ resolve.c */
 

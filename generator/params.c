@@ -198,7 +198,9 @@ typedef struct origin_block {
   provenance v[ORIGINS];
 } origin_block;
 
+#define EFF_MAGIC 0x6d676566u /* marks an effective document's _private */
 typedef struct {
+  unsigned magic;       /* EFF_MAGIC */
   origin_block *blocks; /* the newest first */
 } eff_extra;
 
@@ -374,6 +376,7 @@ xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
   /* the origins, freed with the result (see mg_params_effective_free);
    * they point at the URLs of documents that p keeps */
   eff_extra *extra = mg_xcalloc(1, sizeof *extra);
+  extra->magic = EFF_MAGIC;
   eff->_private = extra;
   cur_extra = extra;
   xmlNodePtr droot = xmlDocGetRootElement(p->defaults);
@@ -396,6 +399,21 @@ xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
     return NULL;
   }
   return eff;
+}
+
+int mg_params_origin(xmlNodePtr n, const char **file, long *line) {
+  /* an attribute starts like a node: _private, type, ..., doc */
+  if (!n || !n->doc || !n->_private)
+    return 0;
+  const eff_extra *x = n->doc->_private;
+  if (!x || x->magic != EFF_MAGIC)
+    return 0; /* not an effective document: _private is someone else's */
+  const provenance *o = n->_private;
+  if (file)
+    *file = o->file;
+  if (line)
+    *line = o->line;
+  return 1;
 }
 
 void mg_params_effective_free(xmlDocPtr eff) {

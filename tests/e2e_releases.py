@@ -67,6 +67,7 @@ def three_releases():
     edit(ws, "sections/rounds.md", "开始巡视", "开始第一次巡视")
     edit(ws, "stores/a-std.xml", "李二", "李三")
     edit(ws, "cities/alpha.xml", 'percent="60"', 'percent="65"')
+    edit(ws, "cities/alpha.xml", 'percent="40"', 'percent="35"')  # sum 100
     mg(ws, "publish", "1.1", "--notes", "根据营业厅反馈调整巡视。",
        "--date", "2026-02-01", "--resolves", "FB-0001")
     edit(ws, "sections/lobby.md", "检查叫号机", "检查叫号机和排队显示屏")
