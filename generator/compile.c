@@ -16,6 +16,8 @@
  *   m:section/@applies-to      one expression
  *   m:ph/@expr                 one expression
  *   m:when/@test               one expression
+ *   m:duty/@applies-to         one expression (m:duties, duties.c)
+ *   m:reassign/@when           one expression
  *   md:link, md:image          one for each "{{ … }}" of destination,
  *                              then of title, in order
  *
@@ -75,7 +77,7 @@ static int iattr(xmlNodePtr n, const char *name) {
 
 const char *mg_manual_file(const mg_manual *m, xmlNodePtr n) {
   for (; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
-    if (!mg_is_m(n, "section"))
+    if (!mg_is_m(n, "section") && !mg_is_m(n, "duties") && !mg_is_m(n, "forms"))
       continue;
     /* `display`: a file `render` previews from outside the content */
     xmlChar *d = xmlGetProp(n, BAD_CAST "display");
@@ -185,7 +187,18 @@ static void compile_tree(mg_manual *m, xmlNodePtr n) {
       compile_attr(m, n, "expr");
     else if (mg_is_m(n, "when"))
       compile_attr(m, n, "test");
-    else if (is_md(n, "link") || is_md(n, "image"))
+    else if (mg_is_m(n, "duty") && n->parent && mg_is_m(n->parent, "duties"))
+      compile_attr(m, n, "applies-to");
+    else if (mg_is_m(n, "reassign"))
+      compile_attr(m, n, "when");
+    else if (is_md(n, "item") &&
+             xmlHasNsProp(n, BAD_CAST "duty", BAD_CAST MG_NS)) {
+      xmlChar *id = xmlGetNsProp(n, BAD_CAST "duty", BAD_CAST MG_NS);
+      if (!m->duty_item)
+        m->duty_item = xmlHashCreate(0);
+      xmlHashAddEntry(m->duty_item, id, n); /* the first, when twice */
+      xmlFree(id);
+    } else if (is_md(n, "link") || is_md(n, "image"))
       compile_link(m, n);
     compile_tree(m, n->children);
   }
@@ -227,6 +240,16 @@ mg_manual *mg_manual_compile(xmlDocPtr doc, int owns,
       xmlFree(id);
     }
   }
+  m->duties = mg_m_child(root, "duties");
+  m->forms = mg_m_child(root, "forms");
+  for (xmlNodePtr d = m->duties ? m->duties->children : NULL; d; d = d->next)
+    if (mg_is_m(d, "duty")) {
+      xmlChar *id = xmlGetProp(d, BAD_CAST "id");
+      if (!m->duty_decl)
+        m->duty_decl = xmlHashCreate(0);
+      xmlHashAddEntry(m->duty_decl, id, d);
+      xmlFree(id);
+    }
   compile_tree(m, root->children);
   return m;
 }
@@ -271,6 +294,9 @@ void mg_manual_free(mg_manual *m) {
   }
   free(m->sections);
   xmlHashFree(m->ids, NULL);
+  xmlHashFree(m->duty_decl, NULL);
+  xmlHashFree(m->duty_item, NULL);
+  mg_named_free(m->named);
   if (m->owns)
     xmlFreeDoc(m->doc);
   xmlDictFree(m->files);

@@ -1072,6 +1072,15 @@ void mg_expr_check_posts(const mg_schema_names *names, const char *file,
   }
 }
 
+const char *mg_schema_names_path(const mg_schema_names *names) {
+  return names->xsd_path;
+}
+
+char *mg_expr_post_unknown(const mg_schema_names *names, const char *key) {
+  const node_t post_key = {'a', "key", 3, "post", 4};
+  return never_matches(names, &post_key, key, strlen(key));
+}
+
 /* Compile errors arrive through libxml2's handler; capture the message
  * and report it at the expression's position. */
 static __thread char *compile_msg;

@@ -327,6 +327,14 @@ xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
 void mg_expr_check_posts(const mg_schema_names *names, const char *file,
                          const mg_frontmatter *fm);
 
+/* The params.xsd these names come from (the folder of the other
+ * schemas). Static for the life of names. */
+const char *mg_schema_names_path(const mg_schema_names *names);
+/* When key is not a post that can exist (the PostKey enumeration, then
+ * the key universe): why, as the tail of a message (caller frees).
+ * NULL when it can. */
+char *mg_expr_post_unknown(const mg_schema_names *names, const char *key);
+
 /* Evaluates against a store's effective <store> element. xpctx is a
  * per-thread context (mg_expr_context_new). */
 xmlXPathContextPtr mg_expr_context_new(xmlDocPtr params);
@@ -394,6 +402,16 @@ typedef struct {
   xmlDictPtr files; /* the file names messages show */
   char *base;       /* the content folder: sections' files are below it */
   int errors;       /* expressions that did not compile (reported) */
+  /* declared duties and forms (duties.c), NULL when none */
+  xmlNodePtr duties, forms;  /* m:duties, m:forms */
+  xmlHashTablePtr duty_decl; /* duty id -> its m:duty */
+  xmlHashTablePtr duty_item; /* duty id -> the md:item describing it */
+  /* the checks of the draft (docs/design.md) run: set for the content,
+   * never for a release, which is frozen */
+  int checks;
+  /* rule `named`: post titles and zone names of every parameter file
+   * (mg_duties_learn_names); NULL: the rule is not checked */
+  struct mg_named *named;
 } mg_manual;
 
 /* Checks (against names, when not NULL) and compiles every expression of
@@ -449,6 +467,7 @@ typedef struct {
   xmlHashTablePtr by_path; /* section path -> its first listing */
   mg_section **extra;      /* files parsed on their own (`render`) */
   size_t nextra;
+  struct mg_decls *decls; /* duties.xml and forms.xml, while parsing */
 } mg_tree;
 
 /* Parses every section of the outline. Errors are reported; the tree is
@@ -566,6 +585,54 @@ void mg_resolved_decorate(xmlDocPtr doc, const mg_edition *ed, xmlNodePtr l10n);
  * may be NULL (no store). */
 xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
                              xmlDocPtr params, const char *store_id);
+
+/* ------------------------------------------------------------- duties.c */
+
+/* Declared duties and forms (content/duties.xml, content/forms.xml,
+ * docs/design.md "Duties and forms"): loaded once with the sections, put
+ * into the compiled manual, and assigned per hall. */
+typedef struct mg_decls mg_decls;
+
+/* Reads CONTENT/duties.xml and CONTENT/forms.xml when they exist, each
+ * validated against duties.xsd / forms.xsd (beside names' params.xsd) and
+ * checked (duplicate ids and titles, unknown post and outside keys), and
+ * appends what they declare to root (the compiled manual) as m:duties and
+ * m:forms. Errors are reported. Never NULL; without names, no file is
+ * read (nothing is declared). Free with mg_decls_free. */
+mg_decls *mg_decls_load(xmlNodePtr root, const char *content_dir,
+                        const mg_schema_names *names);
+/* parse.c: a list item of section file starts with "[id]" at line:col.
+ * Returns 1 when id is declared (the item is recorded as its
+ * description), 0 after reporting that it is not. */
+int mg_decls_duty_item(mg_decls *d, const char *id, const char *file, int line,
+                       int col);
+/* parse.c: checks the 《X》 of a text of file (line, its first byte at
+ * byte column bytecol; col converts a byte column to characters). */
+void mg_decls_form_refs(mg_decls *d, const char *text, const char *file,
+                        int line, int bytecol, mg_section *s);
+/* Once every section is parsed: a declared duty described by two items,
+ * and when every section parsed (complete), one described by none and a
+ * declared form no section names (a warning). */
+void mg_decls_finish(mg_decls *d, int complete);
+void mg_decls_free(mg_decls *d);
+
+/* The owners of every duty and form in a hall (eff: its effective
+ * parameters), by the reassignments: a new element <duties> (no
+ * namespace, in no document; free with xmlFreeNode) holding <post key
+ * title count> for each post the hall has, then <duty id title
+ * declared-owner owner? outside? owner-title? section? status> with
+ * status own | reassigned | outside | not-applicable, then <form id
+ * title filled-by owner? owner-title?>. When man->checks, a duty or a
+ * form without exactly one owner is reported (rules duty-owner, forms)
+ * and NULL returned; otherwise such a duty keeps its declared owner.
+ * A manual without declarations gives an empty <duties>. */
+xmlNodePtr mg_duties_assign(const mg_manual *man, xmlDocPtr eff,
+                            const char *store);
+/* Learns the post titles and zone names of every parameter file of p,
+ * for rule `named` (a name a hall's handbook uses for something that
+ * hall does not have). */
+void mg_duties_learn_names(mg_manual *man, mg_params *p);
+void mg_named_free(struct mg_named *n);
 
 /* ---------------------------------------------------------- transform.c */
 

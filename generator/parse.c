@@ -432,13 +432,14 @@ static int scan_placeholders(pctx *c, xmlNodePtr parent, const char *s,
   const char *p = s;
   for (;;) {
     const char *open = strstr(p, "{{");
+    int tcol = at ? colof(c, at, (size_t)(p - s) + (size_t)bytecol0) : 0;
     if (!open) {
       if (emit && *p)
-        emit(c, parent, p, strlen(p), NULL, 0, 0);
+        emit(c, parent, p, strlen(p), NULL, line, tcol);
       break;
     }
     if (emit && open > p)
-      emit(c, parent, p, (size_t)(open - p), NULL, 0, 0);
+      emit(c, parent, p, (size_t)(open - p), NULL, line, tcol);
     const char *close = strstr(open + 2, "}}");
     int col = at ? colof(c, at, (size_t)(open - s) + (size_t)bytecol0) : 0;
     if (!close) {
@@ -467,6 +468,10 @@ static void emit_text(pctx *c, xmlNodePtr parent, const char *text, size_t len,
     xmlNodePtr tx = xmlNewTextLen(BAD_CAST text, (int)len);
     xmlAddChild(t, tx);
     xmlAddChild(parent, t);
+    if (line > 0) {
+      set_int(t, c->m, "line", line);
+      set_int(t, c->m, "col", col);
+    }
     return;
   }
   xmlNodePtr ph = xmlNewChild(parent, c->m, BAD_CAST "ph", NULL);
@@ -864,6 +869,62 @@ static void convert_link(pctx *c, cmark_node *n, xmlNodePtr x) {
   free(title);
 }
 
+/* True when s starts with a duty id in brackets: "[DM-01]". */
+static int duty_prefix(const char *s) {
+  return s[0] == '[' && s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' &&
+         s[2] <= 'Z' && s[3] == '-' && s[4] >= '0' && s[4] <= '9' &&
+         s[5] >= '0' && s[5] <= '9' && s[6] == ']';
+}
+
+/* A list item whose text starts with "[XX-NN]" describes that duty: the
+ * item gets m:duty (and where it was written), and loses the id from its
+ * text (the resolver prints the id and the declared title). An id that
+ * is not declared is reported, and the item stays as written. */
+static void duty_item(pctx *c, cmark_node *n, xmlNodePtr x) {
+  xmlNodePtr para = x->children, text = NULL;
+  if (!para || para->type != XML_ELEMENT_NODE ||
+      strcmp((const char *)para->name, "paragraph"))
+    return;
+  text = para->children;
+  if (!text || text->type != XML_ELEMENT_NODE ||
+      strcmp((const char *)text->name, "text"))
+    return;
+  xmlChar *v = xmlNodeGetContent(text);
+  if (!v || !duty_prefix((const char *)v)) {
+    xmlFree(v);
+    return;
+  }
+  char id[6];
+  memcpy(id, v + 1, 5);
+  id[5] = '\0';
+  cmark_node *pn = cmark_node_first_child(n);
+  cmark_node *tn = pn ? cmark_node_first_child(pn) : NULL;
+  int line = tn ? lineof(c, tn) : lineof(c, n);
+  int col = tn ? colof(c, tn, 0) : colof(c, n, 0);
+  if (c->t->decls &&
+      mg_decls_duty_item(c->t->decls, id, c->sec->file, line, col)) {
+    xmlNewNsProp(x, c->m, BAD_CAST "duty", BAD_CAST id);
+    set_int(x, c->m, "line", line);
+    set_int(x, c->m, "col", col);
+    const char *rest = (const char *)v + 7;
+    int skipped = 7;
+    while (*rest == ' ' || *rest == '\t') {
+      rest++;
+      skipped++;
+    }
+    xmlNodeSetContent(text, NULL);
+    xmlAddChild(text, xmlNewText(BAD_CAST rest));
+    xmlChar *tc = xmlGetNsProp(text, BAD_CAST "col", BAD_CAST MG_NS);
+    if (tc) {
+      char buf[32];
+      snprintf(buf, sizeof buf, "%d", atoi((const char *)tc) + skipped);
+      xmlSetNsProp(text, c->m, BAD_CAST "col", BAD_CAST buf);
+    }
+    xmlFree(tc);
+  }
+  xmlFree(v);
+}
+
 static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
   cmark_node_type t = cmark_node_get_type(n);
   const char *name = cmark_node_get_type_string(n);
@@ -882,12 +943,20 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
               "this is not a link: a destination with spaces must be "
               "written in angle brackets, as [text](<... {{ expr }} ...>)");
     }
+    if (lit && c->t->decls)
+      mg_decls_form_refs(c->t->decls, lit, c->sec->file, lineof(c, n),
+                         cmark_node_get_start_column(n), c->sec);
     if (lit && strstr(lit, "{{")) {
       scan_placeholders(c, out, lit, lineof(c, n), 0, n, emit_text);
       x = NULL;
     } else {
       x = xmlNewChild(out, c->md, BAD_CAST "text", NULL);
       xmlAddChild(x, xmlNewText(BAD_CAST(lit ? lit : "")));
+      /* where it starts: the checks of a hall point at the Markdown */
+      if (lineof(c, n) > 0) {
+        set_int(x, c->m, "line", lineof(c, n));
+        set_int(x, c->m, "col", colof(c, n, 0));
+      }
     }
     free(fixed);
     return x;
@@ -986,6 +1055,8 @@ static xmlNodePtr convert_node(pctx *c, cmark_node *n, xmlNodePtr out) {
     }
   }
   convert_children(c, n, x);
+  if (t == CMARK_NODE_ITEM && !strcmp(name, "item"))
+    duty_item(c, n, x);
   return x;
 }
 
@@ -1486,8 +1557,15 @@ mg_tree *mg_tree_parse(mg_outline *o, const char *content_dir,
       t->sections[t->nsections++] = s;
     }
   }
+  t->decls = mg_decls_load(root, content_dir, names);
   for (size_t i = 0; i < t->nsections; i++)
     parse_section(t, t->sections[i], &c, 0);
+  /* a section that failed to parse has its own error: its duties and
+   * forms are not also missing */
+  int complete = 1;
+  for (size_t i = 0; i < t->nsections; i++)
+    complete &= t->sections[i]->body != NULL;
+  mg_decls_finish(t->decls, complete);
   /* ids are unique across the manual */
   xmlHashTablePtr ids = xmlHashCreate(0);
   for (size_t i = 0; i < t->nsections; i++) {
@@ -1504,6 +1582,8 @@ mg_tree *mg_tree_parse(mg_outline *o, const char *content_dir,
   xmlHashFree(ids, NULL);
   resolve_xrefs(t, &c);
   t->manual = mg_manual_compile(t->doc, 0, names, content_dir);
+  if (t->manual)
+    t->manual->checks = 1; /* the content: a draft, checked */
   return t;
 }
 
@@ -1574,6 +1654,7 @@ void mg_tree_free(mg_tree *t) {
   if (!t)
     return;
   mg_manual_free(t->manual);
+  mg_decls_free(t->decls);
   free(t->sections);
   xmlHashFree(t->by_path, NULL);
   for (size_t i = 0; i < t->nextra; i++)

@@ -27,6 +27,8 @@ typedef struct {
   const unsigned char *included;
   xmlNsPtr m, md;
   int errors;
+  xmlNodePtr duties;    /* mg_duties_assign's, or NULL */
+  xmlHashTablePtr duty; /* duty id -> its <duty> there */
 } rctx;
 
 /* The i-th expression of node n (compile.c), NULL when it did not
@@ -133,6 +135,36 @@ static int section_included(rctx *c, const char *id) {
 
 static void copy_children(rctx *c, xmlNodePtr src, xmlNodePtr dst);
 
+static char *prop(xmlNodePtr n, const char *name) {
+  xmlChar *v = xmlGetProp(n, BAD_CAST name);
+  char *s = v ? mg_xstrdup((const char *)v) : NULL;
+  xmlFree(v);
+  return s;
+}
+
+/* A duty item of the hall (x, a copy of the compiled one): the declared
+ * title, and the hall's owner when it is not the declared one
+ * (m:owner-title; m:status reassigned or outside). */
+static void duty_item(rctx *c, xmlNodePtr x) {
+  xmlChar *id = xmlGetNsProp(x, BAD_CAST "duty", BAD_CAST MG_NS);
+  xmlNodePtr d = c->duty ? xmlHashLookup(c->duty, id) : NULL;
+  if (!d && c->man->duty_decl) /* a preview: the declared title */
+    d = xmlHashLookup(c->man->duty_decl, id);
+  xmlFree(id);
+  if (!d)
+    return;
+  char *title = prop(d, "title"), *status = prop(d, "status");
+  char *owner = prop(d, "owner-title");
+  xmlNewNsProp(x, c->m, BAD_CAST "duty-title", BAD_CAST title);
+  if (status && (!strcmp(status, "reassigned") || !strcmp(status, "outside")))
+    xmlNewNsProp(x, c->m, BAD_CAST "owner-title", BAD_CAST owner);
+  if (status)
+    xmlNewNsProp(x, c->m, BAD_CAST "status", BAD_CAST status);
+  free(title);
+  free(status);
+  free(owner);
+}
+
 static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   if (n->type == XML_TEXT_NODE) {
     xmlAddChild(dst, xmlNewText(n->content));
@@ -175,12 +207,24 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
     }
     xmlFree(target);
   }
+  if (c->duty && xmlHasNsProp(n, BAD_CAST "duty", BAD_CAST MG_NS)) {
+    /* a duty that does not apply in this hall is not in its handbook */
+    xmlChar *id = xmlGetNsProp(n, BAD_CAST "duty", BAD_CAST MG_NS);
+    xmlNodePtr d = xmlHashLookup(c->duty, id);
+    xmlChar *st = d ? xmlGetProp(d, BAD_CAST "status") : NULL;
+    int skip = st && !strcmp((const char *)st, "not-applicable");
+    xmlFree(st);
+    xmlFree(id);
+    if (skip)
+      return;
+  }
   xmlNodePtr x = xmlNewChild(dst, c->md, n->name, NULL);
   for (xmlAttrPtr a = n->properties; a; a = a->next) {
     int mine = a->ns && !strcmp((const char *)a->ns->href, MG_NS);
     if (mine && strcmp((const char *)a->name, "section") &&
         strcmp((const char *)a->name, "chapter") &&
-        strcmp((const char *)a->name, "anchor"))
+        strcmp((const char *)a->name, "anchor") &&
+        strcmp((const char *)a->name, "duty"))
       continue;
     xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
     xmlNewNsProp(x, mine ? c->m : NULL, a->name, v);
@@ -205,6 +249,8 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
     xmlFree(dest);
     xmlFree(title);
   }
+  if (xmlHasNsProp(x, BAD_CAST "duty", BAD_CAST MG_NS))
+    duty_item(c, x);
   copy_children(c, n, x);
 }
 
@@ -249,6 +295,118 @@ static xmlDocPtr new_doc(rctx *c, const char *name, const char *ns) {
   return doc;
 }
 
+/* The hall's duties and forms (mg_duties_assign's), as m:duties (its
+ * posts and duties) and m:forms (every form, with who fills it here) of
+ * the resolved manual root. */
+static void write_duties(rctx *c, xmlNodePtr root) {
+  xmlNodePtr md = xmlNewChild(root, c->m, BAD_CAST "duties", NULL);
+  xmlNodePtr mf =
+      c->man->forms ? xmlNewChild(root, c->m, BAD_CAST "forms", NULL) : NULL;
+  for (xmlNodePtr k = c->duties->children; k; k = k->next) {
+    if (k->type != XML_ELEMENT_NODE)
+      continue;
+    if (strcmp((const char *)k->name, "form")) {
+      xmlNodePtr x = xmlDocCopyNode(k, root->doc, 2);
+      xmlSetNs(x, c->m);
+      xmlAddChild(md, x);
+      continue;
+    }
+    if (!mf)
+      continue;
+    /* the declaration, with the hall's owner */
+    char *id = prop(k, "id");
+    for (xmlNodePtr f = c->man->forms->children; f; f = f->next) {
+      char *fid = mg_is_m(f, "form") ? prop(f, "id") : NULL;
+      int same = fid && !strcmp(fid, id);
+      free(fid);
+      if (!same)
+        continue;
+      xmlNodePtr x = xmlNewChild(mf, c->m, BAD_CAST "form", NULL);
+      static const char *a[] = {"id",          "title",      "filled-by",
+                                "keep-months", "blank-rows", NULL};
+      for (const char **n = a; *n; n++) {
+        char *v = prop(f, *n);
+        if (v)
+          xmlNewProp(x, BAD_CAST * n, BAD_CAST v);
+        free(v);
+      }
+      static const char *b[] = {"owner", "outside", "owner-title", NULL};
+      for (const char **n = b; *n; n++) {
+        char *v = prop(k, *n);
+        if (v)
+          xmlNewProp(x, BAD_CAST * n, BAD_CAST v);
+        free(v);
+      }
+      for (xmlNodePtr t = f->children; t; t = t->next)
+        if (mg_is_m(t, NULL)) {
+          xmlChar *v = xmlNodeGetContent(t);
+          xmlNewTextChild(x, c->m, t->name, v);
+          xmlFree(v);
+        }
+      break;
+    }
+    free(id);
+  }
+}
+
+/* The section (id) that describes post's own duties in this hall: the
+ * first included section holding an item of a duty declared for it.
+ * Caller frees; NULL when there is none. */
+static char *post_section(rctx *c, const char *post) {
+  for (xmlNodePtr k = c->duties->children; k; k = k->next) {
+    if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, "duty"))
+      continue;
+    char *decl = prop(k, "declared-owner"), *sec = prop(k, "section");
+    int ok = decl && sec && !strcmp(decl, post) && section_included(c, sec);
+    free(decl);
+    if (ok)
+      return sec;
+    free(sec);
+  }
+  return NULL;
+}
+
+/* Appends to body (section id's) the duties this hall reassigns to the
+ * post whose own duties the section describes: each item copied from the
+ * section that declares it (included in this hall or not), marked with
+ * that section's title, in an m:reassigned-duties list. */
+static void append_reassigned(rctx *c, const char *id, xmlNodePtr body) {
+  xmlNodePtr list = NULL;
+  for (xmlNodePtr k = c->duties->children; k; k = k->next) {
+    if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, "duty"))
+      continue;
+    char *status = prop(k, "status"), *owner = prop(k, "owner");
+    char *did = prop(k, "id"), *from = prop(k, "section");
+    char *home = status && !strcmp(status, "reassigned") && owner
+                     ? post_section(c, owner)
+                     : NULL;
+    xmlNodePtr item = home && !strcmp(home, id) && c->man->duty_item
+                          ? xmlHashLookup(c->man->duty_item, BAD_CAST did)
+                          : NULL;
+    if (item) {
+      if (!list) {
+        xmlNodePtr w =
+            xmlNewChild(body, c->m, BAD_CAST "reassigned-duties", NULL);
+        list = xmlNewChild(w, c->md, BAD_CAST "list", NULL);
+        xmlNewProp(list, BAD_CAST "type", BAD_CAST "bullet");
+        xmlNewProp(list, BAD_CAST "tight", BAD_CAST "true");
+      }
+      copy_node(c, item, list);
+      xmlNodePtr x = xmlGetLastChild(list);
+      int i = from ? mg_manual_section_index(c->man, from) : -1;
+      char *title = mg_manual_section_title(c->man, i);
+      xmlNewNsProp(x, c->m, BAD_CAST "from-section", BAD_CAST from);
+      xmlNewNsProp(x, c->m, BAD_CAST "from-title", BAD_CAST title);
+      free(title);
+    }
+    free(status);
+    free(owner);
+    free(did);
+    free(from);
+    free(home);
+  }
+}
+
 xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
                      const char *store_id) {
   rctx c = {0};
@@ -268,6 +426,24 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
   mg_params_identity(params, &ident);
   mg_identity_set_props(&ident, st);
   mg_identity_free(&ident);
+  if (man->duties || man->forms) {
+    c.duties = mg_duties_assign(man, params, store_id);
+    if (!c.duties)
+      c.errors++;
+  }
+  if (c.duties) {
+    c.duty = xmlHashCreate(0);
+    for (xmlNodePtr k = c.duties->children; k; k = k->next) {
+      xmlChar *id =
+          k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, "duty")
+              ? xmlGetProp(k, BAD_CAST "id")
+              : NULL;
+      if (id)
+        xmlHashAddEntry(c.duty, id, k);
+      xmlFree(id);
+    }
+    write_duties(&c, root);
+  }
 
   size_t n = 0, idx = 0;
   xmlNodePtr mroot = xmlDocGetRootElement(man->doc);
@@ -307,9 +483,17 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
       xmlFree(title);
       xmlNodePtr body = xmlNewChild(sn, c.md, BAD_CAST "document", NULL);
       copy_children(&c, mg_manual_body(s), body);
+      if (c.duties) {
+        xmlChar *sid = xmlGetProp(s, BAD_CAST "id");
+        if (sid)
+          append_reassigned(&c, (const char *)sid, body);
+        xmlFree(sid);
+      }
     }
   }
   free(included);
+  xmlHashFree(c.duty, NULL);
+  xmlFreeNode(c.duties);
   xmlXPathFreeContext(c.xp);
   if (c.errors) {
     xmlFreeDoc(doc);

@@ -75,10 +75,11 @@ STORE = "out/draft/stores/"
 def test_build_writes_every_page():
     ws = harness.workspace()
     r = build(ws)
-    assert "built 3 handbooks, 13 pages, 0 warnings" in r.err, r
+    assert "built 3 handbooks, 19 pages, 0 warnings" in r.err, r
     for s in ("a-flag", "a-std", "b-county"):
         for f in ("index.html", "duties.html", "patrol.html",
-                  "handbook.html", "manual.css"):
+                  "handbook.html", "manual.css", "duty-matrix.html",
+                  "forms.html"):
             assert exists(ws, STORE + s + "/" + f), (s, f)
     assert exists(ws, "out/draft/index.html")
     assert exists(ws, "out/draft/manual.css")
@@ -317,7 +318,7 @@ def test_unchanged_stores_are_not_rebuilt():
     ws = harness.workspace()
     build(ws)
     r = build(ws)
-    assert "built 3 handbooks (3 up to date), 13 pages" in r.err, r
+    assert "built 3 handbooks (3 up to date), 19 pages" in r.err, r
     # one store's parameters change: only that store is redone
     write(ws, "stores/a-std.xml", read(ws, "content/stores/a-std.xml")
           .replace("李二", "李三"))

@@ -14,6 +14,8 @@
   <xsl:import href="common/catchall.xsl"/>
   <xsl:import href="common/cmark.xsl"/>
   <xsl:import href="common/xref.xsl"/>
+  <xsl:import href="common/l10n.xsl"/>
+  <xsl:import href="common/duties.xsl"/>
 
   <xsl:output method="html" encoding="UTF-8" indent="no"/>
 

@@ -3,6 +3,7 @@
   handbook.xsl: driver for the printable handbook, one self-contained page.
   Input m:manual (docs/design.md), output <m:pages> with handbook.html:
   cover (title, organisation, store, edition), contents, every chapter,
+  the duty matrix and the forms (when the manual declares them),
   and for a release (m:changes) a last part "本版变更": since which release,
   the notes, the sections that changed (status, title, the feedback they
   resolve; not their text, which is in the chapters), the feedback
@@ -33,6 +34,7 @@
   <xsl:import href="common/chapter.xsl"/>
   <xsl:import href="common/changes.xsl"/>
   <xsl:import href="common/release.xsl"/>
+  <xsl:import href="common/duties.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
@@ -72,6 +74,28 @@
             </xsl:call-template>
           </h2>
           <xsl:apply-templates select="." mode="toc"/>
+          <xsl:if test="m:duties/m:duty or m:forms/m:form">
+            <ul class="toc toc-extra">
+              <xsl:if test="m:duties/m:duty">
+                <li class="toc-chapter">
+                  <a href="#part.duties">
+                    <xsl:call-template name="gentext">
+                      <xsl:with-param name="key" select="'duties'"/>
+                    </xsl:call-template>
+                  </a>
+                </li>
+              </xsl:if>
+              <xsl:if test="m:forms/m:form">
+                <li class="toc-chapter">
+                  <a href="#part.forms">
+                    <xsl:call-template name="gentext">
+                      <xsl:with-param name="key" select="'forms'"/>
+                    </xsl:call-template>
+                  </a>
+                </li>
+              </xsl:if>
+            </ul>
+          </xsl:if>
           <xsl:if test="m:changes">
             <ul class="toc toc-extra">
               <li class="toc-chapter">
@@ -85,6 +109,16 @@
           </xsl:if>
         </nav>
         <xsl:apply-templates select="m:chapter"/>
+        <xsl:if test="m:duties/m:duty">
+          <article class="chapter duties-part">
+            <xsl:apply-templates select="m:duties" mode="duties.content"/>
+          </article>
+        </xsl:if>
+        <xsl:if test="m:forms/m:form">
+          <article class="chapter forms-part">
+            <xsl:apply-templates select="m:forms" mode="forms.content"/>
+          </article>
+        </xsl:if>
         <xsl:apply-templates select="m:changes" mode="changes.part"/>
       </xsl:with-param>
     </xsl:call-template>

@@ -3,6 +3,8 @@
   site.xsl: driver for a store's web site.  Input m:manual (docs/design.md),
   output <m:pages>: index.html (contents page) and <chapter-id>.html for
   every chapter; for a release (m:manual carries m:changes, m:releases),
+  duty-matrix.html (职责分工表, the duty matrix) and forms.html (表单) when the
+  manual declares duties or forms, linked from the contents page;
   changes.html ("本版变更": what this release changed for the store, the
   text marked) and versions.html ("版本记录": every release), both linked
   from the contents page and the sidebar.  Every page of a superseded
@@ -36,6 +38,7 @@
   <xsl:import href="common/chapter.xsl"/>
   <xsl:import href="common/changes.xsl"/>
   <xsl:import href="common/release.xsl"/>
+  <xsl:import href="common/duties.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
@@ -57,6 +60,8 @@
       <xsl:apply-templates select="m:manual/m:chapter" mode="chapter.page"/>
       <xsl:apply-templates select="m:manual/m:changes" mode="edition.page"/>
       <xsl:apply-templates select="m:manual/m:releases" mode="edition.page"/>
+      <xsl:apply-templates select="m:manual/m:duties[m:duty]" mode="edition.page"/>
+      <xsl:apply-templates select="m:manual/m:forms[m:form]" mode="edition.page"/>
     </m:pages>
   </xsl:template>
 
@@ -87,6 +92,7 @@
           </h2>
           <xsl:apply-templates select="." mode="toc"/>
         </nav>
+        <xsl:call-template name="duties.links"/>
         <xsl:call-template name="other.formats"/>
       </xsl:with-param>
     </xsl:call-template>
@@ -131,6 +137,31 @@
         </xsl:call-template>
       </a>
     </li>
+  </xsl:template>
+
+  <!-- The duty matrix and the forms (duty-matrix.html, forms.html), when the
+       manual declares them.  $current: the page being shown. -->
+  <xsl:template name="duties.links">
+    <xsl:param name="current" select="''"/>
+    <xsl:variable name="man" select="/m:manual"/>
+    <xsl:if test="$man/m:duties/m:duty or $man/m:forms/m:form">
+      <ul class="edition-links duties-links">
+        <xsl:if test="$man/m:duties/m:duty">
+          <xsl:call-template name="edition.link">
+            <xsl:with-param name="href" select="'duty-matrix.html'"/>
+            <xsl:with-param name="key" select="'duties'"/>
+            <xsl:with-param name="current" select="$current"/>
+          </xsl:call-template>
+        </xsl:if>
+        <xsl:if test="$man/m:forms/m:form">
+          <xsl:call-template name="edition.link">
+            <xsl:with-param name="href" select="'forms.html'"/>
+            <xsl:with-param name="key" select="'forms'"/>
+            <xsl:with-param name="current" select="$current"/>
+          </xsl:call-template>
+        </xsl:if>
+      </ul>
+    </xsl:if>
   </xsl:template>
 
   <!-- Links to the printable handbook and to the list of all stores. -->
@@ -224,10 +255,13 @@
 
   <!-- changes.html and versions.html: the chapter pages' frame (header,
        sidebar, breadcrumb) around the release's m:changes / m:releases. -->
-  <xsl:template match="m:changes | m:releases" mode="edition.page">
+  <xsl:template match="m:changes | m:releases | m:duties | m:forms"
+                mode="edition.page">
     <xsl:variable name="href">
       <xsl:choose>
         <xsl:when test="self::m:changes">changes.html</xsl:when>
+        <xsl:when test="self::m:duties">duty-matrix.html</xsl:when>
+        <xsl:when test="self::m:forms">forms.html</xsl:when>
         <xsl:otherwise>versions.html</xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
@@ -236,6 +270,8 @@
         <xsl:with-param name="key">
           <xsl:choose>
             <xsl:when test="self::m:changes">changes</xsl:when>
+            <xsl:when test="self::m:duties">duties</xsl:when>
+            <xsl:when test="self::m:forms">forms</xsl:when>
             <xsl:otherwise>versions</xsl:otherwise>
           </xsl:choose>
         </xsl:with-param>
@@ -266,6 +302,9 @@
         <xsl:call-template name="edition.links">
           <xsl:with-param name="current" select="string($href)"/>
         </xsl:call-template>
+        <xsl:call-template name="duties.links">
+          <xsl:with-param name="current" select="string($href)"/>
+        </xsl:call-template>
         <xsl:call-template name="other.formats"/>
       </xsl:with-param>
       <xsl:with-param name="content">
@@ -287,6 +326,14 @@
 
   <xsl:template match="m:changes" mode="edition.content">
     <xsl:apply-templates select="." mode="changes.page"/>
+  </xsl:template>
+
+  <xsl:template match="m:duties" mode="edition.content">
+    <xsl:apply-templates select="." mode="duties.content"/>
+  </xsl:template>
+
+  <xsl:template match="m:forms" mode="edition.content">
+    <xsl:apply-templates select="." mode="forms.content"/>
   </xsl:template>
 
   <xsl:template match="m:releases" mode="edition.content">

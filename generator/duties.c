@@ -1,0 +1,810 @@
+/* duties.c -- declared duties and forms, and who owns them in a hall.
+ *
+ * content/duties.xml declares each duty once: an id ("DM-01"), a title
+ * and the post that owns it, optionally where it applies; and the
+ * reassignments that move duties to another post, or outside the hall,
+ * where the owner post is missing. content/forms.xml declares the forms
+ * the sections name as 《title》. Both files are optional.
+ *
+ * Load (with the sections, once): each file is validated, checked and
+ * copied into the compiled manual as m:duties and m:forms, so that a
+ * release keeps them; compile.c compiles their expressions with the
+ * sections'. While the sections are parsed, parse.c hands every duty
+ * item ("- [DM-01] …") and every 《X》 to this file, which checks them
+ * against the declarations.
+ *
+ * Per hall (mg_duties_assign): the owner of each duty and form, by the
+ * reassignment chain. It is a pure function of the compiled manual and
+ * the hall's parameters; resolve.c writes its result into the resolved
+ * manual, and the rules file sees it.
+ *
+ * Rule `named` (mg_duties_learn_names, resolve.c): the post titles and
+ * zone names of every parameter file, so that a name of something the
+ * hall lacks is found in its handbook. */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "manualgen.h"
+
+struct mg_decls {
+  char *dfile, *ffile; /* the two files, as messages name them */
+  xmlNodePtr duties, forms;
+  xmlDocPtr ddoc;            /* duties.xml as read */
+  xmlHashTablePtr duty;      /* id -> its <duty> in ddoc */
+  xmlHashTablePtr described; /* id -> mg_buf of "file:line" (one per item) */
+  xmlHashTablePtr nitems;    /* id -> number of items (uintptr_t) */
+  xmlHashTablePtr title;     /* form title -> m:form */
+  xmlHashTablePtr named;     /* form title -> named in a section */
+  mg_strv ids, titles, suffixes;
+};
+
+static char *attr(xmlNodePtr n, const char *name) {
+  xmlChar *v = xmlGetProp(n, BAD_CAST name);
+  char *s = v ? mg_xstrdup((const char *)v) : NULL;
+  xmlFree(v);
+  return s;
+}
+
+static void set_long(xmlNodePtr n, const char *name, long v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%ld", v);
+  xmlNewProp(n, BAD_CAST name, BAD_CAST buf);
+}
+
+/* The character column where the value of attribute name starts on line
+ * `line` of src (1 when it cannot be found). */
+static int value_col(const char *src, int line, const char *name) {
+  if (!src)
+    return 1;
+  const char *p = src;
+  for (int l = 1; l < line && p; l++) {
+    p = strchr(p, '\n');
+    if (p)
+      p++;
+  }
+  if (!p)
+    return 1;
+  const char *end = strchr(p, '\n');
+  size_t nl = strlen(name);
+  for (const char *q = p; *q && (!end || q < end); q++) {
+    if (strncmp(q, name, nl) || (q > p && q[-1] != ' ' && q[-1] != '\t'))
+      continue;
+    const char *v = q + nl;
+    while (*v == ' ')
+      v++;
+    if (*v != '=')
+      continue;
+    v++;
+    while (*v == ' ')
+      v++;
+    if (*v != '"' && *v != '\'')
+      continue;
+    v++;
+    int col = 1;
+    for (const char *c = p; c < v; c++)
+      col += ((unsigned char)*c & 0xC0) != 0x80;
+    return col;
+  }
+  return 1;
+}
+
+/* Reads and validates CONTENT/name (root element root) against
+ * schema/xsd beside params.xsd. NULL when the file does not exist (not
+ * an error) or after reporting. *src gets the bytes (for columns). */
+static xmlDocPtr read_decl(const char *path, const char *root,
+                           const mg_schema_names *names, const char *xsd,
+                           char **src) {
+  struct stat st;
+  *src = NULL;
+  if (lstat(path, &st) != 0 && errno == ENOENT)
+    return NULL;
+  xmlDocPtr doc = mg_safe_read_xml(path);
+  if (!doc)
+    return NULL;
+  xmlNodePtr r = xmlDocGetRootElement(doc);
+  if (!r || strcmp((const char *)r->name, root)) {
+    mg_diag(MG_ERROR, path, r ? (int)xmlGetLineNo(r) : 0, 0,
+            "the root element must be <%s>, not <%s>", root,
+            r ? (const char *)r->name : "");
+    xmlFreeDoc(doc);
+    return NULL;
+  }
+  char *dir = mg_path_dir(mg_schema_names_path(names));
+  char *xsd_path = mg_path_join(dir, xsd);
+  int rc = mg_validate(doc, xsd_path);
+  free(dir);
+  free(xsd_path);
+  if (rc) {
+    xmlFreeDoc(doc);
+    return NULL;
+  }
+  size_t len;
+  *src = mg_safe_read_file(path, &len);
+  return doc;
+}
+
+/* Reports attribute name of n when it is not a post that can exist. */
+static void check_post(const mg_schema_names *names, const char *file,
+                       const char *src, xmlNodePtr n, const char *name) {
+  char *key = attr(n, name);
+  char *why = key ? mg_expr_post_unknown(names, key) : NULL;
+  if (why) {
+    int line = (int)xmlGetLineNo(n);
+    mg_diag(MG_ERROR, file, line, value_col(src, line, name),
+            "unknown post '%s' in %s: %s", key, name, why);
+  }
+  free(why);
+  free(key);
+}
+
+static void copy_attrs(xmlNodePtr from, xmlNodePtr to, const char **names) {
+  for (; *names; names++) {
+    xmlChar *v = xmlGetProp(from, BAD_CAST * names);
+    if (v)
+      xmlNewProp(to, BAD_CAST * names, v);
+    xmlFree(v);
+  }
+}
+
+/* An expression attribute: copied with the line and column of its value
+ * (compile.c compiles it from there). */
+static void copy_expr(xmlNodePtr from, xmlNodePtr to, const char *name,
+                      const char *src) {
+  int line = (int)xmlGetLineNo(from);
+  xmlChar *v = xmlGetProp(from, BAD_CAST name);
+  if (v)
+    xmlNewProp(to, BAD_CAST name, v);
+  set_long(to, "line", line);
+  set_long(to, "col", v ? value_col(src, line, name) : 0);
+  xmlFree(v);
+}
+
+static void load_duties(mg_decls *d, xmlNodePtr root, xmlNsPtr m,
+                        const char *content_dir, const mg_schema_names *names) {
+  char *src;
+  xmlDocPtr doc = read_decl(d->dfile, "duties", names, "duties.xsd", &src);
+  if (!doc)
+    return;
+  xmlNodePtr out = xmlNewChild(root, m, BAD_CAST "duties", NULL);
+  xmlNewProp(out, BAD_CAST "file", BAD_CAST "duties.xml");
+  (void)content_dir;
+  d->duties = out;
+  xmlHashTablePtr outside = xmlHashCreate(0);
+  xmlNodePtr top = xmlDocGetRootElement(doc);
+  /* outside owners and duties first: a reassignment may name any */
+  for (xmlNodePtr n = top->children; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    int line = (int)xmlGetLineNo(n);
+    if (!strcmp((const char *)n->name, "outside")) {
+      char *key = attr(n, "key");
+      intptr_t first = (intptr_t)xmlHashLookup(outside, BAD_CAST key);
+      if (first)
+        mg_diag(MG_ERROR, d->dfile, line, value_col(src, line, "key"),
+                "outside owner '%s' is declared twice (also at line %ld) "
+                "[duty-owner]",
+                key, (long)first);
+      else
+        xmlHashAddEntry(outside, BAD_CAST key, (void *)(intptr_t)line);
+      free(key);
+    } else if (!strcmp((const char *)n->name, "duty")) {
+      char *id = attr(n, "id");
+      xmlNodePtr first = xmlHashLookup(d->duty, BAD_CAST id);
+      if (first)
+        mg_diag(MG_ERROR, d->dfile, line, value_col(src, line, "id"),
+                "duty %s is declared twice (also at line %ld) [duty-owner]", id,
+                xmlGetLineNo(first));
+      else {
+        xmlHashAddEntry(d->duty, BAD_CAST id, n);
+        mg_strv_push(&d->ids, mg_xstrdup(id));
+      }
+      free(id);
+      check_post(names, d->dfile, src, n, "owner");
+    }
+  }
+  for (xmlNodePtr n = top->children; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    int line = (int)xmlGetLineNo(n);
+    const char *name = (const char *)n->name;
+    xmlNodePtr x = xmlNewChild(out, m, n->name, NULL);
+    if (!strcmp(name, "outside")) {
+      static const char *a[] = {"key", "title", "contact", NULL};
+      copy_attrs(n, x, a);
+      set_long(x, "line", line);
+    } else if (!strcmp(name, "duty")) {
+      static const char *a[] = {"id", "owner", "title", NULL};
+      copy_attrs(n, x, a);
+      if (xmlHasProp(n, BAD_CAST "applies-to"))
+        copy_expr(n, x, "applies-to", src);
+      else {
+        set_long(x, "line", line);
+        set_long(x, "col", 0);
+      }
+    } else {
+      static const char *a[] = {"from", "duty", "to", "to-outside", NULL};
+      copy_attrs(n, x, a);
+      if (xmlHasProp(n, BAD_CAST "when"))
+        copy_expr(n, x, "when", src);
+      else {
+        set_long(x, "line", line);
+        set_long(x, "col", 0);
+      }
+      int from = xmlHasProp(n, BAD_CAST "from") != NULL;
+      int duty = xmlHasProp(n, BAD_CAST "duty") != NULL;
+      int to = xmlHasProp(n, BAD_CAST "to") != NULL;
+      int out_ = xmlHasProp(n, BAD_CAST "to-outside") != NULL;
+      if (!from && !duty)
+        mg_diag(MG_ERROR, d->dfile, line, 0,
+                "a reassignment needs from (a post) or duty (a duty id) "
+                "[duty-owner]");
+      if (to == out_)
+        mg_diag(MG_ERROR, d->dfile, line, 0,
+                "a reassignment needs exactly one of to (a post) and "
+                "to-outside (an outside owner) [duty-owner]");
+      check_post(names, d->dfile, src, n, "from");
+      check_post(names, d->dfile, src, n, "to");
+      char *id = attr(n, "duty");
+      if (id && !xmlHashLookup(d->duty, BAD_CAST id)) {
+        const char *sug = mg_suggest(&d->ids, id, strlen(id));
+        mg_diag(MG_ERROR, d->dfile, line, value_col(src, line, "duty"),
+                "reassignment of duty %s, which is not declared%s%s%s "
+                "[duty-owner]",
+                id, sug ? "; did you mean " : "", sug ? sug : "",
+                sug ? "?" : "");
+      }
+      free(id);
+      char *key = attr(n, "to-outside");
+      if (key && !xmlHashLookup(outside, BAD_CAST key))
+        mg_diag(MG_ERROR, d->dfile, line, value_col(src, line, "to-outside"),
+                "unknown outside owner '%s' in to-outside: declare it as "
+                "<outside key=\"%s\" title=\"…\"/> [duty-owner]",
+                key, key);
+      free(key);
+    }
+  }
+  xmlHashFree(outside, NULL);
+  free(src);
+  d->ddoc = doc; /* d->duty points into it */
+}
+
+/* Appends the text children of n named name to x as m:<name>. */
+static void copy_texts(xmlNodePtr n, const char *wrap, const char *name,
+                       xmlNodePtr x, xmlNsPtr m) {
+  for (xmlNodePtr w = n->children; w; w = w->next) {
+    if (w->type != XML_ELEMENT_NODE || strcmp((const char *)w->name, wrap))
+      continue;
+    for (xmlNodePtr k = w->children; k; k = k->next) {
+      if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, name))
+        continue;
+      xmlChar *t = xmlNodeGetContent(k);
+      xmlNewTextChild(x, m, BAD_CAST name, t);
+      xmlFree(t);
+    }
+  }
+}
+
+static void load_forms(mg_decls *d, xmlNodePtr root, xmlNsPtr m,
+                       const mg_schema_names *names) {
+  char *src;
+  xmlDocPtr doc = read_decl(d->ffile, "forms", names, "forms.xsd", &src);
+  if (!doc)
+    return;
+  xmlNodePtr top = xmlDocGetRootElement(doc);
+  xmlNodePtr out = xmlNewChild(root, m, BAD_CAST "forms", NULL);
+  xmlNewProp(out, BAD_CAST "file", BAD_CAST "forms.xml");
+  char *suffixes = attr(top, "name-suffixes");
+  xmlNewProp(out, BAD_CAST "name-suffixes", BAD_CAST suffixes);
+  for (char *save = NULL, *w = strtok_r(suffixes, " \t\n", &save); w;
+       w = strtok_r(NULL, " \t\n", &save))
+    mg_strv_push(&d->suffixes, mg_xstrdup(w));
+  free(suffixes);
+  d->forms = out;
+  xmlHashTablePtr ids = xmlHashCreate(0);
+  for (xmlNodePtr n = top->children; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    int line = (int)xmlGetLineNo(n);
+    char *id = attr(n, "id"), *title = attr(n, "title");
+    intptr_t first = (intptr_t)xmlHashLookup(ids, BAD_CAST id);
+    if (first)
+      mg_diag(MG_ERROR, d->ffile, line, value_col(src, line, "id"),
+              "form '%s' is declared twice (also at line %ld) [forms]", id,
+              (long)first);
+    else
+      xmlHashAddEntry(ids, BAD_CAST id, (void *)(intptr_t)line);
+    xmlNodePtr x = xmlNewChild(out, m, BAD_CAST "form", NULL);
+    xmlNodePtr same = xmlHashLookup(d->title, BAD_CAST title);
+    if (same) {
+      char *l = attr(same, "line");
+      mg_diag(MG_ERROR, d->ffile, line, value_col(src, line, "title"),
+              "two forms are titled 《%s》 (also at line %s) [forms]", title,
+              l ? l : "?");
+      free(l);
+    } else if (!first) {
+      xmlHashAddEntry(d->title, BAD_CAST title, x);
+      mg_strv_push(&d->titles, mg_xstrdup(title));
+    }
+    static const char *a[] = {"id",          "title",      "filled-by",
+                              "keep-months", "blank-rows", NULL};
+    copy_attrs(n, x, a);
+    set_long(x, "line", line);
+    copy_texts(n, "columns", "column", x, m);
+    copy_texts(n, "rows", "row", x, m);
+    copy_texts(n, "items", "item", x, m);
+    check_post(names, d->ffile, src, n, "filled-by");
+    free(id);
+    free(title);
+  }
+  xmlHashFree(ids, NULL);
+  free(src);
+  xmlFreeDoc(doc);
+}
+
+mg_decls *mg_decls_load(xmlNodePtr root, const char *content_dir,
+                        const mg_schema_names *names) {
+  mg_decls *d = mg_xcalloc(1, sizeof *d);
+  d->dfile = mg_path_join(content_dir, "duties.xml");
+  d->ffile = mg_path_join(content_dir, "forms.xml");
+  d->duty = xmlHashCreate(0);
+  d->described = xmlHashCreate(0);
+  d->nitems = xmlHashCreate(0);
+  d->title = xmlHashCreate(0);
+  d->named = xmlHashCreate(0);
+  if (!names)
+    return d;
+  xmlNsPtr m = xmlSearchNsByHref(root->doc, root, BAD_CAST MG_NS);
+  load_duties(d, root, m, content_dir, names);
+  load_forms(d, root, m, names);
+  return d;
+}
+
+/* The declaration of duty id in the source file (for its line). */
+static long decl_line(const mg_decls *d, const char *id) {
+  xmlNodePtr n = xmlHashLookup(d->duty, BAD_CAST id);
+  return n ? xmlGetLineNo(n) : 0;
+}
+
+int mg_decls_duty_item(mg_decls *d, const char *id, const char *file, int line,
+                       int col) {
+  if (!xmlHashLookup(d->duty, BAD_CAST id)) {
+    const char *sug = mg_suggest(&d->ids, id, strlen(id));
+    mg_diag(MG_ERROR, file, line, col,
+            "duty %s is not declared in %s%s%s%s [duty-owner]", id, d->dfile,
+            sug ? "; did you mean " : "", sug ? sug : "", sug ? "?" : "");
+    return 0;
+  }
+  mg_buf *b = xmlHashLookup(d->described, BAD_CAST id);
+  if (!b) {
+    b = mg_xcalloc(1, sizeof *b);
+    xmlHashAddEntry(d->described, BAD_CAST id, b);
+  }
+  mg_buf_printf(b, "%s%s:%d", b->len ? " and " : "", file, line);
+  uintptr_t k = (uintptr_t)xmlHashLookup(d->nitems, BAD_CAST id);
+  xmlHashUpdateEntry(d->nitems, BAD_CAST id, (void *)(k + 1), NULL);
+  return 1;
+}
+
+/* True when s (n bytes) ends with one of the name suffixes. */
+static int form_like(const mg_decls *d, const char *s, size_t n) {
+  for (size_t i = 0; i < d->suffixes.n; i++) {
+    size_t l = strlen(d->suffixes.v[i]);
+    if (l <= n && !memcmp(s + n - l, d->suffixes.v[i], l))
+      return 1;
+  }
+  return 0;
+}
+
+#define LQ "\xE3\x80\x8A" /* 《 */
+#define RQ "\xE3\x80\x8B" /* 》 */
+
+void mg_decls_form_refs(mg_decls *d, const char *text, const char *file,
+                        int line, int bytecol, mg_section *s) {
+  for (const char *p = text; (p = strstr(p, LQ)) != NULL;) {
+    const char *x = p + 3, *e = strstr(x, RQ);
+    if (!e)
+      break;
+    size_t n = (size_t)(e - x);
+    char *title = mg_xstrndup(x, n);
+    if (xmlHashLookup(d->title, BAD_CAST title))
+      xmlHashUpdateEntry(d->named, BAD_CAST title, (void *)1, NULL);
+    else if (form_like(d, x, n)) {
+      const char *sug = mg_suggest(&d->titles, x, n);
+      int col = s ? mg_section_col(s, line, bytecol + (int)(p - text))
+                  : bytecol + (int)(p - text);
+      mg_diag(MG_ERROR, file, line, col,
+              "《%s》 is not a declared form (see %s)%s%s%s [forms]", title,
+              d->ffile, sug ? "; did you mean 《" : "", sug ? sug : "",
+              sug ? "》?" : "");
+    }
+    free(title);
+    p = e + 3;
+  }
+}
+
+void mg_decls_finish(mg_decls *d, int complete) {
+  for (size_t i = 0; i < d->ids.n; i++) {
+    const char *id = d->ids.v[i];
+    xmlNodePtr n = xmlHashLookup(d->duty, BAD_CAST id);
+    char *title = attr(n, "title");
+    uintptr_t k = (uintptr_t)xmlHashLookup(d->nitems, BAD_CAST id);
+    if (!k && complete)
+      mg_diag(MG_ERROR, d->dfile, (int)decl_line(d, id), 0,
+              "duty %s (%s) is described in no section: write it once, as "
+              "a list item '- [%s] …' in its owner's section [duty-owner]",
+              id, title, id);
+    else if (k > 1) {
+      mg_buf *b = xmlHashLookup(d->described, BAD_CAST id);
+      mg_diag(MG_ERROR, d->dfile, (int)decl_line(d, id), 0,
+              "duty %s (%s) is described %lu times (%s): describe it once "
+              "[duty-owner]",
+              id, title, (unsigned long)k, b->data);
+    }
+    free(title);
+  }
+  if (d->forms)
+    for (xmlNodePtr f = d->forms->children; f; f = f->next) {
+      char *title = attr(f, "title"), *id = attr(f, "id");
+      char *line = attr(f, "line");
+      if (complete && title && !xmlHashLookup(d->named, BAD_CAST title))
+        mg_diag(MG_WARNING, d->ffile, line ? atoi(line) : 0, 0,
+                "form '%s' (《%s》) is named in no section [forms]", id, title);
+      free(title);
+      free(id);
+      free(line);
+    }
+}
+
+static void free_buf(void *payload, const xmlChar *name) {
+  (void)name;
+  mg_buf_free(payload);
+  free(payload);
+}
+
+void mg_decls_free(mg_decls *d) {
+  if (!d)
+    return;
+  free(d->dfile);
+  free(d->ffile);
+  xmlFreeDoc(d->ddoc);
+  xmlHashFree(d->duty, NULL);
+  xmlHashFree(d->described, free_buf);
+  xmlHashFree(d->nitems, NULL);
+  xmlHashFree(d->title, NULL);
+  xmlHashFree(d->named, NULL);
+  mg_strv_free(&d->ids);
+  mg_strv_free(&d->titles);
+  mg_strv_free(&d->suffixes);
+  free(d);
+}
+
+/* ------------------------------------------------- owners in a hall */
+
+typedef struct {
+  const mg_manual *man;
+  xmlXPathContextPtr xp;
+  const char *store;
+  xmlHashTablePtr posts; /* key -> its <post> (count > 0) */
+  int errors;
+} actx;
+
+/* The expression compile.c hung on n, or NULL. */
+static const mg_expr *expr_of(xmlNodePtr n) {
+  const mg_expr_list *l = n->_private;
+  return l && l->n ? l->v[0] : NULL;
+}
+
+static long lineof(xmlNodePtr n) {
+  xmlChar *v = xmlGetProp(n, BAD_CAST "line");
+  long l = v ? atol((const char *)v) : 0;
+  xmlFree(v);
+  return l;
+}
+
+/* Whether the expression of n holds in the hall; -1 after an error
+ * (reported when it was evaluated, or when it failed to compile). */
+static int holds(actx *c, xmlNodePtr n) {
+  const mg_expr *e = expr_of(n);
+  if (!e)
+    return -1;
+  return mg_expr_bool(c->xp, e, c->store);
+}
+
+static int has_post(const actx *c, const char *key) {
+  return key && xmlHashLookup(c->posts, BAD_CAST key) != NULL;
+}
+
+static int eq(const char *a, const char *b) { return a && b && !strcmp(a, b); }
+
+/* Where a chain ended. */
+typedef struct {
+  char *post;    /* the owning post, or NULL */
+  char *outside; /* the outside owner's key, or NULL */
+} owner;
+
+/* Follows the reassignments from post start for duty id (NULL: a form,
+ * which only `from` rules move). what names the duty or form in
+ * messages, at file:line. Returns 0, or -1 after reporting (only when
+ * checking; otherwise the chain stops where it is). */
+static int follow(actx *c, const char *id, const char *start, const char *what,
+                  const char *rule, owner *o) {
+  const mg_manual *man = c->man;
+  mg_strv visited = {0};
+  char *cur = mg_xstrdup(start);
+  int rc = 0;
+  mg_strv_push(&visited, mg_xstrdup(cur));
+  o->post = o->outside = NULL;
+  for (;;) {
+    xmlNodePtr first = NULL;
+    char *to = NULL, *out = NULL;
+    for (xmlNodePtr r = man->duties ? man->duties->children : NULL; r;
+         r = r->next) {
+      if (!mg_is_m(r, "reassign"))
+        continue;
+      char *from = attr(r, "from"), *duty = attr(r, "duty");
+      char *rto = attr(r, "to"), *rout = attr(r, "to-outside");
+      int match = from ? eq(from, cur) && (!duty || eq(duty, id))
+                       : duty && eq(duty, id);
+      if (match && !rout && eq(rto, cur))
+        match = 0; /* no move */
+      int h = 0;
+      if (match) {
+        if (xmlHasProp(r, BAD_CAST "when"))
+          h = holds(c, r);
+        else
+          h = !has_post(c, from ? from : cur);
+        if (h < 0)
+          rc = -1;
+      }
+      if (match && h > 0 && !first) {
+        first = r;
+        to = rto;
+        out = rout;
+        rto = rout = NULL;
+      } else if (match && h > 0 && !(eq(rto, to) && eq(rout, out)) &&
+                 man->checks && rc == 0) {
+        mg_diag_store(MG_ERROR, mg_manual_file(man, r), (int)lineof(r), 0,
+                      c->store,
+                      "%s has two owners: the reassignments at lines %ld and "
+                      "%ld both apply to %s, giving it to %s and to %s [%s]",
+                      what, lineof(first), lineof(r), cur,
+                      to    ? to
+                      : out ? out
+                            : "",
+                      rto    ? rto
+                      : rout ? rout
+                             : "",
+                      rule);
+        rc = -1;
+      }
+      free(from);
+      free(duty);
+      free(rto);
+      free(rout);
+    }
+    if (rc || !first) {
+      free(to);
+      free(out);
+      break;
+    }
+    if (out) {
+      o->outside = out;
+      free(to);
+      break;
+    }
+    int seen = 0;
+    for (size_t i = 0; i < visited.n; i++)
+      seen |= eq(visited.v[i], to);
+    mg_strv_push(&visited, mg_xstrdup(to));
+    free(cur);
+    cur = to;
+    if (seen) {
+      if (man->checks) {
+        mg_buf path = {0};
+        for (size_t i = 0; i < visited.n; i++)
+          mg_buf_printf(&path, "%s%s", i ? " -> " : "", visited.v[i]);
+        mg_diag_store(MG_ERROR, mg_manual_file(man, first), (int)lineof(first),
+                      0, c->store,
+                      "%s has no owner: the reassignments go round in a "
+                      "circle (%s) [%s]",
+                      what, path.data, rule);
+        mg_buf_free(&path);
+      }
+      rc = -1;
+      break;
+    }
+  }
+  if (!rc && !o->outside)
+    o->post = mg_xstrdup(cur);
+  if (rc)
+    free(o->outside), o->outside = NULL;
+  free(cur);
+  mg_strv_free(&visited);
+  return rc;
+}
+
+/* The title of a post of the hall, else of an outside owner, else the
+ * key. Caller frees. */
+static char *owner_title(const actx *c, const owner *o) {
+  if (o->post) {
+    xmlNodePtr p = xmlHashLookup(c->posts, BAD_CAST o->post);
+    char *t = p ? attr(p, "title") : NULL;
+    return t ? t : mg_xstrdup(o->post);
+  }
+  for (xmlNodePtr k = c->man->duties ? c->man->duties->children : NULL; k;
+       k = k->next) {
+    char *key = mg_is_m(k, "outside") ? attr(k, "key") : NULL;
+    int same = eq(key, o->outside);
+    free(key);
+    if (same) {
+      char *t = attr(k, "title");
+      return t ? t : mg_xstrdup(o->outside);
+    }
+  }
+  return mg_xstrdup(o->outside ? o->outside : "");
+}
+
+/* The id of the section holding n, or NULL. Caller frees. */
+static char *section_of(xmlNodePtr n) {
+  for (; n && n->type == XML_ELEMENT_NODE; n = n->parent)
+    if (mg_is_m(n, "section"))
+      return attr(n, "id");
+  return NULL;
+}
+
+static void assign_duty(actx *c, xmlNodePtr d, xmlNodePtr out) {
+  char *id = attr(d, "id"), *title = attr(d, "title");
+  char *declared = attr(d, "owner");
+  xmlNodePtr x = xmlNewChild(out, NULL, BAD_CAST "duty", NULL);
+  xmlNewProp(x, BAD_CAST "id", BAD_CAST id);
+  xmlNewProp(x, BAD_CAST "title", BAD_CAST title);
+  xmlNewProp(x, BAD_CAST "declared-owner", BAD_CAST declared);
+  xmlNodePtr item =
+      c->man->duty_item ? xmlHashLookup(c->man->duty_item, BAD_CAST id) : NULL;
+  char *sec = item ? section_of(item) : NULL;
+  if (sec)
+    xmlNewProp(x, BAD_CAST "section", BAD_CAST sec);
+  free(sec);
+  int applies = xmlHasProp(d, BAD_CAST "applies-to") ? holds(c, d) : 1;
+  if (applies < 0)
+    c->errors++;
+  if (applies <= 0) {
+    xmlNewProp(x, BAD_CAST "status", BAD_CAST "not-applicable");
+    goto done;
+  }
+  char *what = mg_xasprintf("duty %s (%s)", id, title);
+  owner o;
+  if (follow(c, id, declared, what, "duty-owner", &o) < 0) {
+    c->errors++;
+  } else if (o.post && !has_post(c, o.post)) {
+    if (c->man->checks) {
+      if (eq(o.post, declared))
+        mg_diag_store(MG_ERROR, mg_manual_file(c->man, d), (int)lineof(d), 0,
+                      c->store,
+                      "%s has no owner: this hall has no post '%s' and no "
+                      "reassignment gives the duty to a post it has "
+                      "[duty-owner]",
+                      what, declared);
+      else
+        mg_diag_store(MG_ERROR, mg_manual_file(c->man, d), (int)lineof(d), 0,
+                      c->store,
+                      "%s has no owner: it is reassigned to '%s', a post "
+                      "this hall does not have [duty-owner]",
+                      what, o.post);
+      c->errors++;
+    }
+  }
+  if (!o.post && !o.outside)
+    o.post = mg_xstrdup(declared); /* not checking: as declared */
+  char *ot = owner_title(c, &o);
+  if (o.post)
+    xmlNewProp(x, BAD_CAST "owner", BAD_CAST o.post);
+  else
+    xmlNewProp(x, BAD_CAST "outside", BAD_CAST o.outside);
+  xmlNewProp(x, BAD_CAST "owner-title", BAD_CAST ot);
+  xmlNewProp(x, BAD_CAST "status",
+             BAD_CAST(o.outside              ? "outside"
+                      : eq(o.post, declared) ? "own"
+                                             : "reassigned"));
+  free(ot);
+  free(o.post);
+  free(o.outside);
+  free(what);
+done:
+  free(id);
+  free(title);
+  free(declared);
+}
+
+static void assign_form(actx *c, xmlNodePtr f, xmlNodePtr out) {
+  char *id = attr(f, "id"), *title = attr(f, "title");
+  char *by = attr(f, "filled-by");
+  xmlNodePtr x = xmlNewChild(out, NULL, BAD_CAST "form", NULL);
+  xmlNewProp(x, BAD_CAST "id", BAD_CAST id);
+  xmlNewProp(x, BAD_CAST "title", BAD_CAST title);
+  xmlNewProp(x, BAD_CAST "filled-by", BAD_CAST by);
+  char *what = mg_xasprintf("form '%s' (《%s》)", id, title);
+  owner o;
+  if (follow(c, NULL, by, what, "forms", &o) < 0) {
+    c->errors++;
+  } else if (o.post && !has_post(c, o.post) && c->man->checks) {
+    mg_diag_store(MG_ERROR, mg_manual_file(c->man, f), (int)lineof(f), 0,
+                  c->store,
+                  "%s has no one to fill it: this hall has no post '%s' and "
+                  "no reassignment applies [forms]",
+                  what, o.post);
+    c->errors++;
+  }
+  if (!o.post && !o.outside)
+    o.post = mg_xstrdup(by);
+  char *ot = owner_title(c, &o);
+  xmlNewProp(x, BAD_CAST(o.post ? "owner" : "outside"),
+             BAD_CAST(o.post ? o.post : o.outside));
+  xmlNewProp(x, BAD_CAST "owner-title", BAD_CAST ot);
+  free(ot);
+  free(o.post);
+  free(o.outside);
+  free(what);
+  free(id);
+  free(title);
+  free(by);
+}
+
+xmlNodePtr mg_duties_assign(const mg_manual *man, xmlDocPtr eff,
+                            const char *store) {
+  actx c = {0};
+  c.man = man;
+  c.store = store;
+  c.xp = mg_expr_context_new(eff);
+  c.posts = xmlHashCreate(0);
+  xmlNodePtr out = xmlNewNode(NULL, BAD_CAST "duties");
+  xmlNodePtr root = xmlDocGetRootElement(eff);
+  for (xmlNodePtr ps = root ? root->children : NULL; ps; ps = ps->next) {
+    if (ps->type != XML_ELEMENT_NODE || strcmp((const char *)ps->name, "posts"))
+      continue;
+    for (xmlNodePtr p = ps->children; p; p = p->next) {
+      if (p->type != XML_ELEMENT_NODE || strcmp((const char *)p->name, "post"))
+        continue;
+      char *key = attr(p, "key"), *count = attr(p, "count");
+      if (key && count && atol(count) > 0 &&
+          !xmlHashLookup(c.posts, BAD_CAST key)) {
+        xmlHashAddEntry(c.posts, BAD_CAST key, p);
+        char *title = attr(p, "title");
+        xmlNodePtr x = xmlNewChild(out, NULL, BAD_CAST "post", NULL);
+        xmlNewProp(x, BAD_CAST "key", BAD_CAST key);
+        xmlNewProp(x, BAD_CAST "title", BAD_CAST(title ? title : key));
+        xmlNewProp(x, BAD_CAST "count", BAD_CAST count);
+        free(title);
+      }
+      free(key);
+      free(count);
+    }
+  }
+  for (xmlNodePtr d = man->duties ? man->duties->children : NULL; d;
+       d = d->next)
+    if (mg_is_m(d, "duty"))
+      assign_duty(&c, d, out);
+  for (xmlNodePtr f = man->forms ? man->forms->children : NULL; f; f = f->next)
+    if (mg_is_m(f, "form"))
+      assign_form(&c, f, out);
+  xmlHashFree(c.posts, NULL);
+  xmlXPathFreeContext(c.xp);
+  if (c.errors && man->checks) {
+    xmlFreeNode(out);
+    return NULL;
+  }
+  return out;
+}
+
+/* ------------------------------------------------------ rule `named` */
+
+void mg_duties_learn_names(mg_manual *man, mg_params *p) {
+  (void)man;
+  (void)p;
+}
+
+void mg_named_free(struct mg_named *n) { (void)n; }
