@@ -29,6 +29,10 @@ struct mg_schema_names {
    * every parameter file (a hash whose payloads are unused) */
   xmlHashTablePtr keys;
   char *keys_where; /* NULL until the universe is complete */
+  /* (element, attribute) -> the local name of the attribute's named type
+   * ("Time"), the first declaration's */
+  xmlHashTablePtr attr_types;
+  int borrowed; /* an extension: the tables belong to its base */
 };
 
 static int has(const mg_strv *v, const char *s, size_t n) {
@@ -219,6 +223,25 @@ static void valueset_add(xmlHashTablePtr h, const xmlChar *a, const xmlChar *b,
   values->n = 0;
 }
 
+static void free_string(void *payload, const xmlChar *name) {
+  (void)name;
+  xmlFree(payload);
+}
+
+/* Remembers the named type of attribute declaration decl (name on el). */
+static void record_type(mg_schema_names *names, const xmlChar *el,
+                        const xmlChar *name, xmlNodePtr decl) {
+  xmlChar *q = xmlGetProp(decl, BAD_CAST "type");
+  if (!q)
+    return;
+  const xmlChar *colon = xmlStrchr(q, ':');
+  xmlChar *local = xmlStrdup(colon ? colon + 1 : q);
+  xmlFree(q);
+  if (xmlHashLookup2(names->attr_types, el, name) ||
+      xmlHashAddEntry2(names->attr_types, el, name, local) != 0)
+    xmlFree(local);
+}
+
 /* Records the attributes a complex type (or attribute group) declares
  * for the element `el`, including those of its attribute groups and of
  * the type it extends. */
@@ -240,6 +263,7 @@ static void type_attributes(const schema *sc, mg_schema_names *names,
         mg_strv_push(&copy, mg_xstrdup(vals.v[i]));
       valueset_add(names->attr_values, el, name, is_enum, &vals);
       valueset_add(names->any_attr_values, name, NULL, is_enum, &copy);
+      record_type(names, el, name, k);
       xmlFree(name);
     } else if (is_xs(k, "attributeGroup")) {
       type_attributes(sc, names, el, named(sc->groups, k, "ref"), depth + 1);
@@ -287,6 +311,7 @@ mg_schema_names *mg_schema_names_load(xmlDocPtr xsd, const char *xsd_path) {
   n->attr_values = new_hash();
   n->any_attr_values = new_hash();
   n->keys = new_hash();
+  n->attr_types = new_hash();
   schema sc = {new_hash(), new_hash()};
   index_named(xmlDocGetRootElement(xsd), &sc);
   declarations(&sc, n, xmlDocGetRootElement(xsd));
@@ -300,11 +325,42 @@ static void keyset_free(void *payload, const xmlChar *name) {
   xmlHashFree(payload, NULL);
 }
 
+mg_schema_names *mg_schema_names_extend(const mg_schema_names *base,
+                                        const char *const *elements,
+                                        const char *const *attributes) {
+  mg_schema_names *n = mg_xmalloc(sizeof *n);
+  *n = *base;
+  n->borrowed = 1;
+  memset(&n->elements, 0, sizeof n->elements);
+  memset(&n->attributes, 0, sizeof n->attributes);
+  for (size_t i = 0; i < base->elements.n; i++)
+    mg_strv_push(&n->elements, mg_xstrdup(base->elements.v[i]));
+  for (size_t i = 0; i < base->attributes.n; i++)
+    mg_strv_push(&n->attributes, mg_xstrdup(base->attributes.v[i]));
+  for (; elements && *elements; elements++)
+    if (!has(&n->elements, *elements, strlen(*elements)))
+      mg_strv_push(&n->elements, mg_xstrdup(*elements));
+  for (; attributes && *attributes; attributes++)
+    if (!has(&n->attributes, *attributes, strlen(*attributes)))
+      mg_strv_push(&n->attributes, mg_xstrdup(*attributes));
+  return n;
+}
+
+const char *mg_schema_attr_type(const mg_schema_names *n, const char *element,
+                                const char *attribute) {
+  return xmlHashLookup2(n->attr_types, BAD_CAST element, BAD_CAST attribute);
+}
+
 void mg_schema_names_free(mg_schema_names *n) {
   if (!n)
     return;
   mg_strv_free(&n->elements);
   mg_strv_free(&n->attributes);
+  if (n->borrowed) {
+    free(n);
+    return;
+  }
+  xmlHashFree(n->attr_types, free_string);
   free(n->xsd_path);
   xmlHashFree(n->element_values, valueset_free);
   xmlHashFree(n->attr_values, valueset_free);
@@ -1127,10 +1183,9 @@ xmlXPathContextPtr mg_expr_context_new(xmlDocPtr params) {
   return ctx;
 }
 
-static xmlXPathObjectPtr eval(xmlXPathContextPtr ctx, const mg_expr *e,
-                              const char *store) {
-  xmlNodePtr root = xmlDocGetRootElement(ctx->doc);
-  ctx->node = root;
+xmlXPathObjectPtr mg_expr_eval(xmlXPathContextPtr ctx, const mg_expr *e,
+                               xmlNodePtr node, const char *store) {
+  ctx->node = node ? node : xmlDocGetRootElement(ctx->doc);
   ctx->contextSize = 1;
   ctx->proximityPosition = 1;
   xmlXPathObjectPtr r = xmlXPathCompiledEval(e->comp, ctx);
@@ -1138,6 +1193,11 @@ static xmlXPathObjectPtr eval(xmlXPathContextPtr ctx, const mg_expr *e,
     mg_diag_store(MG_ERROR, e->file, e->line, e->col, store,
                   "cannot evaluate expression '%s'", e->src);
   return r;
+}
+
+static xmlXPathObjectPtr eval(xmlXPathContextPtr ctx, const mg_expr *e,
+                              const char *store) {
+  return mg_expr_eval(ctx, e, NULL, store);
 }
 
 int mg_expr_bool(xmlXPathContextPtr ctx, const mg_expr *e, const char *store) {
