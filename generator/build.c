@@ -83,10 +83,11 @@ typedef struct {
   mg_edition ed; /* name ("draft", "1.2") and date */
   const mg_manual *manual;
   mg_templates *tpl;
-  mg_params *params;    /* the draft: the content's parameters */
-  mg_release_data *rel; /* a release: its parts (owned) */
-  size_t index;         /* a release: its place in the register */
-  const char **ids;     /* its halls */
+  mg_params *params;     /* the draft: the content's parameters */
+  const mg_rules *rules; /* the draft's HQ rules, for `check` and `build` */
+  mg_release_data *rel;  /* a release: its parts (owned) */
+  size_t index;          /* a release: its place in the register */
+  const char **ids;      /* its halls */
   size_t nids;
   hall_result *results;
   mg_publish *pub;
@@ -103,6 +104,7 @@ struct run {
   mg_templates *tpl;
   mg_releases *releases;
   mg_ledger *ledger;       /* for the feedback releases resolve */
+  mg_rules *rules;         /* content/rules.xml (check, build) */
   edition *eds;            /* the releases, oldest first, then the draft */
   size_t neds;             /* releases->n + 1 */
   xmlHashTablePtr history; /* store id -> mg_hall_history */
@@ -159,6 +161,14 @@ static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
     res->feedback_email = child_text(eff, "feedback-email");
   }
   xmlDocPtr doc = mg_resolve(e->manual, eff, id);
+  if (res && e->rules) { /* the draft's halls are checked, never releases */
+    xmlDocPtr cd = mg_check_doc(eff, NULL, NULL);
+    if (mg_rules_check(e->rules, cd, id) > 0) {
+      xmlFreeDoc(doc);
+      doc = NULL;
+    }
+    xmlFreeDoc(cd);
+  }
   if (e->rel)
     xmlFreeDoc(eff);
   else
@@ -903,6 +913,12 @@ static int load(run *r) {
       r->tpl = mg_templates_load(o->templates_dir, r->tree->outline->lang);
     if (!r->params || !r->tree || !r->tpl)
       return -1;
+    if (o->cmd == MG_CHECK || o->cmd == MG_BUILD) {
+      /* the draft's own checks (releases are frozen) */
+      r->rules =
+          mg_rules_load(o->content_dir, o->templates_dir, r->params->names);
+      mg_literal_check(r->tree, r->params);
+    }
   }
   if (o->cmd == MG_BUILD || o->cmd == MG_CHECK || want_releases) {
     r->releases = mg_releases_load(o->content_dir, o->templates_dir);
@@ -930,6 +946,7 @@ static int load(run *r) {
     d->manual = r->tree->manual;
     d->tpl = r->tpl;
     d->params = r->params;
+    d->rules = r->rules;
   }
   if (want_releases && nrel) {
     r->ledger = mg_ledger_load(o->content_dir, o->templates_dir);
@@ -1215,6 +1232,7 @@ cleanup:
   free_editions(&r);
   xmlHashFree(r.history, free_history);
   mg_ledger_free(r.ledger);
+  mg_rules_free(r.rules);
   mg_releases_free(r.releases);
   mg_templates_free(r.tpl);
   mg_tree_free(r.tree);
