@@ -458,10 +458,27 @@ static int name_char(unsigned char c) {
 }
 
 /* The column of byte offset `off` of src, when src starts at column col. */
+/* The expression as written, when it is not src itself: an XML
+ * attribute's value, in which "&lt;" is one character of src. Set while
+ * mg_expr_compile_in reads one. */
+static __thread const char *written;
+
 static int at(const char *src, size_t off, int col) {
-  for (size_t i = 0; i < off; i++)
-    if (((unsigned char)src[i] & 0xC0) != 0x80)
-      col++;
+  const char *w = written;
+  for (size_t i = 0; i < off; i++) {
+    if (((unsigned char)src[i] & 0xC0) == 0x80)
+      continue; /* inside a UTF-8 sequence */
+    const char *semi = w && *w == '&' ? strchr(w, ';') : NULL;
+    if (semi) { /* a reference: its characters as written (ASCII) */
+      col += (int)(semi + 1 - w);
+      w = semi + 1;
+      continue;
+    }
+    col++;
+    if (w && *w)
+      for (w++; ((unsigned char)*w & 0xC0) == 0x80; w++)
+        ;
+  }
   return col;
 }
 
@@ -874,8 +891,8 @@ static char *never_matches(const mg_schema_names *names, const node_t *node,
 /* A comparison: a literal on one side and a path on the other. */
 static void compare(reader *r, const val *a, const val *b) {
   const val *lit = a->kind == 'S' ? a : b, *path = a->kind == 'S' ? b : a;
-  if (lit->kind != 'S' || path->kind != 'p')
-    return;
+  if (!r->names || lit->kind != 'S' || path->kind != 'p')
+    return; /* no names: only reading what a path selects */
   const tok *k = &r->t[lit->lit];
   const char *v = r->src + k->off + 1;
   size_t n = k->len - 2;
@@ -1092,16 +1109,22 @@ static val read_expr(reader *r, const node_t *ctx) {
 /* Checks every literal compared with a path in src (which compiled).
  * Returns the number of errors reported. */
 static int check_literals(const mg_schema_names *names, const char *src,
-                          const char *file, int line, int col) {
+                          const char *context, const char *file, int line,
+                          int col) {
   size_t len = strlen(src);
   tok *t = mg_xmalloc((len + 1) * sizeof *t);
   long n = lex(src, t);
   int errors = 0;
   if (n > 0) {
     reader r = {names, src, file, line, col, t, (size_t)n, 0, 0, {0}, NULL};
-    /* the context node of every expression is the store */
-    node_t store = {'e', "store", 5, NULL, 0};
-    read_expr(&r, &store);
+    /* the context node: an element of this name, or unknown */
+    node_t ctx = unknown_node;
+    if (context) {
+      ctx.kind = 'e';
+      ctx.name = context;
+      ctx.len = strlen(context);
+    }
+    read_expr(&r, &ctx);
     for (size_t i = 0; !r.bad && r.i == r.n && i < r.messages.n; i++) {
       mg_diag(MG_ERROR, file, line, r.cols[i], "%s", r.messages.v[i]);
       errors++;
@@ -1137,9 +1160,61 @@ static void capture(void *ctx, xmlErrorPtr e) {
     compile_msg = mg_xstrdup(e->message);
 }
 
+char *mg_expr_selects(const char *src, const char *context) {
+  size_t len = strlen(src);
+  tok *t = mg_xmalloc((len + 1) * sizeof *t);
+  long n = lex(src, t);
+  char *name = NULL;
+  if (n > 0) {
+    reader r = {NULL, src, NULL, 0, 0, t, (size_t)n, 0, 0, {0}, NULL};
+    node_t ctx = unknown_node;
+    if (context) {
+      ctx.kind = 'e';
+      ctx.name = context;
+      ctx.len = strlen(context);
+    }
+    val v = read_expr(&r, &ctx);
+    if (!r.bad && r.i == r.n && v.kind == 'p' && v.last.kind == 'e' &&
+        v.last.name)
+      name = mg_xstrndup(v.last.name, v.last.len);
+    mg_strv_free(&r.messages);
+    free(r.cols);
+  }
+  free(t);
+  return name;
+}
+
+static xmlXPathCompExprPtr compile_at(const mg_schema_names *names,
+                                      const char *src, const char *context,
+                                      const char *file, int line, int col);
+
 xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
                                     const char *src, const char *file, int line,
                                     int col) {
+  return mg_expr_compile_in(names, src, "store", file, line, col);
+}
+
+xmlXPathCompExprPtr mg_expr_compile_in(const mg_schema_names *names,
+                                       const char *src, const char *context,
+                                       const char *file, int line, int col) {
+  return mg_expr_compile_written(names, src, NULL, context, file, line, col);
+}
+
+xmlXPathCompExprPtr mg_expr_compile_written(const mg_schema_names *names,
+                                            const char *src, const char *as,
+                                            const char *context,
+                                            const char *file, int line,
+                                            int col) {
+  written = as;
+  xmlXPathCompExprPtr comp = compile_at(names, src, context, file, line, col);
+  written = NULL;
+  return comp;
+}
+
+/* mg_expr_compile_in, with `written` set. */
+static xmlXPathCompExprPtr compile_at(const mg_schema_names *names,
+                                      const char *src, const char *context,
+                                      const char *file, int line, int col) {
   const char *p = src;
   while (*p == ' ' || *p == '\t')
     p++;
@@ -1166,7 +1241,7 @@ xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
     free(compile_msg);
     compile_msg = NULL;
   }
-  if (comp && names && check_literals(names, src, file, line, col)) {
+  if (comp && names && check_literals(names, src, context, file, line, col)) {
     xmlXPathFreeCompExpr(comp);
     comp = NULL;
   }

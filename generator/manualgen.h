@@ -340,6 +340,26 @@ xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
                                     const char *src, const char *file, int line,
                                     int col);
 
+/* The same for an expression whose context node is an element named
+ * context (NULL: unknown; then a relative path's literals are not
+ * checked against its last step's values). */
+xmlXPathCompExprPtr mg_expr_compile_in(const mg_schema_names *names,
+                                       const char *src, const char *context,
+                                       const char *file, int line, int col);
+/* The same again, for an expression written in an XML attribute: as is
+ * the value as the file spells it ("counters &lt; 8"), so that columns
+ * count the file's characters. as may be NULL (src itself). */
+xmlXPathCompExprPtr mg_expr_compile_written(const mg_schema_names *names,
+                                            const char *src, const char *as,
+                                            const char *context,
+                                            const char *file, int line,
+                                            int col);
+/* The name of the elements that src (which compiled), evaluated at an
+ * element named context (NULL: unknown), selects, as far as its last step
+ * tells ("posts/post[@key='x']" selects post); NULL when it cannot tell.
+ * Caller frees. */
+char *mg_expr_selects(const char *src, const char *context);
+
 /* Checks that each post key of a section's front matter `posts` is a
  * post that exists (the schema's enumeration; the key universe when it is
  * complete). Reports errors at each entry's position. names may be NULL

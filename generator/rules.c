@@ -76,19 +76,49 @@ static size_t count_elements(xmlNodePtr n, const char *a, const char *b) {
   return k;
 }
 
-/* Compiles attribute attr of el into e, at its place in file. Returns 0,
+/* What reading rules.xml needs. */
+typedef struct {
+  const mg_schema_names *names;
+  const char *file;
+  const char *text; /* the file's bytes, NUL-terminated, or NULL */
+} loader;
+
+/* The value of the attribute whose first character is at line:col (in
+ * characters) of the file, as the file spells it (caller frees), or
+ * NULL. */
+static char *as_written(const loader *ld, int line, int col) {
+  const char *p = ld->text;
+  for (int l = 1; p && l < line; l++) {
+    p = strchr(p, '\n');
+    p = p ? p + 1 : NULL;
+  }
+  for (int c = 1; p && *p && c < col; c++)
+    for (p++; ((unsigned char)*p & 0xC0) == 0x80; p++)
+      ;
+  if (!p || p == ld->text || (p[-1] != '"' && p[-1] != '\''))
+    return NULL;
+  const char *end = strchr(p, p[-1]);
+  return end ? mg_xstrndup(p, (size_t)(end - p)) : NULL;
+}
+
+/* Compiles attribute attr of el into e, at its place in the file; its
+ * context node is an element named context (NULL: unknown). Returns 0,
  * or -1 after reporting. */
 static int compile(mg_expr *e, xmlNodePtr el, const char *attr,
-                   const char *file, const mg_schema_names *names) {
+                   const char *context, const loader *ld) {
   xmlChar *v = xmlGetProp(el, BAD_CAST attr);
   int line = (int)xmlGetLineNo(el), col = 0;
-  mg_xml_locate(file, el, attr, &line, &col);
+  char *as = NULL;
+  if (mg_xml_locate(ld->file, el, attr, &line, &col) == 0)
+    as = as_written(ld, line, col);
   e->src = mg_xstrdup(v ? (const char *)v : "");
-  e->file = file;
+  e->file = ld->file;
   e->line = line;
   e->col = col;
   xmlFree(v);
-  e->comp = mg_expr_compile(names, e->src, file, line, col);
+  e->comp = mg_expr_compile_written(ld->names, e->src, as, context, ld->file,
+                                    line, col);
+  free(as);
   return e->comp ? 0 : -1;
 }
 
@@ -126,8 +156,9 @@ static void put_words(mg_buf *b, const char *text, char *pending) {
 }
 
 /* Reads one assert or report. Returns 0, or -1 after reporting. */
-static int read_check(check *c, xmlNodePtr el, const char *file,
-                      const mg_schema_names *names) {
+static int read_check(check *c, xmlNodePtr el, const char *context,
+                      const loader *ld) {
+  const char *file = ld->file;
   int rc = 0;
   xmlChar *id = xmlGetProp(el, BAD_CAST "id");
   xmlChar *role = xmlGetProp(el, BAD_CAST "role");
@@ -138,7 +169,7 @@ static int read_check(check *c, xmlNodePtr el, const char *file,
   xmlFree(role);
   c->line = (int)xmlGetLineNo(el);
   mg_xml_locate(file, el, NULL, &c->line, &c->col);
-  if (compile(&c->test, el, "test", file, names))
+  if (compile(&c->test, el, "test", context, ld))
     rc = -1;
   size_t n = 0;
   for (xmlNodePtr k = el->children; k; k = k->next)
@@ -155,7 +186,7 @@ static int read_check(check *c, xmlNodePtr el, const char *file,
       xmlFree(t);
       c->nparts++;
     } else if (is_el(k, "value-of")) {
-      if (compile(&p->select, k, "select", file, names))
+      if (compile(&p->select, k, "select", context, ld))
         rc = -1;
       words = 1;
       c->nparts++;
@@ -203,8 +234,7 @@ void mg_rules_free(mg_rules *r) {
 size_t mg_rules_count(const mg_rules *r) { return r ? r->nchecks : 0; }
 
 /* Reads the valid document doc into r. Returns 0, or -1 after reporting. */
-static int read_rules(mg_rules *r, xmlDocPtr doc,
-                      const mg_schema_names *names) {
+static int read_rules(mg_rules *r, xmlDocPtr doc, const loader *ld) {
   int rc = 0;
   xmlNodePtr root = xmlDocGetRootElement(doc);
   r->patterns = mg_xcalloc(count_elements(root, "pattern", NULL) + 1,
@@ -219,16 +249,20 @@ static int read_rules(mg_rules *r, xmlDocPtr doc,
       if (!is_el(rn, "rule"))
         continue;
       rule *ru = &p->rules[p->n++];
-      if (compile(&ru->context, rn, "context", r->file, names))
+      if (compile(&ru->context, rn, "context", "store", ld))
         rc = -1;
+      /* what the context selects is the context of its tests */
+      char *selects =
+          ru->context.comp ? mg_expr_selects(ru->context.src, "store") : NULL;
       ru->checks = mg_xcalloc(count_elements(rn, "assert", "report") + 1,
                               sizeof *ru->checks);
       for (xmlNodePtr cn = rn->children; cn; cn = cn->next)
         if (is_el(cn, "assert") || is_el(cn, "report")) {
-          if (read_check(&ru->checks[ru->n++], cn, r->file, names))
+          if (read_check(&ru->checks[ru->n++], cn, selects, ld))
             rc = -1;
           r->nchecks++;
         }
+      free(selects);
     }
   }
   return rc;
@@ -247,8 +281,14 @@ mg_rules *mg_rules_load(const char *content_dir, const char *templates_dir,
   mg_schema_names *all =
       names ? mg_schema_names_extend(names, added_elements, added_attributes)
             : NULL;
-  int ok = doc && mg_schema_validate(schema, xsd, doc) == 0 &&
-           read_rules(r, doc, all) == 0;
+  int ok = doc && mg_schema_validate(schema, xsd, doc) == 0;
+  if (ok) {
+    size_t len;
+    char *text = mg_safe_read_file(r->file, &len);
+    loader ld = {all, r->file, text};
+    ok = read_rules(r, doc, &ld) == 0;
+    free(text);
+  }
   if (!xsd)
     mg_diag(MG_ERROR, xsd_path, 0, 0, "cannot read the rules schema");
   mg_schema_names_free(all);
