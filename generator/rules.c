@@ -133,8 +133,8 @@ static int is_space(char c) {
 }
 
 /* Appends text to b as a message says it: a run of white space becomes
- * one space, or nothing where it breaks a line next to a character that
- * is not ASCII (a Chinese sentence wrapped in the file reads on).
+ * one space, or nothing where it breaks a line between two characters
+ * that are not ASCII (a Chinese sentence wrapped in the file reads on).
  * *pending carries a run across pieces: 0 none, ' ' a space, '\n' a
  * line break. */
 static void put_words(mg_buf *b, const char *text, char *pending) {
@@ -145,7 +145,7 @@ static void put_words(mg_buf *b, const char *text, char *pending) {
       continue;
     }
     if (*pending && b->len) {
-      int wide = ((unsigned char)*p & 0x80) ||
+      int wide = ((unsigned char)*p & 0x80) &&
                  ((unsigned char)b->data[b->len - 1] & 0x80);
       if (*pending == ' ' || !wide)
         mg_buf_put(b, " ", 1);
