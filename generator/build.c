@@ -83,12 +83,13 @@ typedef struct {
   mg_edition ed; /* name ("draft", "1.2") and date */
   const mg_manual *manual;
   mg_templates *tpl;
-  mg_params *params;    /* the draft: the content's parameters */
-  int domain;           /* the draft of `check` and `build`: its halls
-                           pass the domain checks (domain.c) */
-  mg_release_data *rel; /* a release: its parts (owned) */
-  size_t index;         /* a release: its place in the register */
-  const char **ids;     /* its halls */
+  mg_params *params;     /* the draft: the content's parameters */
+  int domain;            /* the draft of `check` and `build`: its halls
+                            pass the domain checks (domain.c) */
+  const mg_rules *rules; /* the draft's HQ rules, for `check` and `build` */
+  mg_release_data *rel;  /* a release: its parts (owned) */
+  size_t index;          /* a release: its place in the register */
+  const char **ids;      /* its halls */
   size_t nids;
   hall_result *results;
   mg_publish *pub;
@@ -105,6 +106,7 @@ struct run {
   mg_templates *tpl;
   mg_releases *releases;
   mg_ledger *ledger;       /* for the feedback releases resolve */
+  mg_rules *rules;         /* content/rules.xml (check, build) */
   edition *eds;            /* the releases, oldest first, then the draft */
   size_t neds;             /* releases->n + 1 */
   xmlHashTablePtr history; /* store id -> mg_hall_history */
@@ -166,6 +168,17 @@ static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
   xmlDocPtr doc = res && e->domain && mg_domain_check(eff, id) > 0
                       ? NULL
                       : mg_resolve(e->manual, eff, id);
+  if (doc && res && e->rules) { /* the draft's halls, never releases */
+    /* resolved: every duty and form has its one owner */
+    xmlNodePtr duties = mg_duties_assign(e->manual, eff, id);
+    xmlDocPtr cd = mg_check_doc(eff, duties, NULL);
+    if (mg_rules_check(e->rules, cd, id) > 0) {
+      xmlFreeDoc(doc);
+      doc = NULL;
+    }
+    xmlFreeDoc(cd);
+    xmlFreeNode(duties);
+  }
   if (e->rel)
     xmlFreeDoc(eff);
   else
@@ -910,6 +923,12 @@ static int load(run *r) {
       r->tpl = mg_templates_load(o->templates_dir, r->tree->outline->lang);
     if (!r->params || !r->tree || !r->tpl)
       return -1;
+    if (o->cmd == MG_CHECK || o->cmd == MG_BUILD) {
+      /* the draft's own checks (releases are frozen) */
+      r->rules =
+          mg_rules_load(o->content_dir, o->templates_dir, r->params->names);
+      mg_literal_check(r->tree, r->params);
+    }
   }
   if (o->cmd == MG_BUILD || o->cmd == MG_CHECK || want_releases) {
     r->releases = mg_releases_load(o->content_dir, o->templates_dir);
@@ -938,6 +957,7 @@ static int load(run *r) {
     d->tpl = r->tpl;
     d->params = r->params;
     d->domain = o->cmd == MG_CHECK || o->cmd == MG_BUILD;
+    d->rules = r->rules;
   }
   if (want_releases && nrel) {
     r->ledger = mg_ledger_load(o->content_dir, o->templates_dir);
@@ -1223,6 +1243,7 @@ cleanup:
   free_editions(&r);
   xmlHashFree(r.history, free_history);
   mg_ledger_free(r.ledger);
+  mg_rules_free(r.rules);
   mg_releases_free(r.releases);
   mg_templates_free(r.tpl);
   mg_tree_free(r.tree);

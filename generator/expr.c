@@ -29,6 +29,10 @@ struct mg_schema_names {
    * every parameter file (a hash whose payloads are unused) */
   xmlHashTablePtr keys;
   char *keys_where; /* NULL until the universe is complete */
+  /* (element, attribute) -> the local name of the attribute's named type
+   * ("Time"), the first declaration's */
+  xmlHashTablePtr attr_types;
+  int borrowed; /* an extension: the tables belong to its base */
 };
 
 static int has(const mg_strv *v, const char *s, size_t n) {
@@ -219,6 +223,25 @@ static void valueset_add(xmlHashTablePtr h, const xmlChar *a, const xmlChar *b,
   values->n = 0;
 }
 
+static void free_string(void *payload, const xmlChar *name) {
+  (void)name;
+  xmlFree(payload);
+}
+
+/* Remembers the named type of attribute declaration decl (name on el). */
+static void record_type(mg_schema_names *names, const xmlChar *el,
+                        const xmlChar *name, xmlNodePtr decl) {
+  xmlChar *q = xmlGetProp(decl, BAD_CAST "type");
+  if (!q)
+    return;
+  const xmlChar *colon = xmlStrchr(q, ':');
+  xmlChar *local = xmlStrdup(colon ? colon + 1 : q);
+  xmlFree(q);
+  if (xmlHashLookup2(names->attr_types, el, name) ||
+      xmlHashAddEntry2(names->attr_types, el, name, local) != 0)
+    xmlFree(local);
+}
+
 /* Records the attributes a complex type (or attribute group) declares
  * for the element `el`, including those of its attribute groups and of
  * the type it extends. */
@@ -240,6 +263,7 @@ static void type_attributes(const schema *sc, mg_schema_names *names,
         mg_strv_push(&copy, mg_xstrdup(vals.v[i]));
       valueset_add(names->attr_values, el, name, is_enum, &vals);
       valueset_add(names->any_attr_values, name, NULL, is_enum, &copy);
+      record_type(names, el, name, k);
       xmlFree(name);
     } else if (is_xs(k, "attributeGroup")) {
       type_attributes(sc, names, el, named(sc->groups, k, "ref"), depth + 1);
@@ -287,6 +311,7 @@ mg_schema_names *mg_schema_names_load(xmlDocPtr xsd, const char *xsd_path) {
   n->attr_values = new_hash();
   n->any_attr_values = new_hash();
   n->keys = new_hash();
+  n->attr_types = new_hash();
   schema sc = {new_hash(), new_hash()};
   index_named(xmlDocGetRootElement(xsd), &sc);
   declarations(&sc, n, xmlDocGetRootElement(xsd));
@@ -300,11 +325,42 @@ static void keyset_free(void *payload, const xmlChar *name) {
   xmlHashFree(payload, NULL);
 }
 
+mg_schema_names *mg_schema_names_extend(const mg_schema_names *base,
+                                        const char *const *elements,
+                                        const char *const *attributes) {
+  mg_schema_names *n = mg_xmalloc(sizeof *n);
+  *n = *base;
+  n->borrowed = 1;
+  memset(&n->elements, 0, sizeof n->elements);
+  memset(&n->attributes, 0, sizeof n->attributes);
+  for (size_t i = 0; i < base->elements.n; i++)
+    mg_strv_push(&n->elements, mg_xstrdup(base->elements.v[i]));
+  for (size_t i = 0; i < base->attributes.n; i++)
+    mg_strv_push(&n->attributes, mg_xstrdup(base->attributes.v[i]));
+  for (; elements && *elements; elements++)
+    if (!has(&n->elements, *elements, strlen(*elements)))
+      mg_strv_push(&n->elements, mg_xstrdup(*elements));
+  for (; attributes && *attributes; attributes++)
+    if (!has(&n->attributes, *attributes, strlen(*attributes)))
+      mg_strv_push(&n->attributes, mg_xstrdup(*attributes));
+  return n;
+}
+
+const char *mg_schema_attr_type(const mg_schema_names *n, const char *element,
+                                const char *attribute) {
+  return xmlHashLookup2(n->attr_types, BAD_CAST element, BAD_CAST attribute);
+}
+
 void mg_schema_names_free(mg_schema_names *n) {
   if (!n)
     return;
   mg_strv_free(&n->elements);
   mg_strv_free(&n->attributes);
+  if (n->borrowed) {
+    free(n);
+    return;
+  }
+  xmlHashFree(n->attr_types, free_string);
   free(n->xsd_path);
   xmlHashFree(n->element_values, valueset_free);
   xmlHashFree(n->attr_values, valueset_free);
@@ -402,10 +458,27 @@ static int name_char(unsigned char c) {
 }
 
 /* The column of byte offset `off` of src, when src starts at column col. */
+/* The expression as written, when it is not src itself: an XML
+ * attribute's value, in which "&lt;" is one character of src. Set while
+ * mg_expr_compile_in reads one. */
+static __thread const char *written;
+
 static int at(const char *src, size_t off, int col) {
-  for (size_t i = 0; i < off; i++)
-    if (((unsigned char)src[i] & 0xC0) != 0x80)
-      col++;
+  const char *w = written;
+  for (size_t i = 0; i < off; i++) {
+    if (((unsigned char)src[i] & 0xC0) == 0x80)
+      continue; /* inside a UTF-8 sequence */
+    const char *semi = w && *w == '&' ? strchr(w, ';') : NULL;
+    if (semi) { /* a reference: its characters as written (ASCII) */
+      col += (int)(semi + 1 - w);
+      w = semi + 1;
+      continue;
+    }
+    col++;
+    if (w && *w)
+      for (w++; ((unsigned char)*w & 0xC0) == 0x80; w++)
+        ;
+  }
   return col;
 }
 
@@ -818,8 +891,8 @@ static char *never_matches(const mg_schema_names *names, const node_t *node,
 /* A comparison: a literal on one side and a path on the other. */
 static void compare(reader *r, const val *a, const val *b) {
   const val *lit = a->kind == 'S' ? a : b, *path = a->kind == 'S' ? b : a;
-  if (lit->kind != 'S' || path->kind != 'p')
-    return;
+  if (!r->names || lit->kind != 'S' || path->kind != 'p')
+    return; /* no names: only reading what a path selects */
   const tok *k = &r->t[lit->lit];
   const char *v = r->src + k->off + 1;
   size_t n = k->len - 2;
@@ -1036,16 +1109,22 @@ static val read_expr(reader *r, const node_t *ctx) {
 /* Checks every literal compared with a path in src (which compiled).
  * Returns the number of errors reported. */
 static int check_literals(const mg_schema_names *names, const char *src,
-                          const char *file, int line, int col) {
+                          const char *context, const char *file, int line,
+                          int col) {
   size_t len = strlen(src);
   tok *t = mg_xmalloc((len + 1) * sizeof *t);
   long n = lex(src, t);
   int errors = 0;
   if (n > 0) {
     reader r = {names, src, file, line, col, t, (size_t)n, 0, 0, {0}, NULL};
-    /* the context node of every expression is the store */
-    node_t store = {'e', "store", 5, NULL, 0};
-    read_expr(&r, &store);
+    /* the context node: an element of this name, or unknown */
+    node_t ctx = unknown_node;
+    if (context) {
+      ctx.kind = 'e';
+      ctx.name = context;
+      ctx.len = strlen(context);
+    }
+    read_expr(&r, &ctx);
     for (size_t i = 0; !r.bad && r.i == r.n && i < r.messages.n; i++) {
       mg_diag(MG_ERROR, file, line, r.cols[i], "%s", r.messages.v[i]);
       errors++;
@@ -1090,9 +1169,61 @@ static void capture(void *ctx, xmlErrorPtr e) {
     compile_msg = mg_xstrdup(e->message);
 }
 
+char *mg_expr_selects(const char *src, const char *context) {
+  size_t len = strlen(src);
+  tok *t = mg_xmalloc((len + 1) * sizeof *t);
+  long n = lex(src, t);
+  char *name = NULL;
+  if (n > 0) {
+    reader r = {NULL, src, NULL, 0, 0, t, (size_t)n, 0, 0, {0}, NULL};
+    node_t ctx = unknown_node;
+    if (context) {
+      ctx.kind = 'e';
+      ctx.name = context;
+      ctx.len = strlen(context);
+    }
+    val v = read_expr(&r, &ctx);
+    if (!r.bad && r.i == r.n && v.kind == 'p' && v.last.kind == 'e' &&
+        v.last.name)
+      name = mg_xstrndup(v.last.name, v.last.len);
+    mg_strv_free(&r.messages);
+    free(r.cols);
+  }
+  free(t);
+  return name;
+}
+
+static xmlXPathCompExprPtr compile_at(const mg_schema_names *names,
+                                      const char *src, const char *context,
+                                      const char *file, int line, int col);
+
 xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
                                     const char *src, const char *file, int line,
                                     int col) {
+  return mg_expr_compile_in(names, src, "store", file, line, col);
+}
+
+xmlXPathCompExprPtr mg_expr_compile_in(const mg_schema_names *names,
+                                       const char *src, const char *context,
+                                       const char *file, int line, int col) {
+  return mg_expr_compile_written(names, src, NULL, context, file, line, col);
+}
+
+xmlXPathCompExprPtr mg_expr_compile_written(const mg_schema_names *names,
+                                            const char *src, const char *as,
+                                            const char *context,
+                                            const char *file, int line,
+                                            int col) {
+  written = as;
+  xmlXPathCompExprPtr comp = compile_at(names, src, context, file, line, col);
+  written = NULL;
+  return comp;
+}
+
+/* mg_expr_compile_in, with `written` set. */
+static xmlXPathCompExprPtr compile_at(const mg_schema_names *names,
+                                      const char *src, const char *context,
+                                      const char *file, int line, int col) {
   const char *p = src;
   while (*p == ' ' || *p == '\t')
     p++;
@@ -1119,7 +1250,7 @@ xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
     free(compile_msg);
     compile_msg = NULL;
   }
-  if (comp && names && check_literals(names, src, file, line, col)) {
+  if (comp && names && check_literals(names, src, context, file, line, col)) {
     xmlXPathFreeCompExpr(comp);
     comp = NULL;
   }
@@ -1136,10 +1267,9 @@ xmlXPathContextPtr mg_expr_context_new(xmlDocPtr params) {
   return ctx;
 }
 
-static xmlXPathObjectPtr eval(xmlXPathContextPtr ctx, const mg_expr *e,
-                              const char *store) {
-  xmlNodePtr root = xmlDocGetRootElement(ctx->doc);
-  ctx->node = root;
+xmlXPathObjectPtr mg_expr_eval(xmlXPathContextPtr ctx, const mg_expr *e,
+                               xmlNodePtr node, const char *store) {
+  ctx->node = node ? node : xmlDocGetRootElement(ctx->doc);
   ctx->contextSize = 1;
   ctx->proximityPosition = 1;
   xmlXPathObjectPtr r = xmlXPathCompiledEval(e->comp, ctx);
@@ -1147,6 +1277,11 @@ static xmlXPathObjectPtr eval(xmlXPathContextPtr ctx, const mg_expr *e,
     mg_diag_store(MG_ERROR, e->file, e->line, e->col, store,
                   "cannot evaluate expression '%s'", e->src);
   return r;
+}
+
+static xmlXPathObjectPtr eval(xmlXPathContextPtr ctx, const mg_expr *e,
+                              const char *store) {
+  return mg_expr_eval(ctx, e, NULL, store);
 }
 
 int mg_expr_bool(xmlXPathContextPtr ctx, const mg_expr *e, const char *store) {

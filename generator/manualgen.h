@@ -207,6 +207,12 @@ void mg_diag_install_xml_handlers(void);
  * attribute's name in its file (schemadiag.c). xsd: the schema document,
  * for types, names and documentation; NULL gives libxml2's words only. */
 void mg_schema_diag(xmlErrorPtr e, xmlDocPtr xsd);
+/* Where element el of file (parsed before, and not changed since)
+ * begins: *line and *col (in characters) of its '<', or with attr, of
+ * the first character of that attribute's value. Returns 0, or -1 when
+ * it cannot be found (then *line and *col are unchanged). */
+int mg_xml_locate(const char *file, xmlNodePtr el, const char *attr, int *line,
+                  int *col);
 /* Compiles the XSD document xsd, reporting its errors. NULL on failure. */
 xmlSchemaPtr mg_schema_compile(xmlDocPtr xsd);
 /* Validates doc (its URL names its file) against schema, compiled from
@@ -308,6 +314,20 @@ void mg_schema_names_add_keys(mg_schema_names *n, xmlDocPtr doc);
  * files the keys come from, for messages. */
 void mg_schema_names_keys_complete(mg_schema_names *n, const char *where);
 
+/* A name set for expressions over a document that adds to the
+ * parameters (rules.xml's check document): base's names, enumerations
+ * and keys, and these element and attribute names (NULL-terminated;
+ * either list may be NULL). It shares base's tables: free it (with
+ * mg_schema_names_free) before base. */
+mg_schema_names *mg_schema_names_extend(const mg_schema_names *base,
+                                        const char *const *elements,
+                                        const char *const *attributes);
+/* The local name of the named type that the schema gives attribute
+ * `attribute` of element `element` ("Time", "string"), or NULL (an
+ * inline type, or no such declaration). Borrowed from n. */
+const char *mg_schema_attr_type(const mg_schema_names *n, const char *element,
+                                const char *attribute);
+
 /* Checks every name in src against the schema and compiles it; then
  * checks every string literal compared (= or !=) with a location path
  * against the values the path's last step can have (an enumeration of
@@ -319,6 +339,26 @@ void mg_schema_names_keys_complete(mg_schema_names *n, const char *where);
 xmlXPathCompExprPtr mg_expr_compile(const mg_schema_names *names,
                                     const char *src, const char *file, int line,
                                     int col);
+
+/* The same for an expression whose context node is an element named
+ * context (NULL: unknown; then a relative path's literals are not
+ * checked against its last step's values). */
+xmlXPathCompExprPtr mg_expr_compile_in(const mg_schema_names *names,
+                                       const char *src, const char *context,
+                                       const char *file, int line, int col);
+/* The same again, for an expression written in an XML attribute: as is
+ * the value as the file spells it ("counters &lt; 8"), so that columns
+ * count the file's characters. as may be NULL (src itself). */
+xmlXPathCompExprPtr mg_expr_compile_written(const mg_schema_names *names,
+                                            const char *src, const char *as,
+                                            const char *context,
+                                            const char *file, int line,
+                                            int col);
+/* The name of the elements that src (which compiled), evaluated at an
+ * element named context (NULL: unknown), selects, as far as its last step
+ * tells ("posts/post[@key='x']" selects post); NULL when it cannot tell.
+ * Caller frees. */
+char *mg_expr_selects(const char *src, const char *context);
 
 /* Checks that each post key of a section's front matter `posts` is a
  * post that exists (the schema's enumeration; the key universe when it is
@@ -338,6 +378,11 @@ char *mg_expr_post_unknown(const mg_schema_names *names, const char *key);
 /* Evaluates against a store's effective <store> element. xpctx is a
  * per-thread context (mg_expr_context_new). */
 xmlXPathContextPtr mg_expr_context_new(xmlDocPtr params);
+/* Evaluates e with node as its context node (NULL: the root element of
+ * ctx's document). Returns the result (free it with xmlXPathFreeObject),
+ * or NULL after reporting that it failed. */
+xmlXPathObjectPtr mg_expr_eval(xmlXPathContextPtr ctx, const mg_expr *e,
+                               xmlNodePtr node, const char *store);
 /* Returns 1/0 for the condition, -1 after reporting an error. */
 int mg_expr_bool(xmlXPathContextPtr ctx, const mg_expr *e, const char *store);
 /* Returns the string value (caller frees), NULL after reporting that the
@@ -562,6 +607,38 @@ int mg_cover_gap(const int *a, const int *b, size_t n, int from, int to,
  * line and column that set the value at fault. A check whose values are
  * absent is skipped. Returns the number of errors reported. */
 int mg_domain_check(xmlDocPtr eff, const char *store);
+
+/* ------------------------------------------------- rules.c, literal.c */
+
+/* HQ's rules, content/rules.xml (templates/schema/rules.xsd): an ISO
+ * Schematron subset evaluated per hall over its check document. */
+typedef struct mg_rules mg_rules;
+/* Reads, validates and compiles content_dir/rules.xml: every XPath once,
+ * its names checked against names (the parameters') and the names of
+ * the check document's additions (NULL: not checked), each mistake
+ * reported at its position in rules.xml. A content folder without the
+ * file has no rules (an empty set). NULL after reporting errors. */
+mg_rules *mg_rules_load(const char *content_dir, const char *templates_dir,
+                        const mg_schema_names *names);
+void mg_rules_free(mg_rules *r);
+/* The number of rules (asserts and reports) r holds. */
+size_t mg_rules_count(const mg_rules *r);
+/* Evaluates every rule over check_doc (mg_check_doc) on behalf of store:
+ * each assert that fails and each report that holds is reported at its
+ * element in rules.xml, as an error or (role="warning") a warning.
+ * Thread-safe: r is only read. Returns the number of errors reported
+ * (warnings do not count; an expression that cannot be evaluated does). */
+int mg_rules_check(const mg_rules *r, xmlDocPtr check_doc, const char *store);
+/* The document the rules see for a hall: a copy of its effective
+ * parameters eff, with copies of duties and forms (either may be NULL)
+ * appended to the root. eff is not changed. Free with xmlFreeDoc. */
+xmlDocPtr mg_check_doc(xmlDocPtr eff, xmlNodePtr duties, xmlNodePtr forms);
+
+/* Check 9 (`literal`): warns, once per section of t, at each time and
+ * count of counters written in the text (not in code, placeholders or
+ * markers) that some parameter file of p sets, naming the parameter to
+ * write instead. Returns the number of warnings. */
+int mg_literal_check(mg_tree *t, const mg_params *p);
 
 /* ------------------------------------------------------------ resolve.c */
 

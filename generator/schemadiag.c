@@ -178,11 +178,28 @@ static size_t attr_offset(const start_tag *t, const char *name) {
   }
 }
 
-/* Finds el (and its attribute attr, when not NULL) in file: sets *line
- * and *col (in characters) and returns 0, or returns -1 when it cannot
- * be found (no file, line numbers beyond libxml2's 65535). */
-static int locate(const char *file, xmlNodePtr el, const char *attr, int *line,
-                  int *col) {
+/* The offset of the first character of the value of the attribute whose
+ * name is at off, or off when there is none. */
+static size_t value_offset(size_t off) {
+  const char *s = tags.src;
+  size_t len = tags.len, i = off;
+  while (i < len && is_name_byte((unsigned char)s[i]))
+    i++;
+  while (i < len && is_space(s[i]))
+    i++;
+  if (i >= len || s[i] != '=')
+    return off;
+  for (i++; i < len && is_space(s[i]); i++)
+    ;
+  return i < len && (s[i] == '"' || s[i] == '\'') ? i + 1 : off;
+}
+
+/* Finds el (and its attribute attr, when not NULL; with value, the
+ * first character of that attribute's value) in file: sets *line and
+ * *col (in characters) and returns 0, or returns -1 when it cannot be
+ * found (no file, line numbers beyond libxml2's 65535). */
+static int locate(const char *file, xmlNodePtr el, const char *attr, int value,
+                  int *line, int *col) {
   long endline = xmlGetLineNo(el);
   if (!file || endline <= 0 || endline >= 65535)
     return -1;
@@ -211,6 +228,8 @@ static int locate(const char *file, xmlNodePtr el, const char *attr, int *line,
     if (!t || t->endline != endline || !tag_names(t, el))
       continue; /* the file changed since it was listed: list it again */
     size_t off = attr ? attr_offset(t, attr) : t->lt;
+    if (attr && value && off != t->lt)
+      off = value_offset(off);
     *line = t->line;
     for (size_t i = t->lt; i < off; i++)
       *line += tags.src[i] == '\n';
@@ -229,6 +248,11 @@ static int locate(const char *file, xmlNodePtr el, const char *attr, int *line,
   }
   pthread_mutex_unlock(&tags_lock);
   return rc;
+}
+
+int mg_xml_locate(const char *file, xmlNodePtr el, const char *attr, int *line,
+                  int *col) {
+  return locate(file, el, attr, 1, line, col);
 }
 
 /* ------------------------------------------------ what the schema says
@@ -650,6 +674,20 @@ static void explain(xmlErrorPtr e, xmlDocPtr xsd, xmlNodePtr el,
       mg_buf_printf(w, "<%s key=\"%s\"> is given twice (first on line %ld)",
                     name, (const char *)key, xmlGetLineNo(twin));
     }
+    /* an id unique in the file (rules.xml): the earlier element with it */
+    xmlChar *id = key ? NULL : xmlGetProp(el, BAD_CAST "id");
+    for (xmlNodePtr p = id ? prev_element(el) : NULL; p && !twin;
+         p = prev_element(p)) {
+      xmlChar *pid = xmlGetProp(p, BAD_CAST "id");
+      if (xmlStrEqual(pid, id)) {
+        twin = p;
+        *at_attr = "id";
+        mg_buf_printf(w, "id=\"%s\" is given twice (first on line %ld)",
+                      (const char *)id, xmlGetLineNo(p));
+      }
+      xmlFree(pid);
+    }
+    xmlFree(id);
     xmlFree(key);
     break;
   }
@@ -702,7 +740,7 @@ void mg_schema_diag(xmlErrorPtr e, xmlDocPtr xsd) {
    * line: the element has it */
   int line = e->line > 0 ? e->line : el ? (int)xmlGetLineNo(el) : 0, col = 0;
   if (el)
-    locate(e->file, el, at_attr, &line, &col);
+    locate(e->file, el, at_attr, 0, &line, &col);
   if (what.len)
     mg_diag(MG_ERROR, e->file, line, col, "%s (schema: %s)", what.data, words);
   else
