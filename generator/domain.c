@@ -619,9 +619,9 @@ static const char *kind_of(hall *h, xmlNodePtr r) {
 
 /* A round's time on day d, and the attribute that sets it. */
 static int round_time(hall *h, xmlNodePtr r, int d, const char **attr) {
-  static const char *const order[2][3] = {{"weekday", "time", NULL},
-                                          {"weekend", "weekday", "time"}};
-  for (int i = 0; i < 3 && order[d][i]; i++)
+  static const char *const order[2][2] = {{"weekday", NULL},
+                                          {"weekend", "weekday"}};
+  for (int i = 0; i < 2 && order[d][i]; i++)
     if (xmlHasProp(r, BAD_CAST order[d][i])) {
       *attr = order[d][i];
       return tm(h, r, order[d][i]);
