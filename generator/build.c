@@ -168,16 +168,11 @@ static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
   xmlDocPtr doc = res && e->domain && mg_domain_check(eff, id) > 0
                       ? NULL
                       : mg_resolve(e->manual, eff, id);
-  if (doc && res && e->rules) { /* the draft's halls, never releases */
-    /* resolved: every duty and form has its one owner */
-    xmlNodePtr duties = mg_duties_assign(e->manual, eff, id);
-    xmlDocPtr cd = mg_check_doc(eff, duties, NULL);
-    if (mg_rules_check(e->rules, cd, id) > 0) {
-      xmlFreeDoc(doc);
-      doc = NULL;
-    }
-    xmlFreeDoc(cd);
-    xmlFreeNode(duties);
+  /* resolved: every duty and form has its one owner for the rules */
+  if (doc && res && e->domain &&
+      mg_rules_check_hall(e->rules, e->manual, eff, id) > 0) {
+    xmlFreeDoc(doc);
+    doc = NULL;
   }
   if (e->rel)
     xmlFreeDoc(eff);

@@ -633,6 +633,12 @@ int mg_rules_check(const mg_rules *r, xmlDocPtr check_doc, const char *store);
  * parameters eff, with copies of duties and forms (either may be NULL)
  * appended to the root. eff is not changed. Free with xmlFreeDoc. */
 xmlDocPtr mg_check_doc(xmlDocPtr eff, xmlNodePtr duties, xmlNodePtr forms);
+/* Evaluates r for one hall of the manual man, given its effective
+ * parameters eff: over the check document with the hall's duties and
+ * forms (mg_duties_assign, which must have found one owner for each:
+ * call it after the hall resolved). Returns the number of errors. */
+int mg_rules_check_hall(const mg_rules *r, const mg_manual *man, xmlDocPtr eff,
+                        const char *store);
 
 /* Check 9 (`literal`): warns, once per section of t, at each time and
  * count of counters written in the text (not in code, placeholders or

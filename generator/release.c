@@ -594,6 +594,7 @@ int mg_publish_release(const mg_release_opts *o) {
   mg_params *p = NULL;
   mg_tree *t = NULL;
   mg_templates *tpl = NULL;
+  mg_rules *rules = NULL;
   mg_release_data *prev = NULL;
   char *stage = NULL;
   mg_release rel = {0};
@@ -628,9 +629,18 @@ int mg_publish_release(const mg_release_opts *o) {
   tpl = t ? mg_templates_load(o->templates_dir, t->outline->lang) : NULL;
   if (!tpl || mg_diag_errors())
     goto refused;
+  /* and pass the checks `check` makes: the domain checks, HQ's rules */
+  rules = mg_rules_load(o->content_dir, o->templates_dir, p->names);
+  if (!rules)
+    goto refused;
   for (size_t i = 0; i < p->store_ids.n; i++) {
-    xmlDocPtr eff = mg_params_effective(p, p->store_ids.v[i]);
-    xmlDocPtr doc = eff ? mg_resolve(t->manual, eff, p->store_ids.v[i]) : NULL;
+    const char *id = p->store_ids.v[i];
+    xmlDocPtr eff = mg_params_effective(p, id);
+    xmlDocPtr doc = eff && mg_domain_check(eff, id) == 0
+                        ? mg_resolve(t->manual, eff, id)
+                        : NULL;
+    if (doc)
+      mg_rules_check_hall(rules, t->manual, eff, id);
     xmlFreeDoc(doc);
     mg_params_effective_free(eff);
   }
@@ -729,6 +739,7 @@ done:
   release_clear(&rel);
   mg_release_close(prev);
   mg_templates_free(tpl);
+  mg_rules_free(rules);
   mg_tree_free(t);
   mg_params_free(p);
   mg_releases_free(r);
