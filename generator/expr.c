@@ -1257,6 +1257,13 @@ static xmlXPathCompExprPtr compile_at(const mg_schema_names *names,
   return comp;
 }
 
+/* XPath errors of an evaluation stay in the context (lastError): the
+ * caller reports them once, positioned at the expression. */
+static void keep_error(void *data, xmlErrorPtr err) {
+  (void)data;
+  (void)err;
+}
+
 xmlXPathContextPtr mg_expr_context_new(xmlDocPtr params) {
   xmlXPathContextPtr ctx = xmlXPathNewContext(params);
   if (!ctx) {
@@ -1264,6 +1271,10 @@ xmlXPathContextPtr mg_expr_context_new(xmlDocPtr params) {
     abort();
   }
   ctx->node = xmlDocGetRootElement(params);
+  /* the length and nesting bounds do not bound the work: a short
+   * expression can visit every node for every node, again and again */
+  ctx->opLimit = MG_EXPR_MAX_OPS;
+  ctx->error = keep_error;
   return ctx;
 }
 
@@ -1272,8 +1283,22 @@ xmlXPathObjectPtr mg_expr_eval(xmlXPathContextPtr ctx, const mg_expr *e,
   ctx->node = node ? node : xmlDocGetRootElement(ctx->doc);
   ctx->contextSize = 1;
   ctx->proximityPosition = 1;
+  ctx->opCount = 0;
+  xmlResetError(&ctx->lastError);
   xmlXPathObjectPtr r = xmlXPathCompiledEval(e->comp, ctx);
-  if (!r)
+  if (!r && ctx->opLimit && ctx->opCount >= ctx->opLimit)
+    mg_diag_store(MG_ERROR, e->file, e->line, e->col, store,
+                  "expression '%s' takes too much work: more than %lu "
+                  "steps (write it more simply)",
+                  e->src, ctx->opLimit);
+  else if (!r && ctx->lastError.message) {
+    /* libxml2's words after ours, without their newline */
+    const char *m = ctx->lastError.message;
+    int n = (int)strcspn(m, "\n");
+    mg_diag_store(MG_ERROR, e->file, e->line, e->col, store,
+                  "cannot evaluate expression '%s' (libxml2: %.*s)", e->src, n,
+                  m);
+  } else if (!r)
     mg_diag_store(MG_ERROR, e->file, e->line, e->col, store,
                   "cannot evaluate expression '%s'", e->src);
   return r;

@@ -375,6 +375,11 @@ const char *mg_schema_names_path(const mg_schema_names *names);
  * NULL when it can. */
 char *mg_expr_post_unknown(const mg_schema_names *names, const char *key);
 
+/* The most XPath steps one expression may take (libxml2's opLimit):
+ * far above what any placeholder, condition or rule over one hall's
+ * parameters needs, far below what makes a build hang. */
+#define MG_EXPR_MAX_OPS 1000000UL
+
 /* Evaluates against a store's effective <store> element. xpctx is a
  * per-thread context (mg_expr_context_new). */
 xmlXPathContextPtr mg_expr_context_new(xmlDocPtr params);
