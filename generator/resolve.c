@@ -7,7 +7,9 @@
  * placeholders with their values (as text: never parsed as Markdown,
  * escaped on output), fills placeholders in link destinations, unlinks
  * cross references to sections this store leaves out, and blanks
- * dangerous URLs as cmark does.
+ * dangerous URLs as cmark does. It makes each 《title》 of a declared
+ * form a link to the form and, for the draft, reports the names of posts
+ * and zones the store lacks (rule `named`, docs/design.md).
  *
  * The result holds the store's content only. What is the same for every
  * store of an edition (its name and date, the UI strings) is added by
