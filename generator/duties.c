@@ -821,14 +821,15 @@ struct mg_named {
   name_entry *v; /* longest first; the same name's entries adjacent */
   size_t n, cap;
   xmlHashTablePtr first; /* first character -> name_list */
+  xmlHashTablePtr seen;  /* (name, key, "post" or "zone"), while learning */
 };
 
 static void learn_one(struct mg_named *nm, const char *name, int zone,
                       const char *key) {
-  for (size_t i = 0; i < nm->n; i++)
-    if (nm->v[i].zone == zone && !strcmp(nm->v[i].key, key) &&
-        !strcmp(nm->v[i].name, name))
-      return; /* the same again (defaults and a city) */
+  const xmlChar *kind = BAD_CAST(zone ? "zone" : "post");
+  if (xmlHashLookup3(nm->seen, BAD_CAST name, BAD_CAST key, kind))
+    return; /* the same again (defaults and a city) */
+  xmlHashAddEntry3(nm->seen, BAD_CAST name, BAD_CAST key, kind, (void *)1);
   if (nm->n == nm->cap) {
     nm->cap = nm->cap ? 2 * nm->cap : 16;
     nm->v = mg_xrealloc(nm->v, nm->cap * sizeof *nm->v);
@@ -882,11 +883,14 @@ static void free_list(void *payload, const xmlChar *name) {
 
 void mg_duties_learn_names(mg_manual *man, mg_params *p) {
   struct mg_named *nm = mg_xcalloc(1, sizeof *nm);
+  nm->seen = xmlHashCreate(0);
   learn_doc(nm, p->defaults);
   for (size_t i = 0; i < p->ncities; i++)
     learn_doc(nm, p->city_docs[i]);
   for (size_t i = 0; i < p->store_ids.n; i++)
     learn_doc(nm, p->store_docs[i]);
+  xmlHashFree(nm->seen, NULL);
+  nm->seen = NULL;
   if (nm->n)
     qsort(nm->v, nm->n, sizeof *nm->v, longest_first);
   nm->first = xmlHashCreate(0);
@@ -961,8 +965,8 @@ unsigned char *mg_named_absent(const struct mg_named *n, xmlDocPtr eff) {
 }
 
 int mg_named_next(const struct mg_named *n, const unsigned char *absent,
-                  const char *text, size_t *pos, mg_named_hit *hit) {
-  size_t len = strlen(text);
+                  const char *text, size_t len, size_t *pos,
+                  mg_named_hit *hit) {
   char c[5];
   for (size_t i = *pos; i < len;) {
     size_t k = char_len((unsigned char)text[i]);

@@ -646,13 +646,13 @@ typedef struct {
   const char *key;  /* the post's or zone's key */
   int zone;         /* 0: a post */
 } mg_named_hit;
-/* Finds the next name of a thing the hall lacks in text from byte *pos
- * on, in one pass: at each character, the longest name starting there
+/* Finds the next name of a thing the hall lacks in text (len bytes) from
+ * byte *pos on, in one pass: at each character, the longest name starting there
  * (终端体验区专员 before 终端体验区), a name the hall has being skipped
  * whole. Returns 1 with *hit set and *pos after the name, or 0 at the
  * end of the text. */
 int mg_named_next(const struct mg_named *n, const unsigned char *absent,
-                  const char *text, size_t *pos, mg_named_hit *hit);
+                  const char *text, size_t len, size_t *pos, mg_named_hit *hit);
 
 /* ---------------------------------------------------------- transform.c */
 

@@ -232,9 +232,9 @@ static void check_named(rctx *c, xmlNodePtr n, const char *s) {
   int line = iattr(n, "line", 0), col = iattr(n, "col", 0);
   if (line <= 0)
     return;
-  size_t pos = 0, counted = 0;
+  size_t pos = 0, counted = 0, len = strlen(s);
   mg_named_hit h;
-  while (mg_named_next(c->man->named, c->absent, s, &pos, &h)) {
+  while (mg_named_next(c->man->named, c->absent, s, len, &pos, &h)) {
     if (exempt(c, &h))
       continue;
     for (; counted < h.off; counted++)

@@ -9,6 +9,7 @@ of its if). In the fixture only a-flag has a lobby manager (大堂经理).
 The exact messages are pinned by tests/errors/named-*.case."""
 import os
 import shutil
+import time
 
 import harness
 from harness import run, write
@@ -206,5 +207,19 @@ def test_form_names_link_to_the_form():
         # a duty item's form name too
         t = read(ws, STORE + "a-flag/duties.html")
         assert '《<a href="forms.html#form.shift-log">班次日志</a>》' in t
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_named_scans_each_text_once():
+    """300,000 names in one paragraph, let stand by the section's posts,
+    and a hall that lacks them: the scan does not start over at each."""
+    ws = harness.workspace()
+    try:
+        rounds(ws, "大堂经理、" * 300000 + "\n", "posts: [lobby-manager]\n")
+        t = time.monotonic()
+        r = check(ws)
+        assert r.code == 0 and not named_errors(r), r
+        assert time.monotonic() - t < 10, "not linear"
     finally:
         shutil.rmtree(ws, ignore_errors=True)
