@@ -164,13 +164,15 @@ static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
     mg_params_identity(eff, &res->ident);
     res->feedback_email = child_text(eff, "feedback-email");
   }
-  /* a hall the domain checks fail fails like one that does not resolve */
-  xmlDocPtr doc = res && e->domain && mg_domain_check(eff, id) > 0
-                      ? NULL
-                      : mg_resolve(e->manual, eff, id);
+  /* a hall the domain checks fail fails like one that does not resolve;
+   * it is resolved all the same, for the checks of its text (`named`) */
+  int failed = res && e->domain && mg_domain_check(eff, id) > 0;
+  xmlDocPtr doc = mg_resolve(e->manual, eff, id);
   /* resolved: every duty and form has its one owner for the rules */
   if (doc && res && e->domain &&
-      mg_rules_check_hall(e->rules, e->manual, eff, id) > 0) {
+      mg_rules_check_hall(e->rules, e->manual, eff, id) > 0)
+    failed = 1;
+  if (failed) {
     xmlFreeDoc(doc);
     doc = NULL;
   }
@@ -953,6 +955,9 @@ static int load(run *r) {
     d->params = r->params;
     d->domain = o->cmd == MG_CHECK || o->cmd == MG_BUILD;
     d->rules = r->rules;
+    /* rule `named`, with the domain checks: the names of every file */
+    if (d->domain && r->tree->manual)
+      mg_duties_learn_names(r->tree->manual, r->params);
   }
   if (want_releases && nrel) {
     r->ledger = mg_ledger_load(o->content_dir, o->templates_dir);

@@ -802,9 +802,201 @@ xmlNodePtr mg_duties_assign(const mg_manual *man, xmlDocPtr eff,
 
 /* ------------------------------------------------------ rule `named` */
 
-void mg_duties_learn_names(mg_manual *man, mg_params *p) {
-  (void)man;
-  (void)p;
+/* One name a parameter file gives: a post's title or a zone's name. */
+typedef struct {
+  char *name;
+  size_t len; /* bytes */
+  int zone;   /* 0: a post */
+  char *key;
+} name_entry;
+
+/* The names first found by their first character: an xmlHash from the
+ * character's bytes to the names starting with it, longest first. */
+typedef struct {
+  size_t n, cap;
+  size_t *v; /* indices into mg_named.v */
+} name_list;
+
+struct mg_named {
+  name_entry *v; /* longest first; the same name's entries adjacent */
+  size_t n, cap;
+  xmlHashTablePtr first; /* first character -> name_list */
+  xmlHashTablePtr seen;  /* (name, key, "post" or "zone"), while learning */
+};
+
+static void learn_one(struct mg_named *nm, const char *name, int zone,
+                      const char *key) {
+  const xmlChar *kind = BAD_CAST(zone ? "zone" : "post");
+  if (xmlHashLookup3(nm->seen, BAD_CAST name, BAD_CAST key, kind))
+    return; /* the same again (defaults and a city) */
+  xmlHashAddEntry3(nm->seen, BAD_CAST name, BAD_CAST key, kind, (void *)1);
+  if (nm->n == nm->cap) {
+    nm->cap = nm->cap ? 2 * nm->cap : 16;
+    nm->v = mg_xrealloc(nm->v, nm->cap * sizeof *nm->v);
+  }
+  nm->v[nm->n++] =
+      (name_entry){mg_xstrdup(name), strlen(name), zone, mg_xstrdup(key)};
 }
 
-void mg_named_free(struct mg_named *n) { (void)n; }
+/* Learns the post titles and zone names of one parameter file. */
+static void learn_doc(struct mg_named *nm, xmlDocPtr doc) {
+  xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+  for (xmlNodePtr l = root ? root->children : NULL; l; l = l->next) {
+    if (l->type != XML_ELEMENT_NODE)
+      continue;
+    int zone = !strcmp((const char *)l->name, "zones");
+    if (!zone && strcmp((const char *)l->name, "posts"))
+      continue;
+    for (xmlNodePtr e = l->children; e; e = e->next) {
+      if (e->type != XML_ELEMENT_NODE ||
+          strcmp((const char *)e->name, zone ? "zone" : "post"))
+        continue;
+      char *key = attr(e, "key"), *name = attr(e, zone ? "name" : "title");
+      if (key && name && *name)
+        learn_one(nm, name, zone, key);
+      free(key);
+      free(name);
+    }
+  }
+}
+
+static int longest_first(const void *x, const void *y) {
+  const name_entry *a = x, *b = y;
+  if (a->len != b->len)
+    return a->len < b->len ? 1 : -1;
+  int c = strcmp(a->name, b->name);
+  return c ? c : strcmp(a->key, b->key);
+}
+
+/* The length in bytes of the UTF-8 character starting with byte b (1 for
+ * a byte that starts none). */
+static size_t char_len(unsigned char b) {
+  return b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+}
+
+static void free_list(void *payload, const xmlChar *name) {
+  (void)name;
+  name_list *l = payload;
+  free(l->v);
+  free(l);
+}
+
+void mg_duties_learn_names(mg_manual *man, mg_params *p) {
+  struct mg_named *nm = mg_xcalloc(1, sizeof *nm);
+  nm->seen = xmlHashCreate(0);
+  learn_doc(nm, p->defaults);
+  for (size_t i = 0; i < p->ncities; i++)
+    learn_doc(nm, p->city_docs[i]);
+  for (size_t i = 0; i < p->store_ids.n; i++)
+    learn_doc(nm, p->store_docs[i]);
+  xmlHashFree(nm->seen, NULL);
+  nm->seen = NULL;
+  if (nm->n)
+    qsort(nm->v, nm->n, sizeof *nm->v, longest_first);
+  nm->first = xmlHashCreate(0);
+  for (size_t i = 0; i < nm->n; i++) {
+    char c[5] = {0};
+    size_t k = char_len((unsigned char)nm->v[i].name[0]);
+    memcpy(c, nm->v[i].name, k <= nm->v[i].len ? k : nm->v[i].len);
+    name_list *l = xmlHashLookup(nm->first, BAD_CAST c);
+    if (!l) {
+      l = mg_xcalloc(1, sizeof *l);
+      xmlHashAddEntry(nm->first, BAD_CAST c, l);
+    }
+    if (l->n == l->cap) {
+      l->cap = l->cap ? 2 * l->cap : 4;
+      l->v = mg_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = i; /* in order: longest first */
+  }
+  mg_named_free(man->named);
+  man->named = nm;
+}
+
+void mg_named_free(struct mg_named *n) {
+  if (!n)
+    return;
+  for (size_t i = 0; i < n->n; i++) {
+    free(n->v[i].name);
+    free(n->v[i].key);
+  }
+  free(n->v);
+  xmlHashFree(n->first, free_list);
+  free(n);
+}
+
+/* Whether the hall (eff) has key among its posts (zone 0) or zones. */
+static int hall_has(xmlDocPtr eff, int zone, const char *key) {
+  xmlNodePtr root = xmlDocGetRootElement(eff);
+  for (xmlNodePtr l = root ? root->children : NULL; l; l = l->next) {
+    if (l->type != XML_ELEMENT_NODE ||
+        strcmp((const char *)l->name, zone ? "zones" : "posts"))
+      continue;
+    for (xmlNodePtr e = l->children; e; e = e->next) {
+      if (e->type != XML_ELEMENT_NODE ||
+          strcmp((const char *)e->name, zone ? "zone" : "post"))
+        continue;
+      xmlChar *k = xmlGetProp(e, BAD_CAST "key");
+      int same = k && !strcmp((const char *)k, key);
+      xmlFree(k);
+      if (same)
+        return 1;
+    }
+  }
+  return 0;
+}
+
+unsigned char *mg_named_absent(const struct mg_named *n, xmlDocPtr eff) {
+  if (!n || !eff)
+    return NULL;
+  unsigned char *absent = mg_xcalloc(n->n ? n->n : 1, 1);
+  for (size_t i = 0; i < n->n; i++)
+    absent[i] = !hall_has(eff, n->v[i].zone, n->v[i].key);
+  /* a name two keys share is absent only when the hall has neither */
+  for (size_t i = 0; i < n->n;) {
+    size_t j = i, all = 1;
+    while (j < n->n && !strcmp(n->v[j].name, n->v[i].name))
+      all &= absent[j++];
+    for (size_t k = i; k < j; k++)
+      absent[k] = (unsigned char)all;
+    i = j;
+  }
+  return absent;
+}
+
+int mg_named_next(const struct mg_named *n, const unsigned char *absent,
+                  const char *text, size_t len, size_t *pos,
+                  mg_named_hit *hit) {
+  char c[5];
+  for (size_t i = *pos; i < len;) {
+    size_t k = char_len((unsigned char)text[i]);
+    if (k > len - i)
+      k = len - i;
+    memcpy(c, text + i, k);
+    c[k] = '\0';
+    const name_list *l = xmlHashLookup(n->first, BAD_CAST c);
+    size_t found = SIZE_MAX;
+    for (size_t j = 0; l && j < l->n && found == SIZE_MAX; j++) {
+      const name_entry *e = &n->v[l->v[j]];
+      if (e->len <= len - i && !memcmp(text + i, e->name, e->len))
+        found = l->v[j]; /* the longest name that starts here */
+    }
+    if (found == SIZE_MAX) {
+      i += k;
+      continue;
+    }
+    const name_entry *e = &n->v[found];
+    if (absent[found]) {
+      hit->off = i;
+      hit->name = e->name;
+      hit->len = e->len;
+      hit->key = e->key;
+      hit->zone = e->zone;
+      *pos = i + e->len;
+      return 1;
+    }
+    i += e->len; /* a name the hall has: nothing inside it counts */
+  }
+  *pos = len;
+  return 0;
+}

@@ -716,11 +716,31 @@ void mg_decls_free(mg_decls *d);
  * A manual without declarations gives an empty <duties>. */
 xmlNodePtr mg_duties_assign(const mg_manual *man, xmlDocPtr eff,
                             const char *store);
-/* Learns the post titles and zone names of every parameter file of p,
- * for rule `named` (a name a hall's handbook uses for something that
- * hall does not have). */
+/* Learns the post titles and zone names of every parameter file of p
+ * (defaults, cities, stores: post/@title, zone/@name, each with its key)
+ * into man->named, for rule `named` (a name a hall's handbook uses for
+ * something that hall does not have). Once, before the halls. */
 void mg_duties_learn_names(mg_manual *man, mg_params *p);
 void mg_named_free(struct mg_named *n);
+/* Per hall: absent[i] is set when the hall (eff) has no post or zone of
+ * the key of the i-th name (a post: its posts list has it; a zone: its
+ * zones list). A name that two keys share is absent only when both are.
+ * NULL when n is NULL. Caller frees. */
+unsigned char *mg_named_absent(const struct mg_named *n, xmlDocPtr eff);
+/* A name found in a text. Strings are borrowed from the mg_named. */
+typedef struct {
+  size_t off, len;  /* bytes, in the text */
+  const char *name; /* as the parameter file gives it */
+  const char *key;  /* the post's or zone's key */
+  int zone;         /* 0: a post */
+} mg_named_hit;
+/* Finds the next name of a thing the hall lacks in text (len bytes) from
+ * byte *pos on, in one pass: at each character, the longest name starting there
+ * (终端体验区专员 before 终端体验区), a name the hall has being skipped
+ * whole. Returns 1 with *hit set and *pos after the name, or 0 at the
+ * end of the text. */
+int mg_named_next(const struct mg_named *n, const unsigned char *absent,
+                  const char *text, size_t len, size_t *pos, mg_named_hit *hit);
 
 /* ---------------------------------------------------------- transform.c */
 

@@ -40,6 +40,26 @@ static int is_el(xmlNodePtr n, const char *name) {
   return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
 }
 
+/* The pages every hall's site has besides its chapters' (<id>.html):
+ * site.xsl's and handbook.xsl's, which build.c writes into the hall's
+ * folder. A chapter with one of these ids would overwrite it. */
+static const char *const reserved[][2] = {
+    {"index", "the contents page"},
+    {"handbook", "the printable handbook"},
+    {"changes", "what a release changed"},
+    {"versions", "the list of releases"},
+    {"duty-matrix", "the duty matrix"},
+    {"forms", "the forms"},
+};
+
+/* What the page a chapter id would overwrite is, or NULL. */
+static const char *reserved_page(const char *id) {
+  for (size_t i = 0; id && i < sizeof reserved / sizeof *reserved; i++)
+    if (!strcmp(id, reserved[i][0]))
+      return reserved[i][1];
+  return NULL;
+}
+
 mg_outline *mg_outline_load(const char *content_dir) {
   char *path = mg_path_join(content_dir, "manual.xml");
   xmlDocPtr doc = mg_safe_read_xml(path);
@@ -85,6 +105,12 @@ mg_outline *mg_outline_load(const char *content_dir) {
                 "chapter id '%s' must be lowercase letters, digits and '-'",
                 ch->id ? ch->id : "");
       }
+      const char *page = reserved_page(ch->id);
+      if (page)
+        mg_diag(MG_ERROR, path, line, 0,
+                "chapter id '%s' would make the page %s.html, which every "
+                "hall's site already has (%s): choose another id",
+                ch->id, ch->id, page);
       for (size_t k = 0; k + 1 < o->nchapters && ch->id; k++)
         if (o->chapters[k].id && !strcmp(o->chapters[k].id, ch->id))
           mg_diag(MG_ERROR, path, line, 0,

@@ -633,12 +633,13 @@ int mg_publish_release(const mg_release_opts *o) {
   rules = mg_rules_load(o->content_dir, o->templates_dir, p->names);
   if (!rules)
     goto refused;
+  mg_duties_learn_names(t->manual, p); /* rule `named` */
   for (size_t i = 0; i < p->store_ids.n; i++) {
     const char *id = p->store_ids.v[i];
     xmlDocPtr eff = mg_params_effective(p, id);
-    xmlDocPtr doc = eff && mg_domain_check(eff, id) == 0
-                        ? mg_resolve(t->manual, eff, id)
-                        : NULL;
+    if (eff)
+      mg_domain_check(eff, id);
+    xmlDocPtr doc = eff ? mg_resolve(t->manual, eff, id) : NULL;
     if (doc)
       mg_rules_check_hall(rules, t->manual, eff, id);
     xmlFreeDoc(doc);

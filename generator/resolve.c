@@ -7,7 +7,9 @@
  * placeholders with their values (as text: never parsed as Markdown,
  * escaped on output), fills placeholders in link destinations, unlinks
  * cross references to sections this store leaves out, and blanks
- * dangerous URLs as cmark does.
+ * dangerous URLs as cmark does. It makes each 《title》 of a declared
+ * form a link to the form and, for the draft, reports the names of posts
+ * and zones the store lacks (rule `named`, docs/design.md).
  *
  * The result holds the store's content only. What is the same for every
  * store of an edition (its name and date, the UI strings) is added by
@@ -29,6 +31,17 @@ typedef struct {
   int errors;
   xmlNodePtr duties;    /* mg_duties_assign's, or NULL */
   xmlHashTablePtr duty; /* duty id -> its <duty> there */
+  /* rule `named` (the draft's halls only): which of man->named's names
+   * the hall lacks, or NULL; the posts of the section being copied (its
+   * front matter's, space-separated); the string literals of the
+   * conditions of the branches being copied */
+  const unsigned char *absent;
+  const char *posts;
+  mg_strv lits;
+  /* form title -> its id, when the manual declares forms; the depth of
+   * links being copied (a form's name in a link's text is no link) */
+  xmlHashTablePtr form_id;
+  int in_link;
 } rctx;
 
 /* The i-th expression of node n (compile.c), NULL when it did not
@@ -165,6 +178,130 @@ static void duty_item(rctx *c, xmlNodePtr x) {
   free(owner);
 }
 
+/* ------------------------------------------------------ rule `named` */
+
+/* Appends the string literals of XPath expression x ('…' or "…") to sv. */
+static void push_literals(mg_strv *sv, const char *x) {
+  for (const char *p = x; p && *p; p++) {
+    if (*p != '\'' && *p != '"')
+      continue;
+    const char *e = strchr(p + 1, *p);
+    if (!e)
+      break;
+    mg_strv_push(sv, mg_xstrndup(p + 1, (size_t)(e - p - 1)));
+    p = e;
+  }
+}
+
+static void pop_literals(mg_strv *sv, size_t mark) {
+  while (sv->n > mark)
+    free(sv->v[--sv->n]);
+}
+
+/* True when word is one of the space-separated words of list. */
+static int in_list(const char *list, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = list; p && *p;) {
+    while (*p == ' ')
+      p++;
+    const char *e = p;
+    while (*e && *e != ' ')
+      e++;
+    if ((size_t)(e - p) == n && !memcmp(p, word, n))
+      return 1;
+    p = e;
+  }
+  return 0;
+}
+
+/* A name the hall lacks may stand in a section about that post (its
+ * front matter's posts), or in a branch whose condition names the key. */
+static int exempt(const rctx *c, const mg_named_hit *h) {
+  if (!h->zone && in_list(c->posts, h->key))
+    return 1;
+  for (size_t i = 0; i < c->lits.n; i++)
+    if (!strcmp(c->lits.v[i], h->key))
+      return 1;
+  return 0;
+}
+
+/* Reports every name in text s (of n, a md:text of the compiled manual)
+ * of a post or zone the hall lacks, at its line and character column.
+ * Text the resolver makes (a placeholder's value) has no line: skipped. */
+static void check_named(rctx *c, xmlNodePtr n, const char *s) {
+  int line = iattr(n, "line", 0), col = iattr(n, "col", 0);
+  if (line <= 0)
+    return;
+  size_t pos = 0, counted = 0, len = strlen(s);
+  mg_named_hit h;
+  while (mg_named_next(c->man->named, c->absent, s, len, &pos, &h)) {
+    if (exempt(c, &h))
+      continue;
+    for (; counted < h.off; counted++)
+      col += ((unsigned char)s[counted] & 0xC0) != 0x80;
+    const char *what = h.zone ? "zone" : "post";
+    mg_diag_store(MG_ERROR, mg_manual_file(c->man, n), line, col, c->store,
+                  "this hall has no %s (%s %s): reword, or show the passage "
+                  "only where there is one with <!-- if: %s/%s[@key='%s'] "
+                  "--> [named]",
+                  h.name, what, h.key, h.zone ? "zones" : "posts", what, h.key);
+    c->errors++;
+  }
+}
+
+/* ----------------------------------------------------------- form links */
+
+#define LQ "\xE3\x80\x8A" /* 《 */
+#define RQ "\xE3\x80\x8B" /* 》 */
+
+static void put_text(rctx *c, xmlNodePtr dst, const char *s, size_t n) {
+  xmlNodePtr t = xmlNewChild(dst, c->md, BAD_CAST "text", NULL);
+  xmlAddChild(t, xmlNewTextLen(BAD_CAST s, (int)n));
+}
+
+/* A md:text of the compiled manual (n), copied to dst: checked for names
+ * (rule `named`), and each 《title》 of a declared form made a link to
+ * it: md:link m:form="<id>" around the title (the stylesheets give the
+ * address: forms.html, or the handbook's own forms part). */
+static void copy_text(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
+  xmlChar *t = xmlNodeGetContent(n);
+  const char *s = t ? (const char *)t : "";
+  if (c->absent)
+    check_named(c, n, s);
+  size_t done = 0;
+  for (const char *p = s; c->form_id && !c->in_link && (p = strstr(p, LQ));) {
+    const char *x = p + 3, *e = strstr(x, RQ);
+    if (!e)
+      break;
+    char *title = mg_xstrndup(x, (size_t)(e - x));
+    const char *id = xmlHashLookup(c->form_id, BAD_CAST title);
+    if (id) {
+      put_text(c, dst, s + done, (size_t)(x - (s + done)));
+      xmlNodePtr l = xmlNewChild(dst, c->md, BAD_CAST "link", NULL);
+      xmlNewProp(l, BAD_CAST "destination", BAD_CAST "");
+      xmlNewProp(l, BAD_CAST "title", BAD_CAST "");
+      xmlNewNsProp(l, c->m, BAD_CAST "form", BAD_CAST id);
+      put_text(c, l, x, (size_t)(e - x));
+      done = (size_t)(e - s);
+    }
+    free(title);
+    p = e + 3;
+  }
+  if (!done || s[done])
+    put_text(c, dst, s + done, strlen(s + done));
+  xmlFree(t);
+}
+
+static void free_id(void *payload, const xmlChar *name) {
+  (void)name;
+  free(payload);
+}
+
+static int is_md_text(xmlNodePtr n) {
+  return n->ns && !strcmp((const char *)n->ns->href, MD_NS) &&
+         !strcmp((const char *)n->name, "text");
+}
+
 static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   if (n->type == XML_TEXT_NODE) {
     xmlAddChild(dst, xmlNewText(n->content));
@@ -180,13 +317,28 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
     return;
   }
   if (mg_is_m(n, "choose")) {
+    xmlNodePtr first = mg_m_child(n, "when");
     for (xmlNodePtr b = n->children; b; b = b->next) {
       if (mg_is_m(b, "otherwise") ||
           (mg_is_m(b, "when") && cond(c, expr_of(b, 0)))) {
+        /* rule `named`: the branch may name what its condition names;
+         * an elif or else, what any condition of its choose names */
+        size_t mark = c->lits.n;
+        for (xmlNodePtr w = n->children; c->absent && w; w = w->next)
+          if (mg_is_m(w, "when") && (b != first || w == b)) {
+            xmlChar *test = xmlGetProp(w, BAD_CAST "test");
+            push_literals(&c->lits, (const char *)test);
+            xmlFree(test);
+          }
         copy_children(c, b, dst);
+        pop_literals(&c->lits, mark);
         break;
       }
     }
+    return;
+  }
+  if (is_md_text(n)) {
+    copy_text(c, n, dst);
     return;
   }
   if (mg_is_m(n, NULL))
@@ -251,7 +403,9 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   }
   if (xmlHasNsProp(x, BAD_CAST "duty", BAD_CAST MG_NS))
     duty_item(c, x);
+  c->in_link += is_link || is_image;
   copy_children(c, n, x);
+  c->in_link -= is_link || is_image;
 }
 
 static void copy_children(rctx *c, xmlNodePtr src, xmlNodePtr dst) {
@@ -415,6 +569,19 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
   c.xp = mg_expr_context_new(params);
   unsigned char *included = included_sections(&c, 1);
   c.included = included;
+  unsigned char *absent =
+      man->checks ? mg_named_absent(man->named, params) : NULL;
+  c.absent = absent;
+  if (man->forms) {
+    c.form_id = xmlHashCreate(0);
+    for (xmlNodePtr f = man->forms->children; f; f = f->next) {
+      char *title = mg_is_m(f, "form") ? prop(f, "title") : NULL;
+      char *id = title ? prop(f, "id") : NULL;
+      if (!id || xmlHashAddEntry(c.form_id, BAD_CAST title, id) != 0)
+        free(id); /* a title declared twice was reported */
+      free(title);
+    }
+  }
 
   xmlDocPtr doc = new_doc(&c, "manual", MG_NS);
   xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -476,12 +643,14 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
       xmlChar *posts = xmlGetProp(s, BAD_CAST "posts");
       if (posts)
         xmlNewProp(sn, BAD_CAST "posts", posts);
-      xmlFree(posts);
       xmlNodePtr t = mg_m_child(s, "title");
       xmlChar *title = t ? xmlNodeGetContent(t) : NULL;
       text_el(sn, c.m, "title", (const char *)title);
       xmlFree(title);
       xmlNodePtr body = xmlNewChild(sn, c.md, BAD_CAST "document", NULL);
+      /* the items copied from other sections are shown in this one:
+       * their names are judged by its posts */
+      c.posts = (const char *)posts;
       copy_children(&c, mg_manual_body(s), body);
       if (c.duties) {
         xmlChar *sid = xmlGetProp(s, BAD_CAST "id");
@@ -489,9 +658,14 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
           append_reassigned(&c, (const char *)sid, body);
         xmlFree(sid);
       }
+      c.posts = NULL;
+      xmlFree(posts);
     }
   }
   free(included);
+  free(absent);
+  mg_strv_free(&c.lits);
+  xmlHashFree(c.form_id, free_id);
   xmlHashFree(c.duty, NULL);
   xmlFreeNode(c.duties);
   xmlXPathFreeContext(c.xp);

@@ -191,13 +191,13 @@ def test_cross_references_resolve_per_output():
 def test_link_to_left_out_section_warns_and_unlinks():
     ws = harness.workspace()
     write(ws, "sections/rounds.md", read(ws, "content/sections/rounds.md") +
-          "\n另见[大堂经理](lobby.md)。\n")
+          "\n另见[大堂秩序](lobby.md)。\n")
     r = build(ws)
     assert ("content/sections/rounds.md:11:3: warning: link to section "
             "'lobby', which this store's handbook leaves out: shown as plain "
             "text (stores a-std, b-county)") in r.err.splitlines(), r
     std = page(ws, STORE + "a-std/patrol.html")
-    assert "另见大堂经理。" in std.text
+    assert "另见大堂秩序。" in std.text
     assert not [h for h in std.hrefs() if "lobby" in h]
     flag = page(ws, STORE + "a-flag/patrol.html")
     assert "duties.html#lobby" in flag.hrefs()

@@ -8,6 +8,10 @@
                          the target chapter is the page being written
                          (the link's own m:chapter ancestor);
     xref.style = 'page'  #<m:anchor> (everything is on one page).
+  A form's name (a link carrying m:form, set by the resolver for a
+  《title》 of a declared form) points to the form's entry, form.<id>:
+    xref.style = 'site'  forms.html#form.<id>;
+    xref.style = 'page'  #form.<id> (the handbook's forms part).
   Any other link keeps its destination, escaped as cmark does (md.href).
 -->
 <xsl:stylesheet version="1.0"
@@ -25,6 +29,11 @@
       <xsl:value-of select="concat(@m:chapter, '.html')"/>
     </xsl:if>
     <xsl:value-of select="concat('#', @m:anchor)"/>
+  </xsl:template>
+
+  <xsl:template match="md:link[@m:form]" mode="xref.href">
+    <xsl:if test="$xref.style != 'page'">forms.html</xsl:if>
+    <xsl:value-of select="concat('#form.', @m:form)"/>
   </xsl:template>
 
   <xsl:template match="md:link" mode="xref.href">
