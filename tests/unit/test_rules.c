@@ -187,7 +187,7 @@ static void attribute_types_come_from_the_schema(void **state) {
   (void)state;
   assert_string_equal(mg_schema_attr_type(params->names, "weekday", "open"),
                       "Time");
-  assert_string_equal(mg_schema_attr_type(params->names, "round", "time"),
+  assert_string_equal(mg_schema_attr_type(params->names, "round", "weekend"),
                       "Time");
   assert_null(mg_schema_attr_type(params->names, "weekday", "nothing"));
   const char *t = mg_schema_attr_type(params->names, "post", "title");
