@@ -23,6 +23,9 @@
  * at fault (the provenance params.c records), names the other files
  * involved, and says times as HH:MM and durations in hours with one
  * decimal. A check whose values are absent is skipped for the hall.
+ * The days are weekdays, weekends and, where the hall declares holiday
+ * hours, holidays: they take the weekend's round times and peaks, and
+ * are not part of the normal week.
  * Times are minutes since midnight; days are 0..365 in a leap year. */
 #define _DEFAULT_SOURCE
 #include <stdarg.h>
@@ -117,9 +120,13 @@ int mg_cover_gap(const int *a, const int *b, size_t n, int from, int to,
 
 /* ------------------------------------------------------ the hall */
 
-enum { WEEKDAY, WEEKEND };
-static const char *const day_name[2] = {"weekday", "weekend"};
-static const char *const on_day[2] = {"on weekdays", "at weekends"};
+/* The kinds of day. Holidays are one only where the hall declares
+ * holiday hours (hours/holiday); without them a holiday keeps the
+ * weekend's hours, which the weekend's checks already cover. */
+enum { WEEKDAY, WEEKEND, HOLIDAY, NDAYS };
+static const char *const day_name[NDAYS] = {"weekday", "weekend", "holiday"};
+static const char *const on_day[NDAYS] = {"on weekdays", "at weekends",
+                                          "on holidays"};
 
 typedef struct {
   const char *store;
@@ -130,10 +137,12 @@ typedef struct {
   /* the file whose text was read last, for columns */
   char *src_path, *src;
   size_t srclen;
-  /* hours, -1 when unknown */
-  xmlNodePtr day_el[2];
-  int open[2], close[2];
-  long week; /* minutes open a week (5 weekdays, 2 weekend days), or -1 */
+  /* hours, -1 when unknown (for holidays: when not declared) */
+  xmlNodePtr day_el[NDAYS];
+  int open[NDAYS], close[NDAYS];
+  /* minutes open a week (5 weekdays, 2 weekend days; holidays are not
+   * part of the normal week), or -1 */
+  long week;
   /* policy, -1 when unknown */
   xmlNodePtr policy;
   long weekly_hours, max_shift, arrive_before, max_gap;
@@ -395,7 +404,7 @@ static int has_day(const hall *h, int d) {
 
 static void read_hall(hall *h) {
   xmlNodePtr hrs = kid(h->root, "hours");
-  for (int d = 0; d < 2; d++) {
+  for (int d = 0; d < NDAYS; d++) {
     h->day_el[d] = kid(hrs, day_name[d]);
     h->open[d] = tm(h, h->day_el[d], "open");
     h->close[d] = tm(h, h->day_el[d], "close");
@@ -548,7 +557,7 @@ static void check_shifts(hall *h) {
   mg_buf_free(&keys);
   if (!h->nshifts)
     return;
-  for (int d = 0; d < 2; d++) {
+  for (int d = 0; d < NDAYS; d++) {
     int a, b;
     if (!has_day(h, d) || !mg_cover_gap(h->sfrom, h->sto, h->nshifts,
                                         h->open[d], h->close[d], &a, &b))
@@ -581,7 +590,7 @@ static void check_shift_length(hall *h) {
   if (h->nshifts)
     return;
   long early = h->arrive_before > 0 ? h->arrive_before : 0;
-  for (int d = 0; d < 2; d++) {
+  for (int d = 0; d < NDAYS; d++) {
     if (!has_day(h, d))
       continue;
     int from = h->open[d] - (int)early;
@@ -617,10 +626,11 @@ static const char *kind_of(hall *h, xmlNodePtr r) {
   return "routine";
 }
 
-/* A round's time on day d, and the attribute that sets it. */
+/* A round's time on day d, and the attribute that sets it: on holidays,
+ * as at weekends, the weekend time, else the weekday one. */
 static int round_time(hall *h, xmlNodePtr r, int d, const char **attr) {
-  static const char *const order[2][2] = {{"weekday", NULL},
-                                          {"weekend", "weekday"}};
+  static const char *const order[NDAYS][2] = {
+      {"weekday", NULL}, {"weekend", "weekday"}, {"weekend", "weekday"}};
   for (int i = 0; i < 2 && order[d][i]; i++)
     if (xmlHasProp(r, BAD_CAST order[d][i])) {
       *attr = order[d][i];
@@ -628,6 +638,15 @@ static int round_time(hall *h, xmlNodePtr r, int d, const char **attr) {
     }
   *attr = NULL;
   return -1;
+}
+
+/* A round's time t on day d as a message says it: on holidays, which
+ * have no time of their own, which day's time it is ("16:30 (its
+ * weekend time)"), since the message stands at that attribute. */
+static const char *round_at(hall *h, int t, int d, const char *attr) {
+  if (d != HOLIDAY)
+    return hm(h, t);
+  return keep(h, mg_xasprintf("%s (its %s time)", hm(h, t), attr));
 }
 
 static void check_handover(hall *h) {
@@ -704,7 +723,7 @@ static void check_rounds(hall *h) {
             "not have",
             key, okey);
     const char *kind = kind_of(h, r);
-    for (int d = 0; d < 2; d++) {
+    for (int d = 0; d < NDAYS; d++) {
       const char *attr;
       int t = round_time(h, r, d, &attr);
       if (t < 0 || !has_day(h, d))
@@ -716,17 +735,17 @@ static void check_rounds(hall *h) {
           fault(h, "patrol", r, attr,
                 "the opening round '%s' at %s is not before the hall opens "
                 "%s (%s)",
-                key, hm(h, t), on_day[d], day_hours(h, d));
+                key, round_at(h, t, d, attr), on_day[d], day_hours(h, d));
         else if (arr >= 0 && t < arr)
           fault(h, "patrol", r, attr,
                 "the opening round '%s' at %s %s is before its owner %s "
                 "arrives at %s (%s)",
-                key, hm(h, t), on_day[d], owner ? post_name(h, owner) : "",
-                hm(h, arr), why);
+                key, round_at(h, t, d, attr), on_day[d],
+                owner ? post_name(h, owner) : "", hm(h, arr), why);
       } else if (t < h->open[d] || t > h->close[d]) {
         fault(h, "patrol", r, attr,
               "the round '%s' at %s is outside the opening hours %s (%s)", key,
-              hm(h, t), on_day[d], day_hours(h, d));
+              round_at(h, t, d, attr), on_day[d], day_hours(h, d));
       }
     }
   }
@@ -737,9 +756,12 @@ static void check_rounds(hall *h) {
     const char *days = att(h, p, "days");
     if (a < 0 || b <= a)
       continue;
-    int missing[2] = {0, 0};
-    for (int d = 0; d < 2; d++) {
-      if (days && strcmp(days, "all") && strcmp(days, day_name[d]))
+    /* a weekend peak is a holiday peak too, where holidays are a day */
+    int missing[NDAYS] = {0};
+    for (int d = 0; d < NDAYS; d++) {
+      const char *as = d == HOLIDAY ? day_name[WEEKEND] : day_name[d];
+      if ((d == HOLIDAY && !has_day(h, d)) ||
+          (days && strcmp(days, "all") && strcmp(days, as)))
         continue;
       int found = 0;
       EACH(r, patrols, "round") {
@@ -749,16 +771,24 @@ static void check_rounds(hall *h) {
       }
       missing[d] = !found;
     }
-    if (missing[0] || missing[1])
+    if (missing[WEEKDAY] && missing[WEEKEND]) {
+      fault(h, "patrol", p, "from",
+            "no patrol round falls in the peak %s (%s–%s) on any day",
+            post_name(h, p), hm(h, a), hm(h, b));
+    } else if (missing[WEEKDAY] || missing[WEEKEND] || missing[HOLIDAY]) {
+      mg_buf when = {0};
+      for (int d = 0; d < NDAYS; d++)
+        if (missing[d])
+          mg_buf_printf(&when, "%s%s", when.len ? " and " : "", on_day[d]);
       fault(h, "patrol", p, "from",
             "no patrol round falls in the peak %s (%s–%s) %s", post_name(h, p),
-            hm(h, a), hm(h, b),
-            missing[0] && missing[1] ? "on any day"
-                                     : on_day[missing[0] ? 0 : 1]);
+            hm(h, a), hm(h, b), when.data);
+      mg_buf_free(&when);
+    }
   }
 
   /* no gap longer than HQ allows, opening and closing counting as ends */
-  for (int d = 0; d < 2 && h->max_gap >= 0; d++) {
+  for (int d = 0; d < NDAYS && h->max_gap >= 0; d++) {
     if (!has_day(h, d))
       continue;
     size_t k = 0;
