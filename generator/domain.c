@@ -626,12 +626,14 @@ static const char *kind_of(hall *h, xmlNodePtr r) {
   return "routine";
 }
 
-/* A round's time on day d, and the attribute that sets it: on holidays,
- * as at weekends, the weekend time, else the weekday one. */
+/* A round's time on day d, and the attribute that sets it: on holidays
+ * its holiday time, else its weekend time, else the weekday one. */
 static int round_time(hall *h, xmlNodePtr r, int d, const char **attr) {
-  static const char *const order[NDAYS][2] = {
-      {"weekday", NULL}, {"weekend", "weekday"}, {"weekend", "weekday"}};
-  for (int i = 0; i < 2 && order[d][i]; i++)
+  static const char *const order[NDAYS][3] = {
+      {"weekday", NULL, NULL},
+      {"weekend", "weekday", NULL},
+      {"holiday", "weekend", "weekday"}};
+  for (int i = 0; i < 3 && order[d][i]; i++)
     if (xmlHasProp(r, BAD_CAST order[d][i])) {
       *attr = order[d][i];
       return tm(h, r, order[d][i]);
@@ -640,11 +642,11 @@ static int round_time(hall *h, xmlNodePtr r, int d, const char **attr) {
   return -1;
 }
 
-/* A round's time t on day d as a message says it: on holidays, which
- * have no time of their own, which day's time it is ("16:30 (its
- * weekend time)"), since the message stands at that attribute. */
+/* A round's time t on day d as a message says it: on holidays, when the
+ * round has no holiday time, which day's time it is ("16:30 (its weekend
+ * time)"), since the message stands at that attribute. */
 static const char *round_at(hall *h, int t, int d, const char *attr) {
-  if (d != HOLIDAY)
+  if (d != HOLIDAY || !strcmp(attr, "holiday"))
     return hm(h, t);
   return keep(h, mg_xasprintf("%s (its %s time)", hm(h, t), attr));
 }
