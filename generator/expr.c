@@ -1330,9 +1330,31 @@ char *mg_expr_string(xmlXPathContextPtr ctx, const mg_expr *e,
     xmlXPathFreeObject(r);
     return NULL;
   }
+  if (r->type == XPATH_NODESET && r->nodesetval->nodeNr > 1) {
+    /* every value, in document order: "11:30、16:30" */
+    const char *sep = ctx->userData ? (const char *)ctx->userData : ", ";
+    mg_buf b = {0};
+    for (int i = 0; i < r->nodesetval->nodeNr; i++) {
+      xmlChar *v = xmlXPathCastNodeToString(r->nodesetval->nodeTab[i]);
+      if (i)
+        mg_buf_puts(&b, sep);
+      mg_buf_puts(&b, v ? (const char *)v : "");
+      xmlFree(v);
+    }
+    xmlXPathFreeObject(r);
+    return b.data ? b.data : mg_xstrdup("");
+  }
   xmlChar *s = xmlXPathCastToString(r);
   xmlXPathFreeObject(r);
   char *out = mg_xstrdup(s ? (const char *)s : "");
   xmlFree(s);
   return out;
+}
+
+void mg_expr_context_set_separator(xmlXPathContextPtr ctx, const char *sep) {
+  ctx->userData = (void *)sep;
+}
+
+const char *mg_list_separator(const char *lang) {
+  return lang && !strcmp(lang, "zh-CN") ? "\xE3\x80\x81" /* 、 */ : ", ";
 }

@@ -391,9 +391,16 @@ xmlXPathObjectPtr mg_expr_eval(xmlXPathContextPtr ctx, const mg_expr *e,
 /* Returns 1/0 for the condition, -1 after reporting an error. */
 int mg_expr_bool(xmlXPathContextPtr ctx, const mg_expr *e, const char *store);
 /* Returns the string value (caller frees), NULL after reporting that the
- * expression selects nothing or failed. */
+ * expression selects nothing or failed. An expression that selects
+ * several nodes gives all their values in document order, joined by the
+ * list separator set with mg_expr_context_set_separator (", " when none):
+ * `{{ scope/business/@name }}` lists the hall's business. */
 char *mg_expr_string(xmlXPathContextPtr ctx, const mg_expr *e,
                      const char *store);
+/* The separator of a list in language lang: "、" for zh-CN, ", " else. */
+const char *mg_list_separator(const char *lang);
+/* Sets the list separator of ctx's placeholders (a static string). */
+void mg_expr_context_set_separator(xmlXPathContextPtr ctx, const char *sep);
 
 /* -------------------------------------------------------------- parse.c */
 

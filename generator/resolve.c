@@ -567,6 +567,7 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
   c.man = man;
   c.store = store_id;
   c.xp = mg_expr_context_new(params);
+  mg_expr_context_set_separator(c.xp, mg_list_separator(man->lang));
   unsigned char *included = included_sections(&c, 1);
   c.included = included;
   unsigned char *absent =
@@ -701,6 +702,8 @@ xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
   c.man = man;
   c.store = store_id;
   c.xp = params ? mg_expr_context_new(params) : NULL;
+  if (c.xp)
+    mg_expr_context_set_separator(c.xp, mg_list_separator(man->lang));
   unsigned char *included = included_sections(&c, 0);
   c.included = included;
   xmlDocPtr doc = new_doc(&c, "document", MD_NS);

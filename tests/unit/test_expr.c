@@ -419,11 +419,6 @@ static void string_of_an_element_is_its_text(void **state) {
   assert_value("posts/post[@key='greeter']/@count", "1");
 }
 
-static void string_of_a_node_set_is_its_first_node(void **state) {
-  (void)state;
-  assert_value("posts/post/@key", "clerk");
-}
-
 static void empty_value_is_an_empty_string_not_an_error(void **state) {
   (void)state;
   tu_diag_reset();
@@ -460,6 +455,30 @@ static void empty_node_set_selects_nothing(void **state) {
                            "'nobody']/@count }}' selects nothing (store s1)\n");
   free(d);
   xmlXPathFreeCompExpr(e.comp);
+}
+
+static void several_nodes_give_every_value_joined(void **state) {
+  (void)state;
+  /* every value in document order, not only the first one's */
+  char *s = string_of("posts/post/@key");
+  assert_string_equal(s, "clerk, greeter, trainee");
+  free(s);
+  mg_expr_context_set_separator(ctx, mg_list_separator("zh-CN"));
+  s = string_of("posts/post[@count != '']/@key");
+  assert_string_equal(s, "clerk\xE3\x80\x81greeter");
+  free(s);
+  /* one node, a number, a string: as before */
+  s = string_of("posts/post[1]/@key");
+  assert_string_equal(s, "clerk");
+  free(s);
+  s = string_of("count(posts/post)");
+  assert_string_equal(s, "3");
+  free(s);
+  mg_expr_context_set_separator(ctx, mg_list_separator("en"));
+  s = string_of("posts/post[@count != '']/@count");
+  assert_string_equal(s, "4, 1");
+  free(s);
+  mg_expr_context_set_separator(ctx, NULL);
 }
 
 static void runtime_failure_is_reported_and_returns_minus_1(void **state) {
@@ -515,11 +534,11 @@ int main(void) {
       cmocka_unit_test(context_node_is_the_store_element),
       cmocka_unit_test(conditions_evaluate_to_1_or_0),
       cmocka_unit_test(string_of_an_element_is_its_text),
-      cmocka_unit_test(string_of_a_node_set_is_its_first_node),
       cmocka_unit_test(empty_value_is_an_empty_string_not_an_error),
       cmocka_unit_test(numbers_stringify_as_xpath_does),
       cmocka_unit_test(booleans_stringify_as_xpath_does),
       cmocka_unit_test(empty_node_set_selects_nothing),
+      cmocka_unit_test(several_nodes_give_every_value_joined),
       cmocka_unit_test(runtime_failure_is_reported_and_returns_minus_1),
   };
   tu_filter();
