@@ -142,13 +142,13 @@ put("outline", "repro-dtd-entities.xml", OUT.format(dtd=LOL, title="&d; &ext;"))
 # ------------------------------------------------------------ params
 def as_fixture(data, root):
     """Renames a city to alpha and a store to a-flag (the harness's files)."""
-    s = data.decode("utf-8")
+    s = data  # bytes: a case may hold bytes that are not UTF-8
     if root == "city":
-        s = re.sub(r'(<city\b[^>]*\bid=")[^"]*"', r'\1alpha"', s, count=1)
+        s = re.sub(rb'(<city\b[^>]*\bid=")[^"]*"', rb'\1alpha"', s, count=1)
     else:
-        s = re.sub(r'(<store\b[^>]*\bid=")[^"]*"', r'\1a-flag"', s, count=1)
-        s = re.sub(r'(<store\b[^>]*\bcity=")[^"]*"', r'\1alpha"', s, count=1)
-    return s.encode("utf-8")
+        s = re.sub(rb'(<store\b[^>]*\bid=")[^"]*"', rb'\1a-flag"', s, count=1)
+        s = re.sub(rb'(<store\b[^>]*\bcity=")[^"]*"', rb'\1alpha"', s, count=1)
+    return s
 
 def params(defaults, city, store):
     return defaults.rstrip(b"\n") + SEP + city.rstrip(b"\n") + SEP + store
@@ -166,10 +166,16 @@ for s in sorted(glob.glob(os.path.join(ROOT, "content/stores/*.xml"))):
     city = re.search(rb'city="([^"]*)"', sd).group(1).decode()
     cd = rd(os.path.join(ROOT, f"content/cities/{city}.xml"))
     put("params", slug(s), params(cdef, as_fixture(cd, "city"), as_fixture(sd, "store")))
+PARAM_FILES = re.compile(r"defaults\.xml$|cities/[^/]*\.xml$|stores/[^/]*\.xml$")
 for case, rel, data in case_blocks():
-    if rel.endswith(".xml") and rel != "manual.xml":
+    if PARAM_FILES.fullmatch(rel):
         parts = [fd, fa, rd(os.path.join(FX, "stores/a-flag.xml"))]
         i = 0 if rel == "defaults.xml" else 1 if rel.startswith("cities/") else 2
+        if i == 2:  # the store with its own city (b-county is in beta)
+            m = re.search(rb'city="([^"]*)"', data)
+            cp = os.path.join(FX, f"cities/{m.group(1).decode()}.xml") if m else ""
+            if os.path.exists(cp):
+                parts[1] = as_fixture(rd(cp), "city")
         parts[i] = data if i == 0 else as_fixture(data, "city" if i == 1 else "store")
         put("params", f"errors_{case}.xml", params(*parts))
 put("params", "seed-defaults-only.xml", fd)
