@@ -191,3 +191,52 @@ store_case("repro-ampersand.xml", name="营业 & 服务")
 store_case("repro-char-refs.xml", name="甲市 &#xFFFE; &#xFFFF; &#27;")
 store_case("repro-dtd-entities.xml", dtd=LOL.replace("manual", "store"), name="&d; &ext;")
 store_case("seed-replace.xml", more='  <posts merge="replace"><post key="clerk" count="9"/></posts>\n')
+
+# ------------------------------------------------------------- model
+def model(duties, forms, rules):
+    """The model harness's input; None leaves that file (and, for a part
+    after it, the separators) out."""
+    parts = [duties, forms, rules]
+    while parts and parts[-1] is None:
+        parts.pop()
+    return SEP.join(p.rstrip(b"\n") if p is not None else b"" for p in parts)
+
+xd, xf = rd(os.path.join(FX, "duties.xml")), rd(os.path.join(FX, "forms.xml"))
+cd_, cf, cr = (rd(os.path.join(ROOT, "content", f))
+               for f in ("duties.xml", "forms.xml", "rules.xml"))
+put("model", "tests_fixtures_basic.xml", model(xd, xf, None))
+put("model", "content.xml", model(cd_, cf, cr))
+put("model", "seed-fixture-with-content-rules.xml", model(xd, xf, cr))
+put("model", "seed-no-files.xml", b"")
+put("model", "seed-rules-only.xml", model(b"", b"", cr))
+for case, rel, data in case_blocks():
+    if rel in ("duties.xml", "forms.xml", "rules.xml"):
+        parts = [xd, xf, None]
+        parts[("duties.xml", "forms.xml", "rules.xml").index(rel)] = data
+        put("model", f"errors_{case}.xml", model(*parts))
+RULES = ('<?xml version="1.0" encoding="UTF-8"?>\n<rules>\n  <pattern id="p">\n'
+         '    <rule context="{ctx}">\n      <assert id="R-1" test="{test}">'
+         '消息 <value-of select="{sel}"/></assert>\n    </rule>\n  </pattern>\n</rules>\n')
+def rules_case(fname, ctx="/store", test="true()", sel="name"):
+    put("model", fname, model(xd, xf, RULES.format(ctx=ctx, test=test, sel=sel).encode()))
+rules_case("seed-rules-duties.xml", ctx="/store/duties/duty",
+           test="@status != 'outside'", sel="@owner-title")
+rules_case("seed-rules-forms.xml", ctx="/store/duties/form", test="@owner", sel="@title")
+rules_case("seed-rules-value.xml", ctx="count(/store/posts/post)")
+rules_case("seed-rules-every-node.xml", ctx="//node()", test="false()", sel="name()")
+DUTIES = ('<?xml version="1.0" encoding="UTF-8"?>\n<duties>\n{body}</duties>\n')
+def duties_case(fname, body):
+    put("model", fname, model(DUTIES.format(body=body).encode(), xf, None))
+duties_case("seed-reassign-chain.xml",
+            '  <duty id="SM-01" owner="store-manager" title="全面管理"/>\n'
+            '  <duty id="LM-01" owner="lobby-manager" title="大堂秩序"/>\n'
+            '  <reassign from="lobby-manager" to="clerk"/>\n'
+            '  <reassign from="clerk" to="store-manager" when="counters &lt; 2"/>\n'
+            '  <reassign duty="LM-01" to="duty-manager"/>\n')
+duties_case("seed-reassign-circle.xml",
+            '  <duty id="LM-01" owner="lobby-manager" title="大堂秩序"/>\n'
+            '  <reassign from="lobby-manager" to="clerk" when="true()"/>\n'
+            '  <reassign from="clerk" to="lobby-manager" when="true()"/>\n')
+duties_case("seed-reassign-self.xml",
+            '  <duty id="LM-01" owner="lobby-manager" title="大堂秩序"/>\n'
+            '  <reassign from="lobby-manager" to="lobby-manager"/>\n')
