@@ -240,3 +240,11 @@ duties_case("seed-reassign-circle.xml",
 duties_case("seed-reassign-self.xml",
             '  <duty id="LM-01" owner="lobby-manager" title="大堂秩序"/>\n'
             '  <reassign from="lobby-manager" to="lobby-manager"/>\n')
+# HQ's policy beyond a long (and an int), with no shifts: saturates
+huge = re.sub(rb'weekly-hours="[0-9]+" max-shift-hours="[0-9]+" arrive-before="[0-9]+"',
+              b'weekly-hours="99999999999999999999" max-shift-hours='
+              b'"99999999999999999999" arrive-before="4294967306"', fd)
+huge = re.sub(rb'  <shifts>.*?</shifts>\n', b'', huge, flags=re.S)
+assert huge != fd
+put("params", "repro-policy-huge-numbers.xml",
+    params(huge, fa, rd(os.path.join(FX, "stores/a-flag.xml"))))
