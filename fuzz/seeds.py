@@ -248,3 +248,8 @@ huge = re.sub(rb'  <shifts>.*?</shifts>\n', b'', huge, flags=re.S)
 assert huge != fd
 put("params", "repro-policy-huge-numbers.xml",
     params(huge, fa, rd(os.path.join(FX, "stores/a-flag.xml"))))
+# a reassignment with no new owner (reported when loaded) in halls without
+# its post: mg_duties_assign followed it to a NULL owner
+put("model", "repro-reassign-without-owner.xml", model(xd.replace(
+    b'<reassign from="lobby-manager" to="store-manager"/>',
+    b'<reassign from="lobby-manager"/>'), xf, None))
