@@ -6,7 +6,9 @@ tests/errors/*.case (files named after their source), adds a few
 hand-written inputs (seed-*), and writes the reproducers of the issue
 (repro-*): 45,000 nested parentheses, not( x 10,000, 4,000 headings, a
 store with 2,000 contacts, &#xFFFE; &#xFFFF; &#27;, misspelled markers, a
-full-width colon in front matter, an & in XML text, a DTD with entities.
+full-width colon in front matter, an & in XML text, a DTD with entities;
+and those of issue 8: HQ's policy numbers past a long, a reassignment that
+names no new owner.
 
 A file that exists is left alone (libFuzzer's finds, named by their SHA-1,
 are never touched); delete a file to write it again. Every file stays
