@@ -144,6 +144,7 @@ FUZZ_MAXLEN_frontmatter = 4096
 FUZZ_MAXLEN_expr        = 4096
 FUZZ_MAXLEN_outline     = 8192
 FUZZ_MAXLEN_params      = 8192
+FUZZ_MAXLEN_model       = 16384
 FUZZ_MAXLEN_manifest    = 4096
 FUZZ_MAXLEN_cli         = 1024
 FUZZ_OPTS = -max_total_time=$(or $(SECONDS),60) -print_final_stats=1 \

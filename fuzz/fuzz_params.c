@@ -12,8 +12,10 @@
  * written as defaults.xml, cities/alpha.xml and stores/a-flag.xml of a
  * scratch content folder. A file whose part is missing (fewer separators)
  * is not written, so missing files are tested too. Then mg_params_load,
- * mg_params_effective for a-flag, mg_params_print to /dev/null and
- * mg_params_identity.
+ * mg_params_effective for a-flag, mg_params_print to /dev/null,
+ * mg_params_identity and the domain checks (mg_domain_check), which read
+ * the values the schema lets through: times, days of a year that wrap,
+ * shift lists, counts and HQ's policy.
  *
  *   make fuzz FUZZ=params       build/fuzz/fuzz_params fuzz/corpus/params
  */
@@ -60,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mg_identity id;
     mg_params_identity(eff, &id);
     mg_identity_free(&id);
+    mg_domain_check(eff, "a-flag");
   }
   mg_params_effective_free(eff);
   mg_params_free(params);

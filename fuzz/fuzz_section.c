@@ -2,8 +2,12 @@
  *
  * Feeds arbitrary bytes as a section file through the whole parse stage
  * (byte checks, front matter, cmark-gfm, markers, placeholders, headings,
- * cross references) and resolves it against the fixture's first store, so
- * that resolve.c's walk over what parse.c produced is fuzzed too.
+ * cross references, duty items and 《form》 names checked against the
+ * fixture's duties.xml and forms.xml) and resolves it against the
+ * fixture's first store, so that resolve.c's walk over what parse.c
+ * produced is fuzzed too. Last, the literal check (literal.c) of that
+ * section alone, which finds each time and count it reports in the
+ * Markdown again.
  *
  *   make fuzz FUZZ=section      build/fuzz/fuzz_section fuzz/corpus/section
  */
@@ -33,6 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (s->body) {
     xmlDocPtr doc = mg_resolve_section(t->manual, s->el, eff, "a-flag");
     xmlFreeDoc(doc);
+    /* mg_literal_check checks the sections of a tree: a view of t whose
+     * one section is the input's */
+    mg_tree one = *t;
+    one.sections = &s;
+    one.nsections = 1;
+    mg_literal_check(&one, params);
   }
   mg_tree_free(t);
   fz_diag_reset();

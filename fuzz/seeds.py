@@ -6,7 +6,9 @@ tests/errors/*.case (files named after their source), adds a few
 hand-written inputs (seed-*), and writes the reproducers of the issue
 (repro-*): 45,000 nested parentheses, not( x 10,000, 4,000 headings, a
 store with 2,000 contacts, &#xFFFE; &#xFFFF; &#27;, misspelled markers, a
-full-width colon in front matter, an & in XML text, a DTD with entities.
+full-width colon in front matter, an & in XML text, a DTD with entities;
+and those of issue 8: HQ's policy numbers past a long, a reassignment that
+names no new owner.
 
 A file that exists is left alone (libFuzzer's finds, named by their SHA-1,
 are never touched); delete a file to write it again. Every file stays
@@ -142,13 +144,13 @@ put("outline", "repro-dtd-entities.xml", OUT.format(dtd=LOL, title="&d; &ext;"))
 # ------------------------------------------------------------ params
 def as_fixture(data, root):
     """Renames a city to alpha and a store to a-flag (the harness's files)."""
-    s = data.decode("utf-8")
+    s = data  # bytes: a case may hold bytes that are not UTF-8
     if root == "city":
-        s = re.sub(r'(<city\b[^>]*\bid=")[^"]*"', r'\1alpha"', s, count=1)
+        s = re.sub(rb'(<city\b[^>]*\bid=")[^"]*"', rb'\1alpha"', s, count=1)
     else:
-        s = re.sub(r'(<store\b[^>]*\bid=")[^"]*"', r'\1a-flag"', s, count=1)
-        s = re.sub(r'(<store\b[^>]*\bcity=")[^"]*"', r'\1alpha"', s, count=1)
-    return s.encode("utf-8")
+        s = re.sub(rb'(<store\b[^>]*\bid=")[^"]*"', rb'\1a-flag"', s, count=1)
+        s = re.sub(rb'(<store\b[^>]*\bcity=")[^"]*"', rb'\1alpha"', s, count=1)
+    return s
 
 def params(defaults, city, store):
     return defaults.rstrip(b"\n") + SEP + city.rstrip(b"\n") + SEP + store
@@ -166,10 +168,16 @@ for s in sorted(glob.glob(os.path.join(ROOT, "content/stores/*.xml"))):
     city = re.search(rb'city="([^"]*)"', sd).group(1).decode()
     cd = rd(os.path.join(ROOT, f"content/cities/{city}.xml"))
     put("params", slug(s), params(cdef, as_fixture(cd, "city"), as_fixture(sd, "store")))
+PARAM_FILES = re.compile(r"defaults\.xml$|cities/[^/]*\.xml$|stores/[^/]*\.xml$")
 for case, rel, data in case_blocks():
-    if rel.endswith(".xml") and rel != "manual.xml":
+    if PARAM_FILES.fullmatch(rel):
         parts = [fd, fa, rd(os.path.join(FX, "stores/a-flag.xml"))]
         i = 0 if rel == "defaults.xml" else 1 if rel.startswith("cities/") else 2
+        if i == 2:  # the store with its own city (b-county is in beta)
+            m = re.search(rb'city="([^"]*)"', data)
+            cp = os.path.join(FX, f"cities/{m.group(1).decode()}.xml") if m else ""
+            if os.path.exists(cp):
+                parts[1] = as_fixture(rd(cp), "city")
         parts[i] = data if i == 0 else as_fixture(data, "city" if i == 1 else "store")
         put("params", f"errors_{case}.xml", params(*parts))
 put("params", "seed-defaults-only.xml", fd)
@@ -185,3 +193,65 @@ store_case("repro-ampersand.xml", name="营业 & 服务")
 store_case("repro-char-refs.xml", name="甲市 &#xFFFE; &#xFFFF; &#27;")
 store_case("repro-dtd-entities.xml", dtd=LOL.replace("manual", "store"), name="&d; &ext;")
 store_case("seed-replace.xml", more='  <posts merge="replace"><post key="clerk" count="9"/></posts>\n')
+
+# ------------------------------------------------------------- model
+def model(duties, forms, rules):
+    """The model harness's input; None leaves that file (and, for a part
+    after it, the separators) out."""
+    parts = [duties, forms, rules]
+    while parts and parts[-1] is None:
+        parts.pop()
+    return SEP.join(p.rstrip(b"\n") if p is not None else b"" for p in parts)
+
+xd, xf = rd(os.path.join(FX, "duties.xml")), rd(os.path.join(FX, "forms.xml"))
+cd_, cf, cr = (rd(os.path.join(ROOT, "content", f))
+               for f in ("duties.xml", "forms.xml", "rules.xml"))
+put("model", "tests_fixtures_basic.xml", model(xd, xf, None))
+put("model", "content.xml", model(cd_, cf, cr))
+put("model", "seed-fixture-with-content-rules.xml", model(xd, xf, cr))
+put("model", "seed-no-files.xml", b"")
+put("model", "seed-rules-only.xml", model(b"", b"", cr))
+for case, rel, data in case_blocks():
+    if rel in ("duties.xml", "forms.xml", "rules.xml"):
+        parts = [xd, xf, None]
+        parts[("duties.xml", "forms.xml", "rules.xml").index(rel)] = data
+        put("model", f"errors_{case}.xml", model(*parts))
+RULES = ('<?xml version="1.0" encoding="UTF-8"?>\n<rules>\n  <pattern id="p">\n'
+         '    <rule context="{ctx}">\n      <assert id="R-1" test="{test}">'
+         '消息 <value-of select="{sel}"/></assert>\n    </rule>\n  </pattern>\n</rules>\n')
+def rules_case(fname, ctx="/store", test="true()", sel="name"):
+    put("model", fname, model(xd, xf, RULES.format(ctx=ctx, test=test, sel=sel).encode()))
+rules_case("seed-rules-duties.xml", ctx="/store/duties/duty",
+           test="@status != 'outside'", sel="@owner-title")
+rules_case("seed-rules-forms.xml", ctx="/store/duties/form", test="@owner", sel="@title")
+rules_case("seed-rules-value.xml", ctx="count(/store/posts/post)")
+rules_case("seed-rules-every-node.xml", ctx="//node()", test="false()", sel="name()")
+DUTIES = ('<?xml version="1.0" encoding="UTF-8"?>\n<duties>\n{body}</duties>\n')
+def duties_case(fname, body):
+    put("model", fname, model(DUTIES.format(body=body).encode(), xf, None))
+duties_case("seed-reassign-chain.xml",
+            '  <duty id="SM-01" owner="store-manager" title="全面管理"/>\n'
+            '  <duty id="LM-01" owner="lobby-manager" title="大堂秩序"/>\n'
+            '  <reassign from="lobby-manager" to="clerk"/>\n'
+            '  <reassign from="clerk" to="store-manager" when="counters &lt; 2"/>\n'
+            '  <reassign duty="LM-01" to="duty-manager"/>\n')
+duties_case("seed-reassign-circle.xml",
+            '  <duty id="LM-01" owner="lobby-manager" title="大堂秩序"/>\n'
+            '  <reassign from="lobby-manager" to="clerk" when="true()"/>\n'
+            '  <reassign from="clerk" to="lobby-manager" when="true()"/>\n')
+duties_case("seed-reassign-self.xml",
+            '  <duty id="LM-01" owner="lobby-manager" title="大堂秩序"/>\n'
+            '  <reassign from="lobby-manager" to="lobby-manager"/>\n')
+# HQ's policy beyond a long (and an int), with no shifts: saturates
+huge = re.sub(rb'weekly-hours="[0-9]+" max-shift-hours="[0-9]+" arrive-before="[0-9]+"',
+              b'weekly-hours="99999999999999999999" max-shift-hours='
+              b'"99999999999999999999" arrive-before="4294967306"', fd)
+huge = re.sub(rb'  <shifts>.*?</shifts>\n', b'', huge, flags=re.S)
+assert huge != fd
+put("params", "repro-policy-huge-numbers.xml",
+    params(huge, fa, rd(os.path.join(FX, "stores/a-flag.xml"))))
+# a reassignment with no new owner (reported when loaded) in halls without
+# its post: mg_duties_assign followed it to a NULL owner
+put("model", "repro-reassign-without-owner.xml", model(xd.replace(
+    b'<reassign from="lobby-manager" to="store-manager"/>',
+    b'<reassign from="lobby-manager"/>'), xf, None))

@@ -28,6 +28,7 @@
  * are not part of the normal week.
  * Times are minutes since midnight; days are 0..365 in a leap year. */
 #define _DEFAULT_SOURCE
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,14 @@ static long num(hall *h, xmlNodePtr el, const char *name) {
 static int tm(hall *h, xmlNodePtr el, const char *name) {
   return mg_time_parse(att(h, el, name));
 }
+
+/* a × b and a + b for numbers >= 0, LONG_MAX when the result does not
+ * fit: the schema bounds no count and no hours of HQ's policy, and a
+ * product that saturates still compares as "more than enough". */
+static long mul(long a, long b) {
+  return a && b > LONG_MAX / a ? LONG_MAX : a * b;
+}
+static long add(long a, long b) { return b > LONG_MAX - a ? LONG_MAX : a + b; }
 
 static const char *keep(hall *h, char *s) {
   mg_strv_push(&h->tmp, s);
@@ -506,20 +515,21 @@ static void check_supply(hall *h) {
     if (n <= 0)
       continue;
     mg_buf_printf(&who, "%s%s %ld", who.len ? " + " : "", post_name(h, p), n);
-    total += n;
+    total = add(total, n);
   }
+  long supply = mul(mul(total, h->weekly_hours), 60);
   if (!total) {
     fault(h, "in-charge", posts ? posts : h->root, NULL,
           "no holder of any post can be in charge of the hall (in-charge "
           "is set on no post it has), but it is open %s hours a week "
           "(%s; %s)",
           hours(h, h->week), day_hours(h, WEEKDAY), day_hours(h, WEEKEND));
-  } else if (total * h->weekly_hours * 60 < h->week) {
+  } else if (supply < h->week) {
     fault(h, "in-charge", at, at_attr,
           "the holders who can be in charge of the hall (%s) work %s hours "
           "a week at %ld hours each (policy from %s), fewer than the %s "
           "hours the hall is open (%s; %s)",
-          who.data, hours(h, total * h->weekly_hours * 60), h->weekly_hours,
+          who.data, hours(h, supply), h->weekly_hours,
           where(h, h->policy, "weekly-hours"), hours(h, h->week),
           day_hours(h, WEEKDAY), day_hours(h, WEEKEND));
   }
@@ -578,7 +588,7 @@ static void check_shifts(hall *h) {
 }
 
 static void check_shift_length(hall *h) {
-  long max = h->max_shift * 60;
+  long max = mul(h->max_shift, 60);
   for (size_t i = 0; i < h->nshifts; i++)
     if (h->sto[i] - h->sfrom[i] > max)
       fault(h, "in-charge", h->shift[i], "to",
@@ -593,9 +603,7 @@ static void check_shift_length(hall *h) {
   for (int d = 0; d < NDAYS; d++) {
     if (!has_day(h, d))
       continue;
-    int from = h->open[d] - (int)early;
-    if (from < 0)
-      from = 0;
+    int from = early < h->open[d] ? h->open[d] - (int)early : 0;
     if (h->close[d] - from > max)
       fault(h, "in-charge", h->day_el[d], "close",
             "with no shifts declared, whoever opens the hall works the "
@@ -697,7 +705,9 @@ static int arrival(hall *h, xmlNodePtr owner, int d, const char **why) {
   *why = keep(h, mg_xasprintf("%ld minutes before opening, policy from %s",
                               h->arrive_before,
                               where(h, h->policy, "arrive-before")));
-  return h->open[d] - (int)h->arrive_before;
+  /* before midnight: as if unknown */
+  return h->arrive_before <= h->open[d] ? h->open[d] - (int)h->arrive_before
+                                        : -1;
 }
 
 typedef struct {
@@ -843,7 +853,8 @@ static void check_staffing(hall *h) {
     return;
   xmlNodePtr clerk = post_of(h, "clerk");
   long k = clerk ? holders(h, clerk) : 0;
-  if (k * h->weekly_hours * 60 >= peak * h->week)
+  long supply = mul(mul(k, h->weekly_hours), 60);
+  if (supply >= mul(peak, h->week))
     return;
   fault(h, "staffing", clerk ? clerk : kid(h->root, "posts"),
         clerk ? "count" : NULL,
@@ -851,9 +862,9 @@ static void check_staffing(hall *h) {
         "week = %.1f clerks at the counters at once, fewer than the %ld "
         "counters that must be open at peak (queue/@peak-counters from %s; "
         "policy from %s)",
-        k, h->weekly_hours, hours(h, h->week),
-        (double)(k * h->weekly_hours * 60) / (double)h->week, peak,
-        where(h, queue, "peak-counters"), where(h, h->policy, "weekly-hours"));
+        k, h->weekly_hours, hours(h, h->week), (double)supply / (double)h->week,
+        peak, where(h, queue, "peak-counters"),
+        where(h, h->policy, "weekly-hours"));
 }
 
 /* ------------------------------------------------------- appraisal */

@@ -549,8 +549,8 @@ static int follow(actx *c, const char *id, const char *start, const char *what,
       char *rto = attr(r, "to"), *rout = attr(r, "to-outside");
       int match = from ? eq(from, cur) && (!duty || eq(duty, id))
                        : duty && eq(duty, id);
-      if (match && !rout && eq(rto, cur))
-        match = 0; /* no move */
+      if (match && !rout && (!rto || eq(rto, cur)))
+        match = 0; /* no move (no new owner: reported when loaded) */
       int h = 0;
       if (match) {
         if (xmlHasProp(r, BAD_CAST "when"))
