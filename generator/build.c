@@ -167,11 +167,13 @@ static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
   /* a hall the domain checks fail fails like one that does not resolve;
    * it is resolved all the same, for the checks of its text (`named`) */
   int failed = res && e->domain && mg_domain_check(eff, id) > 0;
-  xmlDocPtr doc = mg_resolve(e->manual, eff, id);
+  xmlNodePtr duties = NULL;
+  xmlDocPtr doc = mg_resolve_duties(e->manual, eff, id, &duties);
   /* resolved: every duty and form has its one owner for the rules */
   if (doc && res && e->domain &&
-      mg_rules_check_hall(e->rules, e->manual, eff, id) > 0)
+      mg_rules_check_hall(e->rules, duties, eff, id) > 0)
     failed = 1;
+  xmlFreeNode(duties);
   if (failed) {
     xmlFreeDoc(doc);
     doc = NULL;

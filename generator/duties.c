@@ -822,7 +822,15 @@ struct mg_named {
   size_t n, cap;
   xmlHashTablePtr first; /* first character -> name_list */
   xmlHashTablePtr seen;  /* (name, key, "post" or "zone"), while learning */
+  /* the first two bytes of every name, a bit each: most characters of a
+   * text start no name, and are passed over without a lookup */
+  unsigned char lead[65536 / 8];
+  int short_name; /* a name of one byte: every position is looked up */
 };
+
+static size_t lead_of(const char *s) {
+  return (size_t)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+}
 
 static void learn_one(struct mg_named *nm, const char *name, int zone,
                       const char *key) {
@@ -908,6 +916,12 @@ void mg_duties_learn_names(mg_manual *man, mg_params *p) {
       l->v = mg_xrealloc(l->v, l->cap * sizeof *l->v);
     }
     l->v[l->n++] = i; /* in order: longest first */
+    if (nm->v[i].len < 2) {
+      nm->short_name = 1;
+    } else {
+      size_t b = lead_of(nm->v[i].name);
+      nm->lead[b / 8] |= (unsigned char)(1u << (b % 8));
+    }
   }
   mg_named_free(man->named);
   man->named = nm;
@@ -972,6 +986,13 @@ int mg_named_next(const struct mg_named *n, const unsigned char *absent,
     size_t k = char_len((unsigned char)text[i]);
     if (k > len - i)
       k = len - i;
+    if (!n->short_name) {
+      size_t b = i + 1 < len ? lead_of(text + i) : 0;
+      if (!b || !(n->lead[b / 8] & (1u << (b % 8)))) {
+        i += k; /* no name starts here */
+        continue;
+      }
+    }
     memcpy(c, text + i, k);
     c[k] = '\0';
     const name_list *l = xmlHashLookup(n->first, BAD_CAST c);

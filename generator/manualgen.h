@@ -645,11 +645,10 @@ int mg_rules_check(const mg_rules *r, xmlDocPtr check_doc, const char *store);
  * parameters eff, with copies of duties and forms (either may be NULL)
  * appended to the root. eff is not changed. Free with xmlFreeDoc. */
 xmlDocPtr mg_check_doc(xmlDocPtr eff, xmlNodePtr duties, xmlNodePtr forms);
-/* Evaluates r for one hall of the manual man, given its effective
- * parameters eff: over the check document with the hall's duties and
- * forms (mg_duties_assign, which must have found one owner for each:
- * call it after the hall resolved). Returns the number of errors. */
-int mg_rules_check_hall(const mg_rules *r, const mg_manual *man, xmlDocPtr eff,
+/* Evaluates r for one hall, given its effective parameters eff and its
+ * duties and forms (mg_resolve_duties's; NULL: none): over the check
+ * document (mg_check_doc). Returns the number of errors. */
+int mg_rules_check_hall(const mg_rules *r, xmlNodePtr duties, xmlDocPtr eff,
                         const char *store);
 
 /* Check 9 (`literal`): warns, once per section of t, at each time and
@@ -673,6 +672,12 @@ typedef struct {
  * errors. */
 xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
                      const char *store_id);
+/* mg_resolve, handing the hall's duties and forms (mg_duties_assign's
+ * element, NULL for a manual without declarations) to the caller, who
+ * frees them with xmlFreeNode: the rules see them without a second
+ * assignment. *duties is set only when a document is returned. */
+xmlDocPtr mg_resolve_duties(const mg_manual *man, xmlDocPtr params,
+                            const char *store_id, xmlNodePtr *duties);
 /* Adds what every store of an edition shares to a resolved manual: the
  * edition (name, date) and the UI strings (l10n, copied; may be NULL). */
 void mg_resolved_decorate(xmlDocPtr doc, const mg_edition *ed, xmlNodePtr l10n);

@@ -639,9 +639,11 @@ int mg_publish_release(const mg_release_opts *o) {
     xmlDocPtr eff = mg_params_effective(p, id);
     if (eff)
       mg_domain_check(eff, id);
-    xmlDocPtr doc = eff ? mg_resolve(t->manual, eff, id) : NULL;
+    xmlNodePtr duties = NULL;
+    xmlDocPtr doc = eff ? mg_resolve_duties(t->manual, eff, id, &duties) : NULL;
     if (doc)
-      mg_rules_check_hall(rules, t->manual, eff, id);
+      mg_rules_check_hall(rules, duties, eff, id);
+    xmlFreeNode(duties);
     xmlFreeDoc(doc);
     mg_params_effective_free(eff);
   }

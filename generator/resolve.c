@@ -264,8 +264,11 @@ static void put_text(rctx *c, xmlNodePtr dst, const char *s, size_t n) {
  * it: md:link m:form="<id>" around the title (the stylesheets give the
  * address: forms.html, or the handbook's own forms part). */
 static void copy_text(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
-  xmlChar *t = xmlNodeGetContent(n);
-  const char *s = t ? (const char *)t : "";
+  /* a md:text holds one text node: read it in place */
+  xmlNodePtr only = n->children;
+  int one = only && !only->next && only->type == XML_TEXT_NODE;
+  xmlChar *t = one ? NULL : xmlNodeGetContent(n);
+  const char *s = one ? (const char *)only->content : t ? (const char *)t : "";
   if (c->absent)
     check_named(c, n, s);
   size_t done = 0;
@@ -563,6 +566,11 @@ static void append_reassigned(rctx *c, const char *id, xmlNodePtr body) {
 
 xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
                      const char *store_id) {
+  return mg_resolve_duties(man, params, store_id, NULL);
+}
+
+xmlDocPtr mg_resolve_duties(const mg_manual *man, xmlDocPtr params,
+                            const char *store_id, xmlNodePtr *duties) {
   rctx c = {0};
   c.man = man;
   c.store = store_id;
@@ -668,12 +676,16 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
   mg_strv_free(&c.lits);
   xmlHashFree(c.form_id, free_id);
   xmlHashFree(c.duty, NULL);
-  xmlFreeNode(c.duties);
   xmlXPathFreeContext(c.xp);
   if (c.errors) {
+    xmlFreeNode(c.duties);
     xmlFreeDoc(doc);
     return NULL;
   }
+  if (duties)
+    *duties = c.duties;
+  else
+    xmlFreeNode(c.duties);
   return doc;
 }
 

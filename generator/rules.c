@@ -418,14 +418,12 @@ xmlDocPtr mg_check_doc(xmlDocPtr eff, xmlNodePtr duties, xmlNodePtr forms) {
   return doc;
 }
 
-int mg_rules_check_hall(const mg_rules *r, const mg_manual *man, xmlDocPtr eff,
+int mg_rules_check_hall(const mg_rules *r, xmlNodePtr duties, xmlDocPtr eff,
                         const char *store) {
   if (!r || !mg_rules_count(r))
     return 0;
-  xmlNodePtr duties = mg_duties_assign(man, eff, store);
   xmlDocPtr cd = mg_check_doc(eff, duties, NULL);
   int errors = mg_rules_check(r, cd, store);
   xmlFreeDoc(cd);
-  xmlFreeNode(duties);
   return errors;
 }
