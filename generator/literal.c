@@ -359,19 +359,6 @@ static size_t find(cursor *c, const char *lit) {
   return SIZE_MAX;
 }
 
-/* The line (1-based) of byte offset off. */
-static int line_of(const mg_section *s, size_t off) {
-  size_t lo = 0, hi = s->nlines;
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (s->line_starts[mid] <= off)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return (int)lo + 1;
-}
-
 /* ------------------------------------------------ literals in a text */
 
 /* Calls fn for each literal of text: a time ("11:30", "8:30", "11：30")
@@ -440,7 +427,7 @@ static void one_literal(cursor *c, int is_time, const char *lit,
   /* not found again (written with a character reference): the place the
    * walk had reached */
   size_t off = at != SIZE_MAX ? at : c->cur;
-  int line = line_of(s, off);
+  int line = mg_section_line_at(s, off);
   int col = mg_section_col(s, line, (int)(off - s->line_starts[line - 1]) + 1);
   const setting *f = st->first;
   char more[48] = "";

@@ -546,6 +546,8 @@ char *mg_slugify(const char *text);
 int mg_char_col(const char *src, size_t len, int line, int bytecol);
 /* The same for a section, in constant time for positions asked in order. */
 int mg_section_col(mg_section *s, int line, int bytecol);
+/* The 1-based line of s's source that holds byte offset off. */
+int mg_section_line_at(const mg_section *s, size_t off);
 
 /* ------------------------------------------------------------- params.c */
 

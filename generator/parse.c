@@ -342,8 +342,7 @@ static size_t find_ref(const mg_section *s, origin *o, uint32_t cp,
   return SIZE_MAX;
 }
 
-/* The 1-based line holding byte offset off. */
-static int line_at(const mg_section *s, size_t off) {
+int mg_section_line_at(const mg_section *s, size_t off) {
   size_t lo = 0, hi = s->nlines;
   while (hi - lo > 1) {
     size_t mid = lo + (hi - lo) / 2;
@@ -371,7 +370,7 @@ static void report_decoded(pctx *c, origin *o, uint32_t cp, const char *why,
             (unsigned)cp, why);
     return;
   }
-  int line = line_at(s, at);
+  int line = mg_section_line_at(s, at);
   int col = mg_section_col(s, line, (int)(at - s->line_starts[line - 1]) + 1);
   mg_diag(MG_ERROR, s->file, line, col,
           "'%.*s' stands for U+%04X, %s, which a handbook cannot contain",
