@@ -93,7 +93,11 @@ static const mg_command_info commands[] = {
      "\n"
      "Validates the outline, every section, every store's parameters and\n"
      "every store's handbook (conditions, placeholders, cross references),\n"
-     "and reports every problem as FILE:LINE:COL: error|warning: MESSAGE.\n"
+     "runs the domain checks (every duty one owner, someone in charge at\n"
+     "every opening hour, patrols, staffing, appraisal, calendar, forms,\n"
+     "posts and zones named) and content/rules.xml on every store of the\n"
+     "draft, and reports every problem as\n"
+     "FILE:LINE:COL: error|warning: MESSAGE [RULE] (stores).\n"
      "Writes nothing. Exit status 1 when there is an error.\n"},
     {"compile", MG_CMD_COMPILE, 0, O_CONTENT | O_TEMPLATES | O_OUTPUT,
      "usage: manualgen compile [-o FILE] [--content DIR] [--templates DIR]\n"
