@@ -10,7 +10,7 @@
   ends with a blank line (a paragraph break), except a paragraph that is
   the body of a tight list item.
 
-    md:paragraph, md:heading (#heading(level: N)), md:block_quote (quote),
+    md:paragraph (beside a bar when it holds m:ins or m:del), md:heading (#heading(level: N)), md:block_quote (quote),
     md:thematic_break (line), md:code_block (raw block), md:list (list /
     enum; a list of task items only: mg-task-list, one box a row; a task
     item in a mixed list: mg-box before its text), md:table (table with
@@ -72,6 +72,15 @@
 
   <xsl:template match="md:paragraph">
     <xsl:apply-templates select="*"/>
+    <xsl:call-template name="blocks.end"/>
+  </xsl:template>
+
+  <!-- A paragraph the release changed word by word: a bar beside it. -->
+  <xsl:template match="md:paragraph[.//m:ins or .//m:del]
+                       [not(ancestor::m:ins-block or ancestor::m:del-block)]">
+    <xsl:text>#mg-bar[</xsl:text>
+    <xsl:apply-templates select="*"/>
+    <xsl:text>]</xsl:text>
     <xsl:call-template name="blocks.end"/>
   </xsl:template>
 

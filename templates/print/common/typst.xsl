@@ -237,6 +237,7 @@
 #show heading.where(level: 2): set text(size: 1.3em)
 #show heading.where(level: 3): set text(size: 1.1em)
 #set table(stroke: 0.5pt, inset: 5pt)
+#show table: set par(justify: false)
 #show table.cell.where(y: 0): set text(weight: "bold")
 #set list(indent: 0.5em)
 #set enum(indent: 0.5em)
@@ -250,6 +251,8 @@
 // a change bar in the left margin, with its label
 #let mg-changed(label, body) = block(width: 100%, stroke: (left: 2.5pt), outset: (left: 7mm),
   { text(size: 0.8em, weight: "bold", label); parbreak(); body })
+// a bar beside a block whose text the release changed
+#let mg-bar(body) = block(width: 100%, stroke: (left: 2.5pt), outset: (left: 7mm), body)
 // a QR code from its modules ("0101…", row by row), size in modules
 #let mg-qr(modules, n, width) = {
   let cell = width / (n + 8)
