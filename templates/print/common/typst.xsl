@@ -253,7 +253,7 @@
   { text(size: 0.8em, weight: "bold", label); parbreak(); body })
 // a bar beside a block whose text the release changed
 #let mg-bar(body) = block(width: 100%, stroke: (left: 2.5pt), outset: (left: 7mm), body)
-// a QR code from its modules ("0101…", row by row), size in modules
+// a QR code from its modules (0 and 1, row by row), n modules a side
 #let mg-qr(modules, n, width) = {
   let cell = width / (n + 8)
   box(width: width, height: width, inset: 4 * cell, fill: white,
