@@ -127,9 +127,8 @@ int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
     copy_attr(d, x, "open");
     copy_attr(d, x, "close");
   }
-  static const char *const round[] = {"key",     "kind",    "weekday",
-                                      "weekend", "holiday", "owner",
-                                      NULL};
+  static const char *const round[] = {"key",     "kind",  "weekday", "weekend",
+                                      "holiday", "owner", NULL};
   copy_list(root, hall, m, "patrols", "round", round, 1);
   static const char *const zone[] = {"key", "name", "owner", NULL};
   copy_list(root, hall, m, "zones", "zone", zone, 1);
