@@ -6,6 +6,7 @@ DESTDIR ?=
 DATADIR  = $(PREFIX)/share/manualgen
 
 PKGS    = libxml-2.0 libxslt libexslt libcmark-gfm yaml-0.1 libxxhash
+PKGS   += libqrencode
 CC     ?= cc
 CFLAGS ?= -O2 -g
 WARN    = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes

@@ -688,6 +688,24 @@ void mg_resolved_decorate(xmlDocPtr doc, const mg_edition *ed, xmlNodePtr l10n);
 xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
                              xmlDocPtr params, const char *store_id);
 
+/* --------------------------------------------------------------- hall.c */
+
+/* Appends to parent the hall's m:hall element (print-spec, "The print
+ * document"; m is the manualgen namespace): its hours, patrol rounds and
+ * zones (with their owners' post titles), contacts and, when params set
+ * <site-url>, m:online and m:qr. Pure: reads params only. Returns 0, or
+ * -1 after reporting an address too long for a QR code (m:hall is then
+ * written without m:qr). */
+int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
+                  const char *store_id);
+/* The hall's online address: site (trailing slashes dropped) +
+ * "/latest/stores/ID/index.html". Caller frees. */
+char *mg_hall_online_url(const char *site, const char *store_id);
+/* The QR code of text (libqrencode, level M, 8-bit mode) as width*width
+ * '0'/'1' characters, row by row, '1' dark; *size is set to the width.
+ * NULL when text does not fit a QR code. Caller frees. */
+char *mg_qr_modules(const char *text, int *size);
+
 /* ------------------------------------------------------------- duties.c */
 
 /* Declared duties and forms (content/duties.xml, content/forms.xml,

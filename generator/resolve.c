@@ -602,6 +602,8 @@ xmlDocPtr mg_resolve_duties(const mg_manual *man, xmlDocPtr params,
   mg_params_identity(params, &ident);
   mg_identity_set_props(&ident, st);
   mg_identity_free(&ident);
+  if (c.xp && mg_hall_write(root, c.m, params, store_id) < 0)
+    c.errors++;
   if (man->duties || man->forms) {
     c.duties = mg_duties_assign(man, params, store_id);
     if (!c.duties)
