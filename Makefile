@@ -86,7 +86,8 @@ UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 UNIT_ASAN  = $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 ASAN_OBJS  = $(SRCS:generator/%.c=build/asan/%.o)
 UNIT_CPPFLAGS = -Igenerator -DTEMPLATES_DIR='"$(CURDIR)/templates"' \
-                -DFIXTURE_DIR='"$(CURDIR)/tests/fixtures/basic"'
+                -DFIXTURE_DIR='"$(CURDIR)/tests/fixtures/basic"' \
+                -DPRINT_DIR='"$(CURDIR)/print"'
 UNIT_LIBS  = -lcmocka $(LDLIBS)
 
 .PHONY: unit-tests fuzz

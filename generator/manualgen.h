@@ -790,6 +790,53 @@ int mg_transform(xsltStylesheetPtr style, xmlDocPtr doc, const char **params,
 /* Serializes an HTML fragment (body.xsl's output). */
 char *mg_transform_fragment(xsltStylesheetPtr style, xmlDocPtr doc);
 
+/* ---------------------------------------------------------------- pdf.c */
+
+/* Typst sources to PDF through long-lived engine processes (node
+ * print/worker.mjs; print-spec.md, "Worker protocol"). */
+typedef struct mg_pdf_pool mg_pdf_pool;
+/* A pool of at most `workers` engines (one per build thread), started
+ * lazily from print_dir (the folder of worker.mjs and its node_modules).
+ * Never fails; starting an engine may, later. Free with mg_pdf_pool_free,
+ * which ends the engines. */
+mg_pdf_pool *mg_pdf_pool_new(const char *print_dir, int workers);
+void mg_pdf_pool_free(mg_pdf_pool *pool);
+/* Compiles the Typst source typ (len bytes) to the PDF out_pdf: writes it
+ * as main.typ into a fresh private folder (the Typst root), asks an
+ * engine, removes the folder. Thread-safe. Returns 0, or -1 after
+ * reporting Typst's diagnostics as "WHAT: error: typst: ..." (out_pdf is
+ * then not there). */
+int mg_pdf_render(mg_pdf_pool *pool, const char *typ, size_t len,
+                  const char *out_pdf, const char *what);
+/* "typst 0.14 / typst-ts 0.7.0", asked once; NULL after reporting when no
+ * engine starts. Owned by the pool. */
+const char *mg_pdf_engine_version(mg_pdf_pool *pool);
+/* The process id of engine i, 0 when none runs (for the tests). */
+pid_t mg_pdf_pool_worker_pid(mg_pdf_pool *pool, size_t i);
+
+/* A reply of the engine, parsed. */
+typedef struct {
+  char *message;
+  int line, col; /* 1-based in main.typ; 0 when unknown */
+  int warning;
+} mg_pdf_diag;
+typedef struct {
+  long id; /* -1 when null */
+  int ok;
+  long pages;
+  char *version;
+  mg_pdf_diag *diag;
+  size_t ndiag;
+} mg_pdf_reply;
+/* Parses one reply line (len bytes; JSON). Returns 0 with *r filled (a
+ * failure always has at least one diagnostic), or -1 when the line is not
+ * a reply (*r is then empty). Free with mg_pdf_reply_free. */
+int mg_pdf_parse_reply(const char *line, size_t len, mg_pdf_reply *r);
+void mg_pdf_reply_free(mg_pdf_reply *r);
+/* A render request line, newline-terminated. Caller frees. */
+char *mg_pdf_request(long id, const char *root, const char *main_typ,
+                     const char *out_pdf);
+
 /* -------------------------------------------------------------- write.c */
 
 /* Writes path in one step: the bytes go to a temporary file in the same
