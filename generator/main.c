@@ -154,6 +154,10 @@ static int cmd_halls(mg_cli *c, const char *tpl) {
   o.jobs = c->jobs;
   o.output = c->output;
   o.release = c->release;
+  o.no_pdf = c->no_pdf;
+  o.pdf = c->pdf;
+  if (o.cmd == MG_HANDBOOK)
+    o.post = c->post;
   o.progress = o.cmd == MG_BUILD && isatty(2);
   return mg_build(&o);
 }

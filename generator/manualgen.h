@@ -156,6 +156,8 @@ typedef struct {
    * and --section (ID or ID#HEADING), --post, --text, --answer, --status
    * (a status mg_fb_status_parse knows) */
   const char *sub, *item, *section, *post, *text, *answer, *status;
+  int pdf;           /* handbook --format pdf */
+  int no_pdf;        /* build --no-pdf */
   int help, version; /* asked for; cmd is NULL for the program's own */
   char *error;       /* the usage error, when mg_cli_parse returned 2 */
 } mg_cli;
@@ -756,12 +758,28 @@ int mg_named_next(const struct mg_named *n, const unsigned char *absent,
 
 /* ---------------------------------------------------------- transform.c */
 
+/* The printed outputs of a hall, in the order they are made: the driver
+ * templates/print/NAME.xsl makes NAME.pdf. */
+enum {
+  MG_PRINT_HANDBOOK,
+  MG_PRINT_PATROL,
+  MG_PRINT_FORMS,
+  MG_PRINT_CARDS,
+  MG_PRINT_SIGNOFF, /* releases only */
+  MG_PRINT_N
+};
+extern const char *const mg_print_names[MG_PRINT_N];
+
 typedef struct {
   char *templates_dir;
   xsltStylesheetPtr site, handbook, index, body;
   /* optional (NULL when the templates have none: a release's frozen
    * templates may predate them) */
   xsltStylesheetPtr feedback, feed, editions;
+  /* the print drivers (templates/print/<name>.xsl, writing Typst), each
+   * NULL when absent; has_print: the templates have a print/ folder */
+  xsltStylesheetPtr print[MG_PRINT_N];
+  int has_print;
   xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
   char digest[33]; /* every file of the templates, and the version */
@@ -787,6 +805,10 @@ void mg_pages_free(mg_pages *p);
  * strings. Returns 0, or -1 after reporting errors. */
 int mg_transform(xsltStylesheetPtr style, xmlDocPtr doc, const char **params,
                  mg_pages *out, const char *what);
+/* Applies a print driver (xsl:output method="text") to doc: the Typst
+ * source, *len bytes (caller frees), or NULL after reporting errors. */
+char *mg_transform_text(xsltStylesheetPtr style, xmlDocPtr doc,
+                        const char **params, size_t *len, const char *what);
 /* Serializes an HTML fragment (body.xsl's output). */
 char *mg_transform_fragment(xsltStylesheetPtr style, xmlDocPtr doc);
 
@@ -1304,6 +1326,9 @@ typedef struct {
                             standard output */
   const char *release;   /* handbook/resolve: of this release, not the draft */
   const char *from, *to; /* diff: two releases, the second may be "draft" */
+  int no_pdf;            /* build: make no PDF */
+  int pdf;               /* handbook: the printed handbook (to output) */
+  const char *post;      /* handbook --format pdf: this post's card only */
 } mg_build_opts;
 
 /* Runs a command over the halls. Returns the exit code: 0, 1 when there
