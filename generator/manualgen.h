@@ -817,6 +817,8 @@ char *mg_transform_fragment(xsltStylesheetPtr style, xmlDocPtr doc);
 /* Typst sources to PDF through long-lived engine processes (node
  * print/worker.mjs; print-spec.md, "Worker protocol"). */
 typedef struct mg_pdf_pool mg_pdf_pool;
+/* The fonts the prints may use (Debian fonts-noto-cjk), and no other. */
+#define MG_FONT_DIR "/usr/share/fonts/opentype/noto"
 /* A pool of at most `workers` engines (one per build thread), started
  * lazily from print_dir (the folder of worker.mjs and its node_modules).
  * Never fails; starting an engine may, later. Free with mg_pdf_pool_free,
@@ -830,6 +832,10 @@ void mg_pdf_pool_free(mg_pdf_pool *pool);
  * then not there). */
 int mg_pdf_render(mg_pdf_pool *pool, const char *typ, size_t len,
                   const char *out_pdf, const char *what);
+/* mg_pdf_render into a private folder of its own: the PDF's bytes
+ * (*pdf_len of them; caller frees), or NULL after reporting. */
+char *mg_pdf_make(mg_pdf_pool *pool, const char *typ, size_t len,
+                  size_t *pdf_len, const char *what);
 /* "typst 0.14 / typst-ts 0.7.0", asked once; NULL after reporting when no
  * engine starts. Owned by the pool. */
 const char *mg_pdf_engine_version(mg_pdf_pool *pool);

@@ -768,3 +768,29 @@ done:
 pid_t mg_pdf_pool_worker_pid(mg_pdf_pool *pool, size_t i) {
   return i < pool->n ? pool->w[i].pid : 0;
 }
+
+char *mg_pdf_make(mg_pdf_pool *pool, const char *typ, size_t len,
+                  size_t *pdf_len, const char *what) {
+  const char *tmp = getenv("TMPDIR");
+  char *dir = mg_xasprintf("%s/manualgen-pdf-XXXXXX",
+                           tmp && *tmp == '/' ? tmp : "/tmp");
+  if (!mkdtemp(dir)) {
+    mg_diag(MG_ERROR, what, 0, 0, "cannot make a folder for the PDF: %s",
+            strerror(errno));
+    free(dir);
+    return NULL;
+  }
+  char *out = mg_path_join(dir, "out.pdf");
+  char *pdf = NULL;
+  if (mg_pdf_render(pool, typ, len, out, what) == 0) {
+    pdf = mg_read_file(out, pdf_len);
+    if (!pdf)
+      mg_diag(MG_ERROR, what, 0, 0, "cannot read the PDF made: %s",
+              mg_read_error());
+  }
+  unlink(out);
+  rmdir(dir);
+  free(out);
+  free(dir);
+  return pdf;
+}
