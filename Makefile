@@ -66,6 +66,7 @@ install: manualgen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 manualgen $(DESTDIR)$(PREFIX)/bin/manualgen
 	cp -R templates $(DESTDIR)$(DATADIR)/
+	cp -R print $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/manualgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/manualgen.1
 
 uninstall:

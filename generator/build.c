@@ -1187,20 +1187,8 @@ static int setup_pdf(run *r) {
   }
   mg_strv_free(&names);
   mg_digest_finish(d, r->fonts_digest);
-  char *tdir = mg_xstrdup(o->templates_dir);
-  char *slash = strrchr(tdir, '/');
-  while (slash && slash > tdir && !slash[1]) { /* "templates/" */
-    *slash = '\0';
-    slash = strrchr(tdir, '/');
-  }
-  char *print_dir = slash
-                        ? mg_xasprintf("%.*s/print", (int)(slash - tdir), tdir)
-                        : mg_xstrdup("print");
-  const char *env = getenv("MANUALGEN_PRINT_DIR");
   int jobs = o->jobs > 0 ? o->jobs : ncpus();
-  r->pdf = mg_pdf_pool_new(env && *env ? env : print_dir, jobs);
-  free(print_dir);
-  free(tdir);
+  r->pdf = mg_pdf_pool_new(o->print_dir ? o->print_dir : "print", jobs);
   return 0;
 }
 

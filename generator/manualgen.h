@@ -1333,6 +1333,7 @@ typedef struct {
   const char *release;   /* handbook/resolve: of this release, not the draft */
   const char *from, *to; /* diff: two releases, the second may be "draft" */
   int no_pdf;            /* build: make no PDF */
+  const char *print_dir; /* the PDF engine (print/worker.mjs) */
   int pdf;               /* handbook: the printed handbook (to output) */
   const char *post;      /* handbook --format pdf: this post's card only */
 } mg_build_opts;

@@ -476,6 +476,21 @@ static int worker_start(mg_pdf_pool *pool, worker *w, const char *what) {
     return -1;
   }
   char *script = mg_path_join(pool->print_dir, "worker.mjs");
+  char *engine =
+      mg_path_join(pool->print_dir, "node_modules/@myriaddreamin/"
+                                    "typst-ts-node-compiler/package.json");
+  int there = access(script, R_OK) == 0 && access(engine, R_OK) == 0;
+  free(engine);
+  if (!there) {
+    mg_diag(MG_ERROR, what, 0, 0,
+            "the PDF engine is not installed in %s (run scripts/deps build, "
+            "or build with --no-pdf)",
+            pool->print_dir);
+    close(sv[0]);
+    close(sv[1]);
+    free(script);
+    return -1;
+  }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   /* dup2 clears close-on-exec on the copies */
