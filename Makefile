@@ -5,8 +5,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 DATADIR  = $(PREFIX)/share/manualgen
 
-PKGS    = libxml-2.0 libxslt libexslt libcmark-gfm yaml-0.1 libxxhash
-PKGS   += libqrencode
+PKGS    = libxml-2.0 libxslt libexslt libcmark-gfm yaml-0.1 libxxhash libqrencode fontconfig
 CC     ?= cc
 CFLAGS ?= -O2 -g
 WARN    = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
@@ -67,6 +66,7 @@ install: manualgen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 manualgen $(DESTDIR)$(PREFIX)/bin/manualgen
 	cp -R templates $(DESTDIR)$(DATADIR)/
+	cp -R print $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/manualgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/manualgen.1
 
 uninstall:
@@ -87,7 +87,8 @@ UNIT_BINS  = $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 UNIT_ASAN  = $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 ASAN_OBJS  = $(SRCS:generator/%.c=build/asan/%.o)
 UNIT_CPPFLAGS = -Igenerator -DTEMPLATES_DIR='"$(CURDIR)/templates"' \
-                -DFIXTURE_DIR='"$(CURDIR)/tests/fixtures/basic"'
+                -DFIXTURE_DIR='"$(CURDIR)/tests/fixtures/basic"' \
+                -DPRINT_DIR='"$(CURDIR)/print"'
 UNIT_LIBS  = -lcmocka $(LDLIBS)
 
 .PHONY: unit-tests fuzz

@@ -24,6 +24,7 @@
  * within a second (a read that blocks) does not hold the run: the main
  * thread cleans up and exits, so a signal always ends a build quickly. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -34,6 +35,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,6 +119,13 @@ struct run {
   atomic_int interrupted; /* the signal that stops the run, or 0 */
   int donefd;             /* an eventfd: +1 as each worker ends */
   pthread_mutex_t progress_lock;
+  /* PDFs (build without --no-pdf, handbook --format pdf): the engines,
+   * the current templates (whose print drivers releases made before
+   * templates/print use), the digest of the font files */
+  mg_pdf_pool *pdf;
+  mg_templates *cur_tpl;
+  int own_cur_tpl;
+  char fonts_digest[33];
 };
 
 static edition *draft(run *r) { return &r->eds[r->neds - 1]; }
@@ -298,6 +307,143 @@ static int close_cb(void *ctx) {
 
 /* `handbook` (the single page) and `resolve` (what the stylesheets
  * receive, exactly: no indentation added inside paragraphs). */
+static int put_file(run *r, edition *e, const char *rel, const char *data,
+                    size_t len);
+
+/* The templates whose print drivers make e's PDFs: e's own, or, for a
+ * release made before templates/print, the current ones. NULL when no
+ * PDF is made (--no-pdf, or no print driver anywhere). */
+static mg_templates *print_tpl(run *r, edition *e) {
+  if (!r->pdf)
+    return NULL;
+  mg_templates *t = e->tpl && e->tpl->has_print ? e->tpl : r->cur_tpl;
+  for (int k = 0; t && k < MG_PRINT_N; k++)
+    if (t->print[k] && (k != MG_PRINT_SIGNOFF || is_release(r, e)))
+      return t;
+  return NULL;
+}
+
+/* <m:pdf><m:file kind="handbook" href="handbook.pdf"/>...</m:pdf>: the
+ * PDFs the hall's pages may link to (print-spec.md, "Links from HTML"). */
+static void add_pdf_list(run *r, edition *e, mg_templates *pt, xmlDocPtr doc) {
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  xmlNsPtr m = xmlSearchNsByHref(doc, root, BAD_CAST MG_NS);
+  xmlNodePtr list = xmlNewChild(root, m, BAD_CAST "pdf", NULL);
+  for (int k = 0; k < MG_PRINT_N; k++) {
+    if (!pt->print[k] || (k == MG_PRINT_SIGNOFF && !is_release(r, e)))
+      continue;
+    xmlNodePtr f = xmlNewChild(list, m, BAD_CAST "file", NULL);
+    char *href = mg_xasprintf("%s.pdf", mg_print_names[k]);
+    xmlNewProp(f, BAD_CAST "kind", BAD_CAST mg_print_names[k]);
+    xmlNewProp(f, BAD_CAST "href", BAD_CAST href);
+    free(href);
+  }
+}
+
+/* What else a hall's PDFs are made of: the current print templates when
+ * e borrows them, the engine's version and the font files. Returns 0, or
+ * -1 after reporting (no engine). */
+static int digest_print(run *r, edition *e, mg_templates *pt, mg_digest *d) {
+  const char *v = mg_pdf_engine_version(r->pdf);
+  if (!v)
+    return -1;
+  if (pt != e->tpl)
+    mg_digest_update(d, pt->digest, 32);
+  mg_digest_update(d, v, strlen(v) + 1);
+  mg_digest_update(d, r->fonts_digest, 32);
+  return 0;
+}
+
+/* The Typst source of print driver k over doc, compiled to PDF bytes
+ * (*len; caller frees), or NULL after reporting. */
+static char *make_pdf(run *r, mg_templates *pt, int k, xmlDocPtr doc,
+                      const char **params, const char *id, size_t *len) {
+  char *what = mg_xasprintf("store '%s': %s.pdf", id, mg_print_names[k]);
+  size_t tlen;
+  char *typ = mg_transform_text(pt->print[k], doc, params, &tlen, what);
+  char *pdf = typ ? mg_pdf_make(r->pdf, typ, tlen, len, what) : NULL;
+  free(typ);
+  free(what);
+  return pdf;
+}
+
+/* Makes the hall's PDFs into e (and its manifest m). Returns 0, or -1
+ * after reporting. */
+static int build_pdfs(run *r, edition *e, mg_templates *pt, xmlDocPtr doc,
+                      const char *id, mg_manifest *m) {
+  for (int k = 0; k < MG_PRINT_N; k++) {
+    if (!pt->print[k] || (k == MG_PRINT_SIGNOFF && !is_release(r, e)))
+      continue;
+    if (atomic_load(&r->interrupted))
+      return -1;
+    size_t len;
+    char *pdf = make_pdf(r, pt, k, doc, NULL, id, &len);
+    if (!pdf)
+      return -1;
+    char *name = mg_xasprintf("%s.pdf", mg_print_names[k]);
+    char *rel = mg_xasprintf("stores/%s/%s", id, name);
+    int rc = put_file(r, e, rel, pdf, len);
+    mg_manifest_add(m, name, pdf, len);
+    free(rel);
+    free(name);
+    free(pdf);
+    if (rc)
+      return -1;
+  }
+  return 0;
+}
+
+/* handbook --post KEY: the hall must have the post (keys of m:duties'
+ * m:post). Returns 0, or -1 after reporting with a suggestion. */
+static int check_post(xmlDocPtr doc, const char *id, const char *post) {
+  mg_strv keys = {0};
+  for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "duties"))
+      continue;
+    for (xmlNodePtr p = c->children; p; p = p->next)
+      if (p->type == XML_ELEMENT_NODE &&
+          !strcmp((const char *)p->name, "post")) {
+        xmlChar *k = xmlGetProp(p, BAD_CAST "key");
+        if (k)
+          mg_strv_push(&keys, mg_xstrdup((const char *)k));
+        xmlFree(k);
+      }
+  }
+  int found = 0;
+  for (size_t i = 0; i < keys.n && !found; i++)
+    found = !strcmp(keys.v[i], post);
+  if (!found) {
+    const char *m = mg_suggest(&keys, post, strlen(post));
+    mg_diag(MG_ERROR, NULL, 0, 0, "store '%s' has no post '%s'%s%s%s", id, post,
+            m ? "; did you mean '" : "", m ? m : "", m ? "'?" : "");
+  }
+  mg_strv_free(&keys);
+  return found ? 0 : -1;
+}
+
+/* handbook --format pdf: the printed handbook, or one post's card. */
+static void one_pdf(run *r, edition *e, hall_result *res, xmlDocPtr doc) {
+  mg_templates *pt = print_tpl(r, e);
+  int k = r->o->post ? MG_PRINT_CARDS : MG_PRINT_HANDBOOK;
+  if (!pt || !pt->print[k]) {
+    mg_diag(MG_ERROR, NULL, 0, 0, "the templates have no print/%s.xsl",
+            mg_print_names[k]);
+    return;
+  }
+  if (r->o->post && check_post(doc, res->id, r->o->post))
+    return;
+  const char *params[] = {"post", r->o->post, NULL};
+  size_t len;
+  char *pdf =
+      make_pdf(r, pt, k, doc, r->o->post ? params : NULL, res->id, &len);
+  if (pdf) {
+    mg_buf_put(&res->out, pdf, len);
+    res->pages = 1;
+    res->ok = 1;
+  }
+  free(pdf);
+}
+
 static void one_hall(run *r, size_t i) {
   edition *e = r->cur;
   hall_result *res = &e->results[i];
@@ -309,6 +455,8 @@ static void one_hall(run *r, size_t i) {
     xmlSaveDoc(s, doc);
     xmlSaveClose(s);
     res->ok = 1;
+  } else if (r->o->pdf) {
+    one_pdf(r, e, res, doc);
   } else {
     mg_pages pages = {0};
     char *what = mg_xasprintf("store '%s'", res->id);
@@ -427,11 +575,19 @@ static void build_hall(run *r, size_t i) {
     return;
   /* the pages are a function of this document and the templates:
    * unchanged, nothing to do */
+  mg_templates *pt = print_tpl(r, e);
+  if (pt)
+    add_pdf_list(r, e, pt, doc);
   mg_manifest m = {0};
   mg_digest *d = mg_digest_new();
   mg_digest_update(d, e->tpl->digest, 32);
   mg_digest_doc(d, doc);
+  int engine = pt ? digest_print(r, e, pt, d) : 0;
   mg_digest_finish(d, m.digest);
+  if (engine) {
+    xmlFreeDoc(doc);
+    return;
+  }
   int fresh = keep_if_fresh(r, e, i, m.digest);
   if (fresh != 0) {
     res->ok = res->up_to_date = fresh == 1;
@@ -445,7 +601,6 @@ static void build_hall(run *r, size_t i) {
   if (!rc)
     rc = mg_transform(e->tpl->handbook, doc, hparams, &pages, what);
   free(what);
-  xmlFreeDoc(doc);
   for (size_t k = 0; k < pages.n && !rc; k++) {
     const mg_page *pg = &pages.v[k];
     if (!mg_manifest_name_ok(pg->href, strlen(pg->href))) {
@@ -466,6 +621,9 @@ static void build_hall(run *r, size_t i) {
     mg_manifest_add(&m, "manual.css", e->tpl->css, csslen);
     free(rel);
   }
+  if (!rc && pt)
+    rc = build_pdfs(r, e, pt, doc, res->id, &m);
+  xmlFreeDoc(doc);
   if (!rc) {
     size_t len;
     char *text = mg_manifest_format(&m, &len);
@@ -988,6 +1146,52 @@ static int over_halls(run *r, edition *e, hall_fn fn, int *stuck) {
   return run_halls(r, jobs_for(r, e), stuck);
 }
 
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Readies the PDF engines: the pool (no process yet), the current print
+ * templates, the digest of the font files (names and sizes). Returns 0,
+ * or -1 after reporting. */
+static int setup_pdf(run *r) {
+  const mg_build_opts *o = r->o;
+  r->cur_tpl = r->tpl;
+  if (!r->cur_tpl) { /* a release's handbook: the content was not read */
+    const char *lang = "zh-CN";
+    xmlChar *l = NULL;
+    if (r->neds > 1 && r->eds[0].tpl && r->eds[0].tpl->l10n_doc)
+      l = xmlGetProp(xmlDocGetRootElement(r->eds[0].tpl->l10n_doc),
+                     BAD_CAST "lang");
+    r->cur_tpl = mg_templates_load(o->templates_dir, l ? (char *)l : lang);
+    xmlFree(l);
+    if (!r->cur_tpl)
+      return -1;
+    r->own_cur_tpl = 1;
+  }
+  mg_digest *d = mg_digest_new();
+  DIR *dir = opendir(MG_FONT_DIR);
+  mg_strv names = {0};
+  for (struct dirent *de; dir && (de = readdir(dir));)
+    if (de->d_name[0] != '.')
+      mg_strv_push(&names, mg_xstrdup(de->d_name));
+  if (dir)
+    closedir(dir);
+  qsort(names.v, names.n, sizeof *names.v, by_name);
+  for (size_t i = 0; i < names.n; i++) {
+    char *path = mg_path_join(MG_FONT_DIR, names.v[i]);
+    struct stat sb;
+    long long size = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+    mg_digest_update(d, names.v[i], strlen(names.v[i]) + 1);
+    mg_digest_update(d, &size, sizeof size);
+    free(path);
+  }
+  mg_strv_free(&names);
+  mg_digest_finish(d, r->fonts_digest);
+  int jobs = o->jobs > 0 ? o->jobs : ncpus();
+  r->pdf = mg_pdf_pool_new(o->print_dir ? o->print_dir : "print", jobs);
+  return 0;
+}
+
 /* `handbook` and `resolve` of a release: which release changed this
  * hall, computed for it alone. */
 static void history_for_one(run *r, const char *id) {
@@ -1149,6 +1353,12 @@ int mg_build(const mg_build_opts *o) {
               mg_diag_printed_errors() == 1 ? "" : "s");
     goto cleanup;
   }
+  if (((o->cmd == MG_BUILD && !o->no_pdf) ||
+       (o->cmd == MG_HANDBOOK && o->pdf)) &&
+      setup_pdf(&r)) {
+    mg_diag_flush(stderr);
+    goto cleanup;
+  }
   edition *d = draft(&r);
   if (o->cmd == MG_DIFF) {
     rc = diff_editions(&r);
@@ -1239,6 +1449,9 @@ int mg_build(const mg_build_opts *o) {
   mg_diag_flush(stderr);
   summary(&r, rc, mg_now() - t0);
 cleanup:
+  mg_pdf_pool_free(r.pdf);
+  if (r.own_cur_tpl)
+    mg_templates_free(r.cur_tpl);
   mg_publish_free(r.latest);
   mg_publish_free(feeds);
   pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -27,7 +27,9 @@ enum {
   O_POST = 1 << 12,
   O_TEXT = 1 << 13,
   O_ANSWER = 1 << 14,
-  O_STATUS = 1 << 15
+  O_STATUS = 1 << 15,
+  O_FORMAT = 1 << 16, /* handbook --format html|pdf */
+  O_NO_PDF = 1 << 17  /* build */
 };
 
 const char *mg_usage_main =
@@ -60,9 +62,9 @@ const char *mg_usage_main =
 
 static const mg_command_info commands[] = {
     {"build", MG_CMD_BUILD, 0,
-     O_CONTENT | O_TEMPLATES | O_OUT | O_STORE | O_JOBS,
+     O_CONTENT | O_TEMPLATES | O_OUT | O_STORE | O_JOBS | O_NO_PDF,
      "usage: manualgen build [--content DIR] [--out DIR] [--store ID]...\n"
-     "                       [--jobs N] [--templates DIR]\n"
+     "                       [--jobs N] [--no-pdf] [--templates DIR]\n"
      "\n"
      "Builds the draft edition into OUT/draft (default output/draft), and\n"
      "when releases were published (see publish) every release into\n"
@@ -73,6 +75,9 @@ static const mg_command_info commands[] = {
      "  stores/ID/index.html        the store's handbook: contents page,\n"
      "  stores/ID/CHAPTER.html      one page per chapter\n"
      "  stores/ID/handbook.html     the same handbook as one printable page\n"
+     "  stores/ID/*.pdf             its printed handbook, patrol sheets,\n"
+     "                              forms, post cards (and sign-off sheet\n"
+     "                              of a release), from templates/print\n"
      "The edition is published whole: it is built in a staging folder\n"
      "beside OUT/draft and swapped in with one atomic rename once every\n"
      "store succeeded, so readers see the old edition or the new one.\n"
@@ -86,7 +91,8 @@ static const mg_command_info commands[] = {
      "--store limits the build to the given stores (repeatable); the\n"
      "other stores' pages stay as they are. --jobs sets the number of\n"
      "threads (default: one per CPU). The date of the edition is today,\n"
-     "or SOURCE_DATE_EPOCH when set.\n"},
+     "or SOURCE_DATE_EPOCH when set. --no-pdf makes no PDF (and the pages\n"
+     "then link to none), for fast draft iterations.\n"},
     {"check", MG_CMD_CHECK, 0, O_CONTENT | O_TEMPLATES | O_STORE | O_JOBS,
      "usage: manualgen check [--content DIR] [--store ID]... [--jobs N]\n"
      "                       [--templates DIR]\n"
@@ -149,15 +155,18 @@ static const mg_command_info commands[] = {
      "path to use in an expression, the value, and the file and line that\n"
      "set it (defaults, city or store).\n"},
     {"handbook", MG_CMD_HANDBOOK, 2,
-     O_CONTENT | O_TEMPLATES | O_OUTPUT | O_RELEASE,
-     "usage: manualgen handbook ID [--version V] [-o FILE] [--content DIR]\n"
-     "                          [--templates DIR]\n"
+     O_CONTENT | O_TEMPLATES | O_OUTPUT | O_RELEASE | O_FORMAT | O_POST,
+     "usage: manualgen handbook ID [--version V] [-o FILE] [--format FMT]\n"
+     "                          [--post KEY] [--content DIR] [--templates "
+     "DIR]\n"
      "\n"
      "Writes store ID's single-page handbook to FILE, or to standard\n"
      "output (no -o, or -o -). FILE is replaced in one step; anything but\n"
      "a regular file (a symbolic link, a device, a FIFO) is refused.\n"
      "--version V: the handbook of release V, byte for byte what `build`\n"
-     "writes for it (made from the release alone).\n"},
+     "writes for it (made from the release alone). --format pdf: the\n"
+     "printed handbook (handbook.pdf) instead, to FILE (-o is needed);\n"
+     "with --post KEY, the pocket card of that post alone.\n"},
     {"resolve", MG_CMD_RESOLVE, 2,
      O_CONTENT | O_TEMPLATES | O_OUTPUT | O_RELEASE,
      "usage: manualgen resolve ID [--version V] [-o FILE] [--content DIR]\n"
@@ -222,7 +231,9 @@ enum {
   OPT_POST,
   OPT_TEXT,
   OPT_ANSWER,
-  OPT_STATUS
+  OPT_STATUS,
+  OPT_FORMAT,
+  OPT_NO_PDF
 };
 
 static const struct option longopts[] = {
@@ -242,6 +253,8 @@ static const struct option longopts[] = {
     {"text", required_argument, NULL, OPT_TEXT},
     {"answer", required_argument, NULL, OPT_ANSWER},
     {"status", required_argument, NULL, OPT_STATUS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"no-pdf", no_argument, NULL, OPT_NO_PDF},
     {NULL, 0, NULL, 0}};
 #define NOPTS (sizeof longopts / sizeof *longopts)
 
@@ -432,6 +445,10 @@ static int bit(int code) {
     return O_ANSWER;
   case OPT_STATUS:
     return O_STATUS;
+  case OPT_FORMAT:
+    return O_FORMAT;
+  case OPT_NO_PDF:
+    return O_NO_PDF;
   default:
     return -1; /* --help, --version: every command */
   }
@@ -570,6 +587,14 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
     case OPT_STATUS:
       c->status = optarg;
       break;
+    case OPT_FORMAT:
+      if (strcmp(optarg, "html") && strcmp(optarg, "pdf"))
+        return fail(c, "--format takes 'html' or 'pdf', not '%s'", optarg);
+      c->pdf = !strcmp(optarg, "pdf");
+      break;
+    case OPT_NO_PDF:
+      c->no_pdf = 1;
+      break;
     case 'h':
       c->help = 1;
       return -1;
@@ -618,6 +643,15 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
   }
   if (optind < ac)
     return fail(c, "unexpected argument '%s'", av[optind]);
+  if (c->cmd->kind == MG_CMD_HANDBOOK && c->post && !c->pdf)
+    return fail(c, "%s", "--post gives a post's card: it needs --format pdf");
+  if (c->cmd->kind == MG_CMD_HANDBOOK && c->post && !mg_is_id(c->post))
+    return fail(c, "invalid post key '%s' (lowercase letters, digits and '-')",
+                c->post);
+  if (c->pdf && (!c->output || !strcmp(c->output, "-")))
+    return fail(c, "%s",
+                "--format pdf writes a file: give it with -o FILE (a PDF is "
+                "not sent to standard output)");
   return 0;
 }
 

@@ -78,6 +78,33 @@ static char *find_templates_dir(const char *opt) {
   return mg_xstrdup(MG_DATADIR "/templates");
 }
 
+/* The PDF engine (worker.mjs and its node_modules): $MANUALGEN_PRINT_DIR,
+ * next to the program (a build tree), PREFIX/share/manualgen/print. It
+ * belongs to the program, not to the templates: --templates does not move
+ * it. */
+static char *find_print_dir(void) {
+  const char *env = getenv("MANUALGEN_PRINT_DIR");
+  if (env && *env)
+    return mg_xstrdup(env);
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = '\0';
+    char *dir = mg_path_dir(exe);
+    const char *tries[] = {"print", "../share/manualgen/print"};
+    for (size_t i = 0; i < 2; i++) {
+      char *cand = mg_path_join(dir, tries[i]);
+      if (is_dir(cand)) {
+        free(dir);
+        return cand;
+      }
+      free(cand);
+    }
+    free(dir);
+  }
+  return mg_xstrdup(MG_DATADIR "/print");
+}
+
 /* Standard output that was closed when we started: fd 1 then points at
  * /dev/null, opened read-only, so that no file we open takes its number
  * and every write to it fails (and is reported). */
@@ -154,8 +181,16 @@ static int cmd_halls(mg_cli *c, const char *tpl) {
   o.jobs = c->jobs;
   o.output = c->output;
   o.release = c->release;
+  o.no_pdf = c->no_pdf;
+  o.pdf = c->pdf;
+  char *print_dir = find_print_dir();
+  o.print_dir = print_dir;
+  if (o.cmd == MG_HANDBOOK)
+    o.post = c->post;
   o.progress = o.cmd == MG_BUILD && isatty(2);
-  return mg_build(&o);
+  int rc = mg_build(&o);
+  free(print_dir);
+  return rc;
 }
 
 static int cmd_params(mg_cli *c, const char *tpl) {

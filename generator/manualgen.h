@@ -156,6 +156,8 @@ typedef struct {
    * and --section (ID or ID#HEADING), --post, --text, --answer, --status
    * (a status mg_fb_status_parse knows) */
   const char *sub, *item, *section, *post, *text, *answer, *status;
+  int pdf;           /* handbook --format pdf */
+  int no_pdf;        /* build --no-pdf */
   int help, version; /* asked for; cmd is NULL for the program's own */
   char *error;       /* the usage error, when mg_cli_parse returned 2 */
 } mg_cli;
@@ -776,12 +778,28 @@ int mg_named_next(const struct mg_named *n, const unsigned char *absent,
 
 /* ---------------------------------------------------------- transform.c */
 
+/* The printed outputs of a hall, in the order they are made: the driver
+ * templates/print/NAME.xsl makes NAME.pdf. */
+enum {
+  MG_PRINT_HANDBOOK,
+  MG_PRINT_PATROL,
+  MG_PRINT_FORMS,
+  MG_PRINT_CARDS,
+  MG_PRINT_SIGNOFF, /* releases only */
+  MG_PRINT_N
+};
+extern const char *const mg_print_names[MG_PRINT_N];
+
 typedef struct {
   char *templates_dir;
   xsltStylesheetPtr site, handbook, index, body;
   /* optional (NULL when the templates have none: a release's frozen
    * templates may predate them) */
   xsltStylesheetPtr feedback, feed, editions;
+  /* the print drivers (templates/print/<name>.xsl, writing Typst), each
+   * NULL when absent; has_print: the templates have a print/ folder */
+  xsltStylesheetPtr print[MG_PRINT_N];
+  int has_print;
   xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
   char digest[33]; /* every file of the templates, and the version */
@@ -807,8 +825,65 @@ void mg_pages_free(mg_pages *p);
  * strings. Returns 0, or -1 after reporting errors. */
 int mg_transform(xsltStylesheetPtr style, xmlDocPtr doc, const char **params,
                  mg_pages *out, const char *what);
+/* Applies a print driver (xsl:output method="text") to doc: the Typst
+ * source, *len bytes (caller frees), or NULL after reporting errors. */
+char *mg_transform_text(xsltStylesheetPtr style, xmlDocPtr doc,
+                        const char **params, size_t *len, const char *what);
 /* Serializes an HTML fragment (body.xsl's output). */
 char *mg_transform_fragment(xsltStylesheetPtr style, xmlDocPtr doc);
+
+/* ---------------------------------------------------------------- pdf.c */
+
+/* Typst sources to PDF through long-lived engine processes (node
+ * print/worker.mjs; print-spec.md, "Worker protocol"). */
+typedef struct mg_pdf_pool mg_pdf_pool;
+/* The fonts the prints may use (Debian fonts-noto-cjk), and no other. */
+#define MG_FONT_DIR "/usr/share/fonts/opentype/noto"
+/* A pool of at most `workers` engines (one per build thread), started
+ * lazily from print_dir (the folder of worker.mjs and its node_modules).
+ * Never fails; starting an engine may, later. Free with mg_pdf_pool_free,
+ * which ends the engines. */
+mg_pdf_pool *mg_pdf_pool_new(const char *print_dir, int workers);
+void mg_pdf_pool_free(mg_pdf_pool *pool);
+/* Compiles the Typst source typ (len bytes) to the PDF out_pdf: writes it
+ * as main.typ into a fresh private folder (the Typst root), asks an
+ * engine, removes the folder. Thread-safe. Returns 0, or -1 after
+ * reporting Typst's diagnostics as "WHAT: error: typst: ..." (out_pdf is
+ * then not there). */
+int mg_pdf_render(mg_pdf_pool *pool, const char *typ, size_t len,
+                  const char *out_pdf, const char *what);
+/* mg_pdf_render into a private folder of its own: the PDF's bytes
+ * (*pdf_len of them; caller frees), or NULL after reporting. */
+char *mg_pdf_make(mg_pdf_pool *pool, const char *typ, size_t len,
+                  size_t *pdf_len, const char *what);
+/* "typst 0.14 / typst-ts 0.7.0", asked once; NULL after reporting when no
+ * engine starts. Owned by the pool. */
+const char *mg_pdf_engine_version(mg_pdf_pool *pool);
+/* The process id of engine i, 0 when none runs (for the tests). */
+pid_t mg_pdf_pool_worker_pid(mg_pdf_pool *pool, size_t i);
+
+/* A reply of the engine, parsed. */
+typedef struct {
+  char *message;
+  int line, col; /* 1-based in main.typ; 0 when unknown */
+  int warning;
+} mg_pdf_diag;
+typedef struct {
+  long id; /* -1 when null */
+  int ok;
+  long pages;
+  char *version;
+  mg_pdf_diag *diag;
+  size_t ndiag;
+} mg_pdf_reply;
+/* Parses one reply line (len bytes; JSON). Returns 0 with *r filled (a
+ * failure always has at least one diagnostic), or -1 when the line is not
+ * a reply (*r is then empty). Free with mg_pdf_reply_free. */
+int mg_pdf_parse_reply(const char *line, size_t len, mg_pdf_reply *r);
+void mg_pdf_reply_free(mg_pdf_reply *r);
+/* A render request line, newline-terminated. Caller frees. */
+char *mg_pdf_request(long id, const char *root, const char *main_typ,
+                     const char *out_pdf);
 
 /* -------------------------------------------------------------- write.c */
 
@@ -1277,6 +1352,10 @@ typedef struct {
                             standard output */
   const char *release;   /* handbook/resolve: of this release, not the draft */
   const char *from, *to; /* diff: two releases, the second may be "draft" */
+  int no_pdf;            /* build: make no PDF */
+  const char *print_dir; /* the PDF engine (print/worker.mjs) */
+  int pdf;               /* handbook: the printed handbook (to output) */
+  const char *post;      /* handbook --format pdf: this post's card only */
 } mg_build_opts;
 
 /* Runs a command over the halls. Returns the exit code: 0, 1 when there

@@ -34,8 +34,14 @@ static xmlDocPtr loader(const xmlChar *uri, xmlDictPtr dict, int options,
   return default_loader(uri, dict, mg_safe_xml_options(), ctxt, type);
 }
 
+const char *const mg_print_names[MG_PRINT_N] = {"handbook", "patrol-sheets",
+                                                "forms", "cards", "signoff"};
+
+/* Compiles DIR/html/NAME, or DIR/NAME when NAME has a folder of its own
+ * ("print/handbook.xsl"). */
 static xsltStylesheetPtr compile(const char *dir, const char *name) {
-  char *path = mg_xasprintf("%s/html/%s", dir, name);
+  char *path = strchr(name, '/') ? mg_xasprintf("%s/%s", dir, name)
+                                 : mg_xasprintf("%s/html/%s", dir, name);
   xmlDocPtr doc = mg_safe_read_xml(path);
   xsltStylesheetPtr s = doc ? xsltParseStylesheetDoc(doc) : NULL;
   if (!s) {
@@ -50,7 +56,8 @@ static xsltStylesheetPtr compile(const char *dir, const char *name) {
 /* compile(), for a driver that may be absent: NULL without a word when
  * the file is not there. */
 static xsltStylesheetPtr compile_optional(const char *dir, const char *name) {
-  char *path = mg_xasprintf("%s/html/%s", dir, name);
+  char *path = strchr(name, '/') ? mg_xasprintf("%s/%s", dir, name)
+                                 : mg_xasprintf("%s/html/%s", dir, name);
   struct stat sb;
   int there = lstat(path, &sb) == 0;
   free(path);
@@ -139,6 +146,17 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
   t->feedback = compile_optional(dir, "feedback.xsl");
   t->feed = compile_optional(dir, "feed.xsl");
   t->editions = compile_optional(dir, "editions.xsl");
+  /* the print drivers: releases made before them froze no print/ folder
+   * (build.c then uses the current templates' drivers) */
+  char *pdir = mg_xasprintf("%s/print", dir);
+  struct stat sb;
+  t->has_print = lstat(pdir, &sb) == 0 && S_ISDIR(sb.st_mode);
+  free(pdir);
+  for (int k = 0; k < MG_PRINT_N && t->has_print; k++) {
+    char *name = mg_xasprintf("print/%s.xsl", mg_print_names[k]);
+    t->print[k] = compile_optional(dir, name);
+    free(name);
+  }
   t->l10n_doc = build_l10n(dir, lang);
   /* every file of the templates, read once for the digest: one that
    * cannot be read (a FIFO, a link out of the folder) is reported there */
@@ -177,6 +195,9 @@ void mg_templates_free(mg_templates *t) {
     xsltFreeStylesheet(t->feed);
   if (t->editions)
     xsltFreeStylesheet(t->editions);
+  for (int k = 0; k < MG_PRINT_N; k++)
+    if (t->print[k])
+      xsltFreeStylesheet(t->print[k]);
   xmlFreeDoc(t->l10n_doc);
   free(t->css);
   free(t->templates_dir);
@@ -288,6 +309,21 @@ int mg_transform(xsltStylesheetPtr style, xmlDocPtr doc, const char **params,
   }
   xmlFreeDoc(res);
   return rc;
+}
+
+char *mg_transform_text(xsltStylesheetPtr style, xmlDocPtr doc,
+                        const char **params, size_t *len, const char *what) {
+  xmlDocPtr res = apply(style, doc, params, what);
+  if (!res)
+    return NULL;
+  xmlChar *buf = NULL;
+  int n = 0;
+  xsltSaveResultToString(&buf, &n, res, style);
+  xmlFreeDoc(res);
+  char *s = mg_xstrndup(buf ? (const char *)buf : "", buf ? (size_t)n : 0);
+  xmlFree(buf);
+  *len = buf ? (size_t)n : 0;
+  return s;
 }
 
 char *mg_transform_fragment(xsltStylesheetPtr style, xmlDocPtr doc) {

@@ -27,13 +27,17 @@ def fake_tools(ws, installed):
 
 def deps(ws, step, e):
     os.makedirs(os.path.join(ws, "tests"), exist_ok=True)
+    os.makedirs(os.path.join(ws, "print"), exist_ok=True)
     return subprocess.run(["sh", os.path.join(ROOT, "scripts/deps"), step],
                           cwd=ws, capture_output=True, text=True, env=e)
 
 
-def test_demo_needs_no_test_tools_and_no_npm():
+def test_demo_needs_no_test_tools():
     ws = harness.workspace()
     e = fake_tools(ws, installed=True)
+    # the Typst engine already installed: npm is not needed
+    os.makedirs(os.path.join(
+        ws, "print/node_modules/@myriaddreamin/typst-ts-node-compiler"))
     p = deps(ws, "build", e)
     assert p.returncode == 0, p
     assert not os.path.exists(os.path.join(ws, "npm-ran"))
@@ -42,8 +46,8 @@ def test_demo_needs_no_test_tools_and_no_npm():
     p = deps(ws, "build", e)
     assert p.returncode == 1, p
     assert "libcmark-gfm-dev" in p.stderr and "libxxhash-dev" in p.stderr
-    for test_tool in ("npm", "default-jre-headless", "libcmocka-dev",
-                      "cppcheck", "clang"):
+    for test_tool in ("default-jre-headless", "libcmocka-dev",
+                      "cppcheck", "clang", "poppler-utils", "zbar-tools"):
         assert test_tool not in p.stderr.split(), (test_tool, p.stderr)
 
 
@@ -53,7 +57,7 @@ def test_check_installs_the_test_tools():
     p = deps(ws, "test", e)
     assert p.returncode == 1, p
     for pkg in ("libcmocka-dev", "cppcheck", "clang-format", "cmark-gfm",
-                "libxml2-dev"):
+                "libxml2-dev", "poppler-utils", "zbar-tools"):
         assert pkg in p.stderr.split(), (pkg, p.stderr)
     e = fake_tools(ws, installed=True)
     p = deps(ws, "test", e)   # the validator comes from npm
@@ -68,3 +72,18 @@ def test_fuzz_step_installs_clang():
     assert p.returncode == 1, p
     assert "clang" in p.stderr.split() and "libclang-rt-14-dev" in \
         p.stderr.split(), p.stderr
+
+
+def test_build_step_installs_the_print_engine():
+    """Building makes PDFs: the fonts, QR and fontconfig libraries, Node,
+    and the Typst engine from print/package-lock.json."""
+    ws = harness.workspace()
+    e = fake_tools(ws, installed=False)
+    p = deps(ws, "build", e)
+    assert p.returncode == 1, p
+    for pkg in ("fonts-noto-cjk", "libqrencode-dev", "libfontconfig-dev"):
+        assert pkg in p.stderr.split(), (pkg, p.stderr)
+    e = fake_tools(ws, installed=True)
+    p = deps(ws, "build", e)   # print/node_modules missing: npm ci
+    assert os.path.exists(os.path.join(ws, "npm-ran")), p
+    assert p.returncode != 0, p   # and npm failing fails the step

@@ -32,6 +32,8 @@ _results = []
 def env(**extra):
     e = dict(os.environ)
     e["MANUALGEN_TEMPLATES"] = os.path.join(ROOT, "templates")
+    # the PDF engine of this tree, for every binary (build/asan too)
+    e["MANUALGEN_PRINT_DIR"] = os.path.join(ROOT, "print")
     e["SOURCE_DATE_EPOCH"] = "1767225600"  # 2026-01-01
     e["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:exitcode=99"
     e["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1:exitcode=98"
