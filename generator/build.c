@@ -354,6 +354,23 @@ static int digest_print(run *r, edition *e, mg_templates *pt, mg_digest *d) {
   return 0;
 }
 
+/* A release made before templates/print froze UI strings without the
+ * print.* words: its PDFs, made by the current print drivers, take the
+ * current strings too (after its pages, which keep the frozen ones). */
+static void borrow_strings(edition *e, mg_templates *pt, xmlDocPtr doc) {
+  if (pt == e->tpl || !pt->l10n_doc)
+    return;
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+  xmlNodePtr old = mg_m_child(root, "l10n");
+  xmlNodePtr now = xmlDocCopyNode(xmlDocGetRootElement(pt->l10n_doc), doc, 1);
+  if (old) {
+    xmlReplaceNode(old, now);
+    xmlFreeNode(old);
+  } else {
+    xmlAddChild(root, now);
+  }
+}
+
 /* The Typst source of print driver k over doc, compiled to PDF bytes
  * (*len; caller frees), or NULL after reporting. */
 static char *make_pdf(run *r, mg_templates *pt, int k, xmlDocPtr doc,
@@ -371,6 +388,7 @@ static char *make_pdf(run *r, mg_templates *pt, int k, xmlDocPtr doc,
  * after reporting. */
 static int build_pdfs(run *r, edition *e, mg_templates *pt, xmlDocPtr doc,
                       const char *id, mg_manifest *m) {
+  borrow_strings(e, pt, doc);
   for (int k = 0; k < MG_PRINT_N; k++) {
     if (!pt->print[k] || (k == MG_PRINT_SIGNOFF && !is_release(r, e)))
       continue;
@@ -432,6 +450,7 @@ static void one_pdf(run *r, edition *e, hall_result *res, xmlDocPtr doc) {
   }
   if (r->o->post && check_post(doc, res->id, r->o->post))
     return;
+  borrow_strings(e, pt, doc);
   const char *params[] = {"post", r->o->post, NULL};
   size_t len;
   char *pdf =

@@ -63,6 +63,49 @@ static void owner_title(xmlNodePtr root, xmlNodePtr x) {
   free(title);
 }
 
+/* Rounds as releases made before issue 8 froze them (copied above with
+ * empty values): no kind (it follows from the key, as the domain checks
+ * read it) and one time, @time, which is the weekday's. */
+static int empty(xmlNodePtr n, const char *name) {
+  xmlChar *v = xmlGetProp(n, BAD_CAST name);
+  int e = !v || !*v;
+  xmlFree(v);
+  return e;
+}
+
+static void complete_rounds(xmlNodePtr params_root, xmlNodePtr hall) {
+  static const char *const kinds[] = {"opening", "peak", "handover", "closing"};
+  xmlNodePtr ps = mg_m_child(hall, "patrols");
+  xmlNodePtr src = child(params_root, "patrols");
+  for (xmlNodePtr r = ps ? ps->children : NULL; r; r = r->next) {
+    if (!mg_is_m(r, "round"))
+      continue;
+    if (empty(r, "kind")) {
+      xmlChar *key = xmlGetProp(r, BAD_CAST "key");
+      const char *kind = "routine";
+      for (size_t i = 0; key && i < sizeof kinds / sizeof *kinds; i++)
+        if (!strcmp((const char *)key, kinds[i]))
+          kind = kinds[i];
+      xmlSetProp(r, BAD_CAST "kind", BAD_CAST kind);
+      xmlFree(key);
+    }
+    if (empty(r, "weekday")) {
+      xmlChar *key = xmlGetProp(r, BAD_CAST "key");
+      for (xmlNodePtr o = src ? src->children : NULL; key && o; o = o->next) {
+        xmlChar *k =
+            o->type == XML_ELEMENT_NODE ? xmlGetProp(o, BAD_CAST "key") : NULL;
+        xmlChar *t =
+            k && xmlStrEqual(k, key) ? xmlGetProp(o, BAD_CAST "time") : NULL;
+        if (t)
+          xmlSetProp(r, BAD_CAST "weekday", t);
+        xmlFree(t);
+        xmlFree(k);
+      }
+      xmlFree(key);
+    }
+  }
+}
+
 /* The elements of list (the children named item of root's child list)
  * copied as m:<as> under a new m:<list> of hall, with the attributes
  * named in attrs (each written, "" when absent); owned lists also get
@@ -130,6 +173,7 @@ int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
   static const char *const round[] = {"key",     "kind",  "weekday", "weekend",
                                       "holiday", "owner", NULL};
   copy_list(root, hall, m, "patrols", "round", round, 1);
+  complete_rounds(root, hall);
   static const char *const zone[] = {"key", "name", "owner", NULL};
   copy_list(root, hall, m, "zones", "zone", zone, 1);
   static const char *const contact[] = {"key", "label", "name", "phone", NULL};
