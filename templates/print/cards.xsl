@@ -3,7 +3,8 @@
   cards.xsl: cards.pdf, A6 pocket cards, one page per post the hall has
   (m:duties/m:post), or only the post $post names. A card holds that
   post's duties in this hall (m:duty with owner = the post: its own and
-  those reassigned to it, each with its item's text from the sections),
+  those reassigned to it, by id and title: the text is in the handbook,
+  and a county store manager's thirty would not fit an A6 page),
   the rounds it owns (m:hall/m:patrols), the titles of the sections whose
   front matter posts: names it ("standards to know"), and the hall's
   contacts. mg-fit keeps each card on one page.
@@ -20,8 +21,6 @@
 
   <!-- One post's key; empty: every post the hall has. -->
   <xsl:param name="post" select="''"/>
-
-  <xsl:key name="item" match="md:item[@m:duty]" use="@m:duty"/>
 
   <xsl:template match="/">
     <xsl:call-template name="typst.preamble">
@@ -58,7 +57,7 @@
     <xsl:if test="position() > 1">
       <xsl:text>#pagebreak()&#10;</xsl:text>
     </xsl:if>
-    <xsl:text>#mg-fit(sizes: (8pt, 7.5pt, 7pt, 6.5pt, 6pt, 5.5pt, 5pt, 4.5pt))[&#10;</xsl:text>
+    <xsl:text>#mg-fit(sizes: (9pt, 8.5pt, 8pt, 7.5pt, 7pt, 6.5pt, 6pt))[&#10;</xsl:text>
     <xsl:text>#text(size: 1.6em, weight: "bold")[</xsl:text>
     <xsl:call-template name="typst.text">
       <xsl:with-param name="value">
@@ -82,12 +81,7 @@
         <xsl:call-template name="typst.text">
           <xsl:with-param name="value" select="concat(@id, ' ', @title)"/>
         </xsl:call-template>
-        <xsl:text>] </xsl:text>
-        <xsl:call-template name="typst.text">
-          <xsl:with-param name="value"
-                          select="normalize-space(key('item', @id)[1]/md:paragraph[1])"/>
-        </xsl:call-template>
-        <xsl:text>&#10;</xsl:text>
+        <xsl:text>]&#10;</xsl:text>
       </xsl:for-each>
       <xsl:text>&#10;</xsl:text>
     </xsl:if>

@@ -248,11 +248,17 @@
 // a task list: one row per (done, body) pair, kept whole on a page
 #let mg-task-list(..items) = block(grid(columns: (auto, 1fr), column-gutter: 0.6em,
   row-gutter: 0.65em, ..items.pos().map(((done, body)) => (mg-box(done), body)).flatten()))
+// a bar beside body in the left margin, 12 mm from the page's edge
+// whatever the block's indent (a list item's or a paragraph's)
+#let mg-margin-bar(body) = context {
+  let x = here().position().x
+  block(width: 100%, stroke: (left: 2.5pt), outset: (left: x - 12mm), body)
+}
 // a change bar in the left margin, with its label
-#let mg-changed(label, body) = block(width: 100%, stroke: (left: 2.5pt), outset: (left: 7mm),
-  { text(size: 0.8em, weight: "bold", label); parbreak(); body })
+#let mg-changed(label, body) = mg-margin-bar({
+  text(size: 0.8em, weight: "bold", label); parbreak(); body })
 // a bar beside a block whose text the release changed
-#let mg-bar(body) = block(width: 100%, stroke: (left: 2.5pt), outset: (left: 7mm), body)
+#let mg-bar(body) = mg-margin-bar(body)
 // a QR code from its modules (0 and 1, row by row), n modules a side
 #let mg-qr(modules, n, width) = {
   let cell = width / (n + 8)
