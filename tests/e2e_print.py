@@ -134,3 +134,31 @@ def test_print_pdf_same_bytes_twice():
     os.unlink(os.path.join(ws, "a-std.pdf"))
     b = open(pdf(ws, "a-std"), "rb").read()
     assert a == b
+
+
+def test_print_pdfs_linked_from_the_halls_pages_only_when_made():
+    ws = harness.workspace()
+    try:
+        kinds = ["handbook", "patrol-sheets", "forms", "cards"]
+        r = run(["build", "--content", "content", "--out", "out"], ws)
+        assert r.code == 0, r
+        hall = os.path.join(ws, "out", "draft", "stores", "a-std")
+        for page in ("index.html", "handbook.html"):
+            html = open(os.path.join(hall, page), encoding="utf-8").read()
+            for k in kinds:
+                assert f'href="{k}.pdf"' in html, (page, k)
+                assert os.path.exists(os.path.join(hall, k + ".pdf")), k
+            # the draft has no sign-off sheet to link to
+            assert "signoff.pdf" not in html, page
+        assert "印刷版手册（PDF）" in open(os.path.join(hall, "index.html"),
+                                        encoding="utf-8").read()
+        r = run(["build", "--content", "content", "--out", "out",
+                 "--no-pdf"], ws)
+        assert r.code == 0, r
+        for page in ("index.html", "handbook.html"):
+            html = open(os.path.join(hall, page), encoding="utf-8").read()
+            assert ".pdf" not in html, page
+        assert not [f for f in os.listdir(hall) if f.endswith(".pdf")]
+    finally:
+        import shutil
+        shutil.rmtree(ws, ignore_errors=True)

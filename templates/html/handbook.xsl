@@ -66,6 +66,20 @@
           <xsl:apply-templates select="m:store" mode="titlepage"/>
           <xsl:apply-templates select="m:edition" mode="titlepage"/>
         </div>
+        <!-- the hall's PDFs, when the build made them -->
+        <xsl:if test="m:pdf/m:file">
+          <ul class="other-formats">
+            <xsl:for-each select="m:pdf/m:file">
+              <li>
+                <a href="{@href}" type="application/pdf">
+                  <xsl:call-template name="gentext">
+                    <xsl:with-param name="key" select="concat('pdf.', @kind)"/>
+                  </xsl:call-template>
+                </a>
+              </li>
+            </xsl:for-each>
+          </ul>
+        </xsl:if>
         <nav class="contents">
           <xsl:attribute name="aria-labelledby">contents-title</xsl:attribute>
           <h2 id="contents-title">

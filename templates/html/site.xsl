@@ -164,7 +164,8 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- Links to the printable handbook and to the list of all stores. -->
+  <!-- Links to the printable handbook, the hall's PDFs and the list of
+       all stores. -->
   <xsl:template name="other.formats">
     <xsl:if test="$handbook.href != '' or $stores.href != ''">
       <ul class="other-formats">
@@ -177,6 +178,16 @@
             </a>
           </li>
         </xsl:if>
+        <!-- the hall's PDFs, when the build made them (m:pdf) -->
+        <xsl:for-each select="/m:manual/m:pdf/m:file">
+          <li>
+            <a href="{@href}" type="application/pdf">
+              <xsl:call-template name="gentext">
+                <xsl:with-param name="key" select="concat('pdf.', @kind)"/>
+              </xsl:call-template>
+            </a>
+          </li>
+        </xsl:for-each>
         <xsl:if test="$stores.href != ''">
           <li>
             <a href="{$stores.href}">
