@@ -61,8 +61,7 @@ mg_glyphs *mg_glyphs_load(const char *dir) {
   }
   for (int i = 0; i < set->nfont; i++) {
     FcCharSet *c;
-    if (FcPatternGetCharSet(set->fonts[i], FC_CHARSET, 0, &c) ==
-        FcResultMatch)
+    if (FcPatternGetCharSet(set->fonts[i], FC_CHARSET, 0, &c) == FcResultMatch)
       FcCharSetMerge(g->cs, c, NULL);
   }
   int faces = set->nfont;
@@ -242,8 +241,8 @@ static void report(gctx *c, xmlNodePtr where, unsigned cp, const char *ch) {
   long line = 0, col = 0;
   if (src && find_compiled(src->children, ch, &line, &col))
     file = mg_manual_file(c->man, src);
-  else if (!(c->eff && find_param(xmlDocGetRootElement(c->eff), ch, &file,
-                                  &line)) &&
+  else if (!(c->eff &&
+             find_param(xmlDocGetRootElement(c->eff), ch, &file, &line)) &&
            sec)
     file = mg_manual_file(c->man, sec);
   mg_diag_store(MG_ERROR, file, (int)line, (int)col, c->store,

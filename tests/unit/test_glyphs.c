@@ -19,9 +19,13 @@ static int teardown(void **state) {
 
 static void noto_cjk_has_chinese_and_its_punctuation(void **state) {
   (void)state;
-  const unsigned have[] = {'A',    0x4E2D /* 中 */, 0x3002 /* 。 */,
+  const unsigned have[] = {'A',
+                           0x4E2D /* 中 */,
+                           0x3002 /* 。 */,
                            0x3000 /* ideographic space */,
-                           0xFF08 /* （ */, 0x2014 /* — */, 0x2460 /* ① */};
+                           0xFF08 /* （ */,
+                           0x2014 /* — */,
+                           0x2460 /* ① */};
   for (size_t i = 0; i < sizeof have / sizeof *have; i++)
     assert_true(mg_glyphs_has(noto, have[i]));
 }
@@ -36,8 +40,8 @@ static void emoji_private_use_and_extension_b_are_missing(void **state) {
 
 static void controls_and_invisible_characters_need_no_glyph(void **state) {
   (void)state;
-  const unsigned none[] = {'\t', '\n', '\r', 0x85, 0x200B, 0x200D, 0x2060,
-                           0xFEFF};
+  const unsigned none[] = {'\t',   '\n',   '\r',   0x85,
+                           0x200B, 0x200D, 0x2060, 0xFEFF};
   for (size_t i = 0; i < sizeof none / sizeof *none; i++)
     assert_true(mg_glyphs_has(noto, none[i]));
 }
