@@ -123,6 +123,7 @@ struct run {
    * the current templates (whose print drivers releases made before
    * templates/print use), the digest of the font files */
   mg_pdf_pool *pdf;
+  mg_glyphs *glyphs; /* the characters the fonts have */
   mg_templates *cur_tpl;
   int own_cur_tpl;
   char fonts_digest[33];
@@ -384,11 +385,31 @@ static char *make_pdf(run *r, mg_templates *pt, int k, xmlDocPtr doc,
   return pdf;
 }
 
+/* Every character of hall id's print document doc is in a font the
+ * prints use (glyphs.c): Typst would print a box or another font's glyph.
+ * The hall's parameters, which say where a value was set, are made again
+ * only when one is not. Returns 0, or -1 after reporting each character
+ * once. */
+static int check_glyphs(run *r, edition *e, xmlDocPtr doc, const char *id) {
+  if (!mg_glyphs_lacks(r->glyphs, doc))
+    return 0;
+  xmlDocPtr eff = e->rel ? mg_release_params(e->rel, id)
+                         : mg_params_effective(e->params, id);
+  mg_glyphs_check(r->glyphs, doc, e->manual, eff, id);
+  if (e->rel)
+    xmlFreeDoc(eff);
+  else
+    mg_params_effective_free(eff);
+  return -1;
+}
+
 /* Makes the hall's PDFs into e (and its manifest m). Returns 0, or -1
  * after reporting. */
 static int build_pdfs(run *r, edition *e, mg_templates *pt, xmlDocPtr doc,
                       const char *id, mg_manifest *m) {
   borrow_strings(e, pt, doc);
+  if (check_glyphs(r, e, doc, id))
+    return -1;
   for (int k = 0; k < MG_PRINT_N; k++) {
     if (!pt->print[k] || (k == MG_PRINT_SIGNOFF && !is_release(r, e)))
       continue;
@@ -451,6 +472,8 @@ static void one_pdf(run *r, edition *e, hall_result *res, xmlDocPtr doc) {
   if (r->o->post && check_post(doc, res->id, r->o->post))
     return;
   borrow_strings(e, pt, doc);
+  if (check_glyphs(r, e, doc, res->id))
+    return;
   const char *params[] = {"post", r->o->post, NULL};
   size_t len;
   char *pdf =
@@ -1206,6 +1229,9 @@ static int setup_pdf(run *r) {
   }
   mg_strv_free(&names);
   mg_digest_finish(d, r->fonts_digest);
+  r->glyphs = mg_glyphs_load(MG_FONT_DIR);
+  if (!r->glyphs)
+    return -1;
   int jobs = o->jobs > 0 ? o->jobs : ncpus();
   r->pdf = mg_pdf_pool_new(o->print_dir ? o->print_dir : "print", jobs);
   return 0;
@@ -1469,6 +1495,7 @@ int mg_build(const mg_build_opts *o) {
   summary(&r, rc, mg_now() - t0);
 cleanup:
   mg_pdf_pool_free(r.pdf);
+  mg_glyphs_free(r.glyphs);
   if (r.own_cur_tpl)
     mg_templates_free(r.cur_tpl);
   mg_publish_free(r.latest);

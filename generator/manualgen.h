@@ -885,6 +885,31 @@ void mg_pdf_reply_free(mg_pdf_reply *r);
 char *mg_pdf_request(long id, const char *root, const char *main_typ,
                      const char *out_pdf);
 
+/* ------------------------------------------------------------- glyphs.c */
+
+/* The family the prints are set in (templates/print/common/typst.xsl),
+ * for messages. */
+#define MG_FONT_FAMILY "Noto Sans CJK SC"
+/* The characters the fonts of a folder have (every face of every file,
+ * through fontconfig). Read-only once made: threads share it. NULL after
+ * reporting (no folder, no font in it). Free with mg_glyphs_free. */
+typedef struct mg_glyphs mg_glyphs;
+mg_glyphs *mg_glyphs_load(const char *dir);
+void mg_glyphs_free(mg_glyphs *g);
+/* True when a font has code point cp, or it is never drawn (a control or
+ * an invisible format character). */
+int mg_glyphs_has(const mg_glyphs *g, unsigned cp);
+/* True when a character of doc (a text or an attribute value) is in no
+ * font of g: the fast look, stopping at the first, reporting nothing. */
+int mg_glyphs_lacks(const mg_glyphs *g, xmlDocPtr doc);
+/* Reports each character of doc (a hall's print document) in no font of
+ * g, once, on behalf of store: at the compiled manual's text that has it
+ * (man; may be NULL), else at the parameter that set it (eff, the hall's
+ * effective parameters; may be NULL), else at its section's file or with
+ * no position. Returns the number of characters reported. */
+int mg_glyphs_check(const mg_glyphs *g, xmlDocPtr doc, const mg_manual *man,
+                    xmlDocPtr eff, const char *store);
+
 /* -------------------------------------------------------------- write.c */
 
 /* Writes path in one step: the bytes go to a temporary file in the same
