@@ -30,7 +30,7 @@ def edit(ws, rel, old, new):
 
 def build(ws, *extra):
     return harness.run(["build", "--content", "content", "--out", "out",
-                        *extra], ws)
+                        *extra], ws, pdf=True)
 
 
 def lines(r):
@@ -76,7 +76,7 @@ def test_glyph_missing_in_handbook_pdf_and_card():
     want = line("content/sections/lobby.md:9:5", "\U0001F600", "a-flag")
     for extra in ([], ["--post", "lobby-manager"]):
         r = harness.run(["handbook", "a-flag", "--content", "content",
-                         "--format", "pdf", "-o", "h.pdf", *extra], ws)
+                         "--format", "pdf", "-o", "h.pdf", *extra], ws, pdf=True)
         assert r.code == 1, r
         assert want in lines(r), (want, r)
         assert not os.path.exists(os.path.join(ws, "h.pdf")), r

@@ -44,7 +44,7 @@ def print_templates(ws, drivers=("handbook",), typst_extra=None):
 
 def build(ws, *extra):
     return harness.run(["build", "--content", "content", "--templates",
-                        "templates", "--out", "out", *extra], ws)
+                        "templates", "--out", "out", *extra], ws, pdf=True)
 
 
 def hall(ws, store, name="handbook.pdf"):
@@ -163,22 +163,22 @@ def test_handbook_format_pdf_and_post_card():
     print_templates(ws, drivers=("handbook", "cards"))
     out = os.path.join(ws, "one.pdf")
     r = harness.run(["handbook", "a-flag", "--format", "pdf", "-o", out,
-                     "--content", "content", "--templates", "templates"], ws)
+                     "--content", "content", "--templates", "templates"], ws, pdf=True)
     assert r.code == 0, r
     assert "甲市旗舰厅" in tool("pdftotext", out, "-")
     r = harness.run(["handbook", "a-flag", "--format", "pdf", "-o", out,
                      "--post", "clerk", "--content", "content",
-                     "--templates", "templates"], ws)
+                     "--templates", "templates"], ws, pdf=True)
     assert r.code == 0, r
     assert "post clerk" in tool("pdftotext", out, "-")
     r = harness.run(["handbook", "a-flag", "--format", "pdf", "-o", out,
                      "--post", "clerc", "--content", "content",
-                     "--templates", "templates"], ws)
+                     "--templates", "templates"], ws, pdf=True)
     assert r.code == 1, r
     assert "manualgen: error: store 'a-flag' has no post 'clerc'; did you " \
         "mean 'clerk'?" in r.err.splitlines(), r.err
     r = harness.run(["handbook", "a-flag", "--post", "clerk", "--content",
-                     "content"], ws)
+                     "content"], ws, pdf=True)
     assert r.code == 2 and "needs --format pdf" in r.err, r
 
 
@@ -187,12 +187,12 @@ def test_missing_engine_is_named():
     print_templates(ws)
     r = harness.run(["build", "--content", "content", "--templates",
                      "templates", "--out", "out"], ws,
-                    MANUALGEN_PRINT_DIR=os.path.join(ws, "nowhere"))
+                    MANUALGEN_PRINT_DIR=os.path.join(ws, "nowhere"), pdf=True)
     assert r.code == 1, r
     assert "the PDF engine is not installed in" in r.err, r.err
     assert not os.path.exists(os.path.join(ws, "out", "draft")), r
     # --no-pdf does not need it
     r = harness.run(["build", "--content", "content", "--templates",
                      "templates", "--out", "out", "--no-pdf"], ws,
-                    MANUALGEN_PRINT_DIR=os.path.join(ws, "nowhere"))
+                    MANUALGEN_PRINT_DIR=os.path.join(ws, "nowhere"), pdf=True)
     assert r.code == 0, r

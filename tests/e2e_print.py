@@ -14,7 +14,7 @@ from harness import run, write
 def pdf(ws, store, *extra):
     out = os.path.join(ws, store + ".pdf")
     r = run(["handbook", store, "--content", "content", "--format", "pdf",
-             "-o", out] + list(extra), ws)
+             "-o", out] + list(extra), ws, pdf=True)
     assert r.code == 0, r
     assert open(out, "rb").read(5) == b"%PDF-", out
     return out
@@ -140,7 +140,7 @@ def test_print_pdfs_linked_from_the_halls_pages_only_when_made():
     ws = harness.workspace()
     try:
         kinds = ["handbook", "patrol-sheets", "forms", "cards"]
-        r = run(["build", "--content", "content", "--out", "out"], ws)
+        r = run(["build", "--content", "content", "--out", "out"], ws, pdf=True)
         assert r.code == 0, r
         hall = os.path.join(ws, "out", "draft", "stores", "a-std")
         for page in ("index.html", "handbook.html"):
@@ -153,7 +153,7 @@ def test_print_pdfs_linked_from_the_halls_pages_only_when_made():
         assert "印刷版手册（PDF）" in open(os.path.join(hall, "index.html"),
                                         encoding="utf-8").read()
         r = run(["build", "--content", "content", "--out", "out",
-                 "--no-pdf"], ws)
+                 "--no-pdf"], ws, pdf=True)
         assert r.code == 0, r
         for page in ("index.html", "handbook.html"):
             html = open(os.path.join(hall, page), encoding="utf-8").read()

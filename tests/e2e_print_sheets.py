@@ -24,7 +24,7 @@ _built = {}
 def built():
     if "ws" not in _built:
         ws = harness.workspace(os.path.join(harness.ROOT, "content"))
-        r = run(["build", "--content", "content", "--out", "out"], ws)
+        r = run(["build", "--content", "content", "--out", "out"], ws, pdf=True)
         assert r.code == 0, r
         _built["ws"] = ws
     return _built["ws"]

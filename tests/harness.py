@@ -77,8 +77,14 @@ class Run:
                 f"{self.out[:2000]}")
 
 
-def run(args, cwd, stdin=None, **envextra):
-    argv = [BINARY] + list(args)
+def run(args, cwd, stdin=None, pdf=False, **envextra):
+    """Runs manualgen. A `build` makes pages only (--no-pdf) unless pdf:
+    PDFs take most of a build's time, and have tests of their own
+    (e2e_pdf, e2e_print, e2e_print_sheets, e2e_glyphs pass pdf=True)."""
+    args = list(args)
+    if not pdf and args[:1] == ["build"] and "--no-pdf" not in args:
+        args.append("--no-pdf")
+    argv = [BINARY] + args
     p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True,
                        env=env(**envextra), input=stdin, timeout=120)
     r = Run(argv, cwd, p)
