@@ -147,3 +147,30 @@ def test_print_handbook_cover_qr_decodes_to_the_halls_address():
                        capture_output=True, text=True, timeout=60)
     url = f"https://manuals.example.com.cn/latest/stores/{store}/index.html"
     assert p.returncode == 0 and url in p.stdout.split(), (p.stdout, p.stderr)
+
+
+def test_print_every_kind_renders_a_page_that_is_not_blank():
+    """The first page of each PDF kind, rendered to PNG by pdftoppm, has
+    ink on it: a sheet that compiles but draws nothing would pass the
+    text checks above only if its text were there, not its lines."""
+    ws = built()
+    release = sorted(v for v in os.listdir(os.path.join(ws, "out"))
+                     if re.fullmatch(r"\d+\.\d+", v))[-1]
+    kinds = [("draft", n) for n in ("handbook.pdf", "patrol-sheets.pdf",
+                                    "forms.pdf", "cards.pdf")]
+    kinds.append((release, "signoff.pdf"))
+    for edition, name in kinds:
+        path = pdf(ws, HALLS[0], name, edition)
+        base = path + ".png-test"
+        p = subprocess.run(["pdftoppm", "-gray", "-r", "40", "-f", "1", "-l",
+                            "1", path, base], capture_output=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        [img] = [f for f in os.listdir(os.path.dirname(path))
+                 if f.startswith(os.path.basename(base))]
+        data = open(os.path.join(os.path.dirname(path), img), "rb").read()
+        os.unlink(os.path.join(os.path.dirname(path), img))
+        m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", data)
+        assert m, data[:20]
+        px = data[m.end():]
+        ink = sum(1 for b in px if b < 128)
+        assert ink > len(px) // 200, (name, ink, len(px))
