@@ -174,3 +174,25 @@ def test_print_every_kind_renders_a_page_that_is_not_blank():
         px = data[m.end():]
         ink = sum(1 for b in px if b < 128)
         assert ink > len(px) // 200, (name, ink, len(px))
+
+
+def test_print_patrol_sheet_times_follow_the_parameters_rules():
+    """A round with no weekend time is made at its weekday time at
+    weekends, with no holiday time at its weekend time on holidays; a hall
+    without holiday hours of its own prints no holiday time at all (once
+    'not made' was printed for both)."""
+    ws = built()
+    flagship = pages_text(pdf(ws, "nj-xinjiekou", "patrol-sheets.pdf"))
+    assert flagship and not any("节假日" in p for p in flagship), flagship[0]
+    assert not any("不巡视" in p for p in flagship)
+    county = [squash(p) for p in
+              pages_text(pdf(ws, "xz-pizhou-yunhe", "patrol-sheets.pdf"))]
+    man = resolved("xz-pizhou-yunhe")
+    rounds = man.findall(f"{M}hall/{M}patrols/{M}round")
+    assert len(county) == len(rounds)
+    for page, r in zip(county, rounds):
+        weekend = r.get("weekend") or r.get("weekday")
+        holiday = r.get("holiday") or weekend
+        assert "工作日" + r.get("weekday") in page, page[:80]
+        assert "周末" + weekend in page, page[:80]
+        assert "节假日" + holiday in page, page[:80]

@@ -63,14 +63,35 @@
       <xsl:with-param name="kind" select="'weekday'"/>
       <xsl:with-param name="at" select="@weekday"/>
     </xsl:call-template>
+    <!-- a round without a weekend time keeps its weekday one, without a
+         holiday time its weekend one (params.xsd); holidays only where the
+         hall has holiday hours of its own -->
+    <xsl:variable name="weekend">
+      <xsl:choose>
+        <xsl:when test="string(@weekend) != ''"><xsl:value-of select="@weekend"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="@weekday"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
     <xsl:call-template name="time">
       <xsl:with-param name="kind" select="'weekend'"/>
-      <xsl:with-param name="at" select="@weekend"/>
+      <xsl:with-param name="at" select="$weekend"/>
     </xsl:call-template>
-    <xsl:call-template name="time">
-      <xsl:with-param name="kind" select="'holiday'"/>
-      <xsl:with-param name="at" select="@holiday"/>
-    </xsl:call-template>
+    <xsl:choose>
+      <xsl:when test="/m:manual/m:hall/m:hours/m:day[@kind = 'holiday']">
+        <xsl:call-template name="time">
+          <xsl:with-param name="kind" select="'holiday'"/>
+          <xsl:with-param name="at">
+            <xsl:choose>
+              <xsl:when test="string(@holiday) != ''"><xsl:value-of select="@holiday"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="$weekend"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:text>  [],&#10;</xsl:text>
+      </xsl:otherwise>
+    </xsl:choose>
     <xsl:text>  [</xsl:text>
     <xsl:call-template name="typst.text">
       <xsl:with-param name="value">
