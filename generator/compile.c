@@ -45,6 +45,20 @@ xmlNodePtr mg_m_child(xmlNodePtr n, const char *name) {
   return NULL;
 }
 
+xmlNodePtr mg_child(xmlNodePtr n, const char *name) {
+  for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
+    if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, name))
+      return k;
+  return NULL;
+}
+
+char *mg_prop(xmlNodePtr n, const char *name) {
+  xmlChar *v = n ? xmlGetProp(n, BAD_CAST name) : NULL;
+  char *s = v ? mg_xstrdup((const char *)v) : NULL;
+  xmlFree(v);
+  return s;
+}
+
 char *mg_m_child_text(xmlNodePtr n, const char *name) {
   xmlNodePtr k = mg_m_child(n, name);
   xmlChar *v = k ? xmlNodeGetContent(k) : NULL;
@@ -57,13 +71,6 @@ static int is_md(xmlNodePtr n, const char *name) {
   return n->type == XML_ELEMENT_NODE && n->ns &&
          !strcmp((const char *)n->ns->href, MD_NS) &&
          !strcmp((const char *)n->name, name);
-}
-
-static char *attr(xmlNodePtr n, const char *name) {
-  xmlChar *v = xmlGetProp(n, BAD_CAST name);
-  char *s = v ? mg_xstrdup((const char *)v) : NULL;
-  xmlFree(v);
-  return s;
 }
 
 static int iattr(xmlNodePtr n, const char *name) {
@@ -151,7 +158,7 @@ static size_t scan(const char *s, mg_manual *m, mg_expr_list *l, size_t *at,
 }
 
 static void compile_link(mg_manual *m, xmlNodePtr n) {
-  char *dest = attr(n, "destination"), *title = attr(n, "title");
+  char *dest = mg_prop(n, "destination"), *title = mg_prop(n, "title");
   size_t k = scan(dest, m, NULL, NULL, NULL, 0, 0) +
              scan(title, m, NULL, NULL, NULL, 0, 0);
   if (k) {
@@ -167,7 +174,7 @@ static void compile_link(mg_manual *m, xmlNodePtr n) {
 }
 
 static void compile_attr(mg_manual *m, xmlNodePtr n, const char *name) {
-  char *src = attr(n, name);
+  char *src = mg_prop(n, name);
   if (!src)
     return;
   mg_expr_list *l = attach(m, n, 1);
@@ -220,7 +227,7 @@ mg_manual *mg_manual_compile(xmlDocPtr doc, int owns,
     mg_manual_free(m);
     return NULL;
   }
-  m->lang = attr(root, "lang");
+  m->lang = mg_prop(root, "lang");
   if (!m->lang)
     m->lang = mg_xstrdup("zh-CN");
   m->title = mg_m_child_text(root, "title");

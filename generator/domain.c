@@ -153,13 +153,6 @@ typedef struct {
   size_t nshifts;
 } hall;
 
-static xmlNodePtr kid(xmlNodePtr n, const char *name) {
-  for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
-    if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, name))
-      return k;
-  return NULL;
-}
-
 static xmlNodePtr next_el(xmlNodePtr k, const char *name) {
   for (; k; k = k->next)
     if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, name))
@@ -231,7 +224,7 @@ static const char *post_name(hall *h, xmlNodePtr post) {
 }
 
 static xmlNodePtr post_of(hall *h, const char *key) {
-  EACH(p, kid(h->root, "posts"), "post") {
+  EACH(p, mg_child(h->root, "posts"), "post") {
     const char *k = att(h, p, "key");
     if (k && key && !strcmp(k, key))
       return p;
@@ -412,9 +405,9 @@ static int has_day(const hall *h, int d) {
 /* --------------------------------------------------------- reading */
 
 static void read_hall(hall *h) {
-  xmlNodePtr hrs = kid(h->root, "hours");
+  xmlNodePtr hrs = mg_child(h->root, "hours");
   for (int d = 0; d < NDAYS; d++) {
-    h->day_el[d] = kid(hrs, day_name[d]);
+    h->day_el[d] = mg_child(hrs, day_name[d]);
     h->open[d] = tm(h, h->day_el[d], "open");
     h->close[d] = tm(h, h->day_el[d], "close");
     if (h->open[d] >= 0 && h->close[d] >= 0 && h->close[d] <= h->open[d]) {
@@ -429,7 +422,7 @@ static void read_hall(hall *h) {
           ? 5L * (h->close[0] - h->open[0]) + 2L * (h->close[1] - h->open[1])
           : -1;
 
-  h->policy = kid(h->root, "policy");
+  h->policy = mg_child(h->root, "policy");
   h->weekly_hours = num(h, h->policy, "weekly-hours");
   h->max_shift = num(h, h->policy, "max-shift-hours");
   h->arrive_before = num(h, h->policy, "arrive-before");
@@ -447,7 +440,7 @@ static void read_hall(hall *h) {
             (const char *)a->name, h->defaults_file);
   }
 
-  xmlNodePtr shifts = kid(h->root, "shifts");
+  xmlNodePtr shifts = mg_child(h->root, "shifts");
   size_t n = 0;
   EACH(s, shifts, "shift") n++;
   h->shift = mg_xcalloc(n ? n : 1, sizeof *h->shift);
@@ -485,7 +478,7 @@ static int specificity(hall *h, xmlNodePtr el, const char *attr) {
 /* ------------------------------------------------------- in-charge */
 
 static void check_supply(hall *h) {
-  xmlNodePtr posts = kid(h->root, "posts");
+  xmlNodePtr posts = mg_child(h->root, "posts");
   long total = 0;
   /* at the most specific count or in-charge: the value a hall or city
    * changed is likelier the fault than HQ's */
@@ -539,9 +532,9 @@ static void check_supply(hall *h) {
 static void check_shifts(hall *h) {
   /* the shift keys the posts name */
   mg_buf keys = {0};
-  EACH(s, kid(h->root, "shifts"), "shift")
+  EACH(s, mg_child(h->root, "shifts"), "shift")
   mg_buf_printf(&keys, "%s%s", keys.len ? ", " : "", att(h, s, "key"));
-  EACH(p, kid(h->root, "posts"), "post") {
+  EACH(p, mg_child(h->root, "posts"), "post") {
     const char *list = att(h, p, "shifts");
     for (const char *q = list; q && *q;) {
       while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
@@ -552,7 +545,7 @@ static void check_shifts(hall *h) {
       if (!l)
         break;
       int found = 0;
-      EACH(s, kid(h->root, "shifts"), "shift") {
+      EACH(s, mg_child(h->root, "shifts"), "shift") {
         const char *k = att(h, s, "key");
         found |= strlen(k) == l && !memcmp(k, q, l);
       }
@@ -660,7 +653,7 @@ static const char *round_at(hall *h, int t, int d, const char *attr) {
 }
 
 static void check_handover(hall *h) {
-  EACH(r, kid(h->root, "patrols"), "round") {
+  EACH(r, mg_child(h->root, "patrols"), "round") {
     if (strcmp(kind_of(h, r), "handover"))
       continue;
     xmlNodePtr owner = post_of(h, att(h, r, "owner"));
@@ -722,7 +715,7 @@ static int cmp_stop(const void *a, const void *b) {
 }
 
 static void check_rounds(hall *h) {
-  xmlNodePtr patrols = kid(h->root, "patrols");
+  xmlNodePtr patrols = mg_child(h->root, "patrols");
   size_t n = 0;
   EACH(r, patrols, "round") n++;
   stop *stops = mg_xcalloc(n + 1, sizeof *stops);
@@ -763,7 +756,7 @@ static void check_rounds(hall *h) {
   }
 
   /* a round in every peak, on the peak's days */
-  EACH(p, kid(h->root, "peaks"), "peak") {
+  EACH(p, mg_child(h->root, "peaks"), "peak") {
     int a = tm(h, p, "from"), b = tm(h, p, "to");
     const char *days = att(h, p, "days");
     if (a < 0 || b <= a)
@@ -831,11 +824,11 @@ static void check_rounds(hall *h) {
 /* -------------------------------------------------------- staffing */
 
 static void check_staffing(hall *h) {
-  xmlNodePtr queue = kid(h->root, "queue");
+  xmlNodePtr queue = mg_child(h->root, "queue");
   long peak = num(h, queue, "peak-counters");
   if (peak < 0)
     return;
-  xmlNodePtr counters = kid(h->root, "counters");
+  xmlNodePtr counters = mg_child(h->root, "counters");
   if (counters) {
     xmlChar *v = xmlNodeGetContent(counters);
     long n = v ? strtol((const char *)v, NULL, 10) : 0;
@@ -856,7 +849,7 @@ static void check_staffing(hall *h) {
   long supply = mul(mul(k, h->weekly_hours), 60);
   if (supply >= mul(peak, h->week))
     return;
-  fault(h, "staffing", clerk ? clerk : kid(h->root, "posts"),
+  fault(h, "staffing", clerk ? clerk : mg_child(h->root, "posts"),
         clerk ? "count" : NULL,
         "counting rest days, %ld clerks × %ld hours ÷ %s opening hours a "
         "week = %.1f clerks at the counters at once, fewer than the %ld "
@@ -874,7 +867,7 @@ static void check_weights(hall *h) {
   int any = 0, best = -1;
   xmlNodePtr at = NULL;
   mg_buf list = {0};
-  EACH(w, kid(h->root, "appraisal"), "weight") {
+  EACH(w, mg_child(h->root, "appraisal"), "weight") {
     long p = num(h, w, "percent");
     if (p < 0)
       continue;
@@ -903,7 +896,7 @@ static int cmp_allowance(const void *a, const void *b) {
 }
 
 static void check_allowances(hall *h) {
-  xmlNodePtr star = kid(h->root, "star");
+  xmlNodePtr star = mg_child(h->root, "star");
   size_t n = 0;
   EACH(a, star, "allowance") n++;
   if (!n)
@@ -999,7 +992,7 @@ static long first_overlap(const unsigned char in[DAYS], const long owner[DAYS],
 }
 
 static void check_calendar(hall *h) {
-  xmlNodePtr promo = kid(h->root, "promotions");
+  xmlNodePtr promo = mg_child(h->root, "promotions");
   size_t n = 0;
   EACH(p, promo, "period") n++;
   if (!n)

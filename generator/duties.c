@@ -42,13 +42,6 @@ struct mg_decls {
   mg_strv ids, titles, suffixes;
 };
 
-static char *attr(xmlNodePtr n, const char *name) {
-  xmlChar *v = xmlGetProp(n, BAD_CAST name);
-  char *s = v ? mg_xstrdup((const char *)v) : NULL;
-  xmlFree(v);
-  return s;
-}
-
 static void set_long(xmlNodePtr n, const char *name, long v) {
   char buf[32];
   snprintf(buf, sizeof buf, "%ld", v);
@@ -130,7 +123,7 @@ static xmlDocPtr read_decl(const char *path, const char *root,
 /* Reports attribute name of n when it is not a post that can exist. */
 static void check_post(const mg_schema_names *names, const char *file,
                        const char *src, xmlNodePtr n, const char *name) {
-  char *key = attr(n, name);
+  char *key = mg_prop(n, name);
   char *why = key ? mg_expr_post_unknown(names, key) : NULL;
   if (why) {
     int line = (int)xmlGetLineNo(n);
@@ -181,7 +174,7 @@ static void load_duties(mg_decls *d, xmlNodePtr root, xmlNsPtr m,
       continue;
     int line = (int)xmlGetLineNo(n);
     if (!strcmp((const char *)n->name, "outside")) {
-      char *key = attr(n, "key");
+      char *key = mg_prop(n, "key");
       intptr_t first = (intptr_t)xmlHashLookup(outside, BAD_CAST key);
       if (first)
         mg_diag(MG_ERROR, d->dfile, line, value_col(src, line, "key"),
@@ -192,7 +185,7 @@ static void load_duties(mg_decls *d, xmlNodePtr root, xmlNsPtr m,
         xmlHashAddEntry(outside, BAD_CAST key, (void *)(intptr_t)line);
       free(key);
     } else if (!strcmp((const char *)n->name, "duty")) {
-      char *id = attr(n, "id");
+      char *id = mg_prop(n, "id");
       xmlNodePtr first = xmlHashLookup(d->duty, BAD_CAST id);
       if (first)
         mg_diag(MG_ERROR, d->dfile, line, value_col(src, line, "id"),
@@ -248,7 +241,7 @@ static void load_duties(mg_decls *d, xmlNodePtr root, xmlNsPtr m,
                 "to-outside (an outside owner) [duty-owner]");
       check_post(names, d->dfile, src, n, "from");
       check_post(names, d->dfile, src, n, "to");
-      char *id = attr(n, "duty");
+      char *id = mg_prop(n, "duty");
       if (id && !xmlHashLookup(d->duty, BAD_CAST id)) {
         const char *sug = mg_suggest(&d->ids, id, strlen(id));
         mg_diag(MG_ERROR, d->dfile, line, value_col(src, line, "duty"),
@@ -258,7 +251,7 @@ static void load_duties(mg_decls *d, xmlNodePtr root, xmlNsPtr m,
                 sug ? "?" : "");
       }
       free(id);
-      char *key = attr(n, "to-outside");
+      char *key = mg_prop(n, "to-outside");
       if (key && !xmlHashLookup(outside, BAD_CAST key))
         mg_diag(MG_ERROR, d->dfile, line, value_col(src, line, "to-outside"),
                 "unknown outside owner '%s' in to-outside: declare it as "
@@ -297,7 +290,7 @@ static void load_forms(mg_decls *d, xmlNodePtr root, xmlNsPtr m,
   xmlNodePtr top = xmlDocGetRootElement(doc);
   xmlNodePtr out = xmlNewChild(root, m, BAD_CAST "forms", NULL);
   xmlNewProp(out, BAD_CAST "file", BAD_CAST "forms.xml");
-  char *suffixes = attr(top, "name-suffixes");
+  char *suffixes = mg_prop(top, "name-suffixes");
   xmlNewProp(out, BAD_CAST "name-suffixes", BAD_CAST suffixes);
   for (char *save = NULL, *w = strtok_r(suffixes, " \t\n", &save); w;
        w = strtok_r(NULL, " \t\n", &save))
@@ -309,7 +302,7 @@ static void load_forms(mg_decls *d, xmlNodePtr root, xmlNsPtr m,
     if (n->type != XML_ELEMENT_NODE)
       continue;
     int line = (int)xmlGetLineNo(n);
-    char *id = attr(n, "id"), *title = attr(n, "title");
+    char *id = mg_prop(n, "id"), *title = mg_prop(n, "title");
     intptr_t first = (intptr_t)xmlHashLookup(ids, BAD_CAST id);
     if (first)
       mg_diag(MG_ERROR, d->ffile, line, value_col(src, line, "id"),
@@ -320,7 +313,7 @@ static void load_forms(mg_decls *d, xmlNodePtr root, xmlNsPtr m,
     xmlNodePtr x = xmlNewChild(out, m, BAD_CAST "form", NULL);
     xmlNodePtr same = xmlHashLookup(d->title, BAD_CAST title);
     if (same) {
-      char *l = attr(same, "line");
+      char *l = mg_prop(same, "line");
       mg_diag(MG_ERROR, d->ffile, line, value_col(src, line, "title"),
               "two forms are titled 《%s》 (also at line %s) [forms]", title,
               l ? l : "?");
@@ -430,7 +423,7 @@ void mg_decls_finish(mg_decls *d, int complete) {
   for (size_t i = 0; i < d->ids.n; i++) {
     const char *id = d->ids.v[i];
     xmlNodePtr n = xmlHashLookup(d->duty, BAD_CAST id);
-    char *title = attr(n, "title");
+    char *title = mg_prop(n, "title");
     uintptr_t k = (uintptr_t)xmlHashLookup(d->nitems, BAD_CAST id);
     if (!k && complete)
       mg_diag(MG_ERROR, d->dfile, (int)decl_line(d, id), 0,
@@ -448,8 +441,8 @@ void mg_decls_finish(mg_decls *d, int complete) {
   }
   if (d->forms)
     for (xmlNodePtr f = d->forms->children; f; f = f->next) {
-      char *title = attr(f, "title"), *id = attr(f, "id");
-      char *line = attr(f, "line");
+      char *title = mg_prop(f, "title"), *id = mg_prop(f, "id");
+      char *line = mg_prop(f, "line");
       if (complete && title && !xmlHashLookup(d->named, BAD_CAST title))
         mg_diag(MG_WARNING, d->ffile, line ? atoi(line) : 0, 0,
                 "form '%s' (《%s》) is named in no section [forms]", id, title);
@@ -545,8 +538,8 @@ static int follow(actx *c, const char *id, const char *start, const char *what,
          r = r->next) {
       if (!mg_is_m(r, "reassign"))
         continue;
-      char *from = attr(r, "from"), *duty = attr(r, "duty");
-      char *rto = attr(r, "to"), *rout = attr(r, "to-outside");
+      char *from = mg_prop(r, "from"), *duty = mg_prop(r, "duty");
+      char *rto = mg_prop(r, "to"), *rout = mg_prop(r, "to-outside");
       int match = from ? eq(from, cur) && (!duty || eq(duty, id))
                        : duty && eq(duty, id);
       if (match && !rout && (!rto || eq(rto, cur)))
@@ -632,16 +625,16 @@ static int follow(actx *c, const char *id, const char *start, const char *what,
 static char *owner_title(const actx *c, const owner *o) {
   if (o->post) {
     xmlNodePtr p = xmlHashLookup(c->posts, BAD_CAST o->post);
-    char *t = p ? attr(p, "title") : NULL;
+    char *t = p ? mg_prop(p, "title") : NULL;
     return t ? t : mg_xstrdup(o->post);
   }
   for (xmlNodePtr k = c->man->duties ? c->man->duties->children : NULL; k;
        k = k->next) {
-    char *key = mg_is_m(k, "outside") ? attr(k, "key") : NULL;
+    char *key = mg_is_m(k, "outside") ? mg_prop(k, "key") : NULL;
     int same = eq(key, o->outside);
     free(key);
     if (same) {
-      char *t = attr(k, "title");
+      char *t = mg_prop(k, "title");
       return t ? t : mg_xstrdup(o->outside);
     }
   }
@@ -652,13 +645,13 @@ static char *owner_title(const actx *c, const owner *o) {
 static char *section_of(xmlNodePtr n) {
   for (; n && n->type == XML_ELEMENT_NODE; n = n->parent)
     if (mg_is_m(n, "section"))
-      return attr(n, "id");
+      return mg_prop(n, "id");
   return NULL;
 }
 
 static void assign_duty(actx *c, xmlNodePtr d, xmlNodePtr out) {
-  char *id = attr(d, "id"), *title = attr(d, "title");
-  char *declared = attr(d, "owner");
+  char *id = mg_prop(d, "id"), *title = mg_prop(d, "title");
+  char *declared = mg_prop(d, "owner");
   xmlNodePtr x = xmlNewChild(out, NULL, BAD_CAST "duty", NULL);
   xmlNewProp(x, BAD_CAST "id", BAD_CAST id);
   xmlNewProp(x, BAD_CAST "title", BAD_CAST title);
@@ -721,8 +714,8 @@ done:
 }
 
 static void assign_form(actx *c, xmlNodePtr f, xmlNodePtr out) {
-  char *id = attr(f, "id"), *title = attr(f, "title");
-  char *by = attr(f, "filled-by");
+  char *id = mg_prop(f, "id"), *title = mg_prop(f, "title");
+  char *by = mg_prop(f, "filled-by");
   xmlNodePtr x = xmlNewChild(out, NULL, BAD_CAST "form", NULL);
   xmlNewProp(x, BAD_CAST "id", BAD_CAST id);
   xmlNewProp(x, BAD_CAST "title", BAD_CAST title);
@@ -769,11 +762,11 @@ xmlNodePtr mg_duties_assign(const mg_manual *man, xmlDocPtr eff,
     for (xmlNodePtr p = ps->children; p; p = p->next) {
       if (p->type != XML_ELEMENT_NODE || strcmp((const char *)p->name, "post"))
         continue;
-      char *key = attr(p, "key"), *count = attr(p, "count");
+      char *key = mg_prop(p, "key"), *count = mg_prop(p, "count");
       if (key && count && atol(count) > 0 &&
           !xmlHashLookup(c.posts, BAD_CAST key)) {
         xmlHashAddEntry(c.posts, BAD_CAST key, p);
-        char *title = attr(p, "title");
+        char *title = mg_prop(p, "title");
         xmlNodePtr x = xmlNewChild(out, NULL, BAD_CAST "post", NULL);
         xmlNewProp(x, BAD_CAST "key", BAD_CAST key);
         xmlNewProp(x, BAD_CAST "title", BAD_CAST(title ? title : key));
@@ -859,7 +852,8 @@ static void learn_doc(struct mg_named *nm, xmlDocPtr doc) {
       if (e->type != XML_ELEMENT_NODE ||
           strcmp((const char *)e->name, zone ? "zone" : "post"))
         continue;
-      char *key = attr(e, "key"), *name = attr(e, zone ? "name" : "title");
+      char *key = mg_prop(e, "key"),
+           *name = mg_prop(e, zone ? "name" : "title");
       if (key && name && *name)
         learn_one(nm, name, zone, key);
       free(key);

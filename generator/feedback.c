@@ -192,13 +192,6 @@ static char *value(xmlNodePtr n, const char *attr) {
   return s;
 }
 
-static xmlNodePtr child(xmlNodePtr parent, const char *name) {
-  for (xmlNodePtr k = parent ? parent->children : NULL; k; k = k->next)
-    if (k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, BAD_CAST name))
-      return k;
-  return NULL;
-}
-
 /* The line and column (in characters) of el's '<' in its file, for a
  * message. The column is 0 when the file cannot be read again. */
 static void position(xmlNodePtr el, int *line, int *col) {
@@ -250,16 +243,16 @@ static int item_fill(mg_fb_item *it, xmlDocPtr doc) {
   it->id = value(root, "id");
   it->num = id_number(it->id, strlen(it->id));
   it->file = mg_xstrdup((const char *)doc->URL);
-  it->date = value(child(root, "date"), NULL);
-  it->store = value(child(root, "store"), NULL);
-  if ((n = child(root, "post")) != NULL)
+  it->date = value(mg_child(root, "date"), NULL);
+  it->store = value(mg_child(root, "store"), NULL);
+  if ((n = mg_child(root, "post")) != NULL)
     it->post = value(n, NULL);
-  n = child(root, "section");
+  n = mg_child(root, "section");
   it->section = value(n, NULL);
   it->heading = value(n, "heading");
-  it->text = value(child(root, "text"), NULL);
-  xmlNodePtr st = child(root, "status"), ans = child(root, "answer"),
-             res = child(root, "resolved");
+  it->text = value(mg_child(root, "text"), NULL);
+  xmlNodePtr st = mg_child(root, "status"), ans = mg_child(root, "answer"),
+             res = mg_child(root, "resolved");
   char *s = value(st, NULL);
   it->status = (mg_fb_status)mg_fb_status_parse(s);
   if (ans) {
@@ -551,7 +544,7 @@ int mg_ledger_answer(mg_ledger *l, const char *id, mg_fb_status to,
     return -1;
   xmlDocPtr nd = xmlCopyDoc(it->doc, 1);
   xmlNodePtr root = xmlDocGetRootElement(nd);
-  xmlNodePtr st = child(root, "status");
+  xmlNodePtr st = mg_child(root, "status");
   xmlNodeSetContent(st, BAD_CAST mg_fb_status_name(to));
   char *words = trimmed(answer);
   xmlNodePtr a = text_node(nd, "answer", words);
@@ -621,11 +614,11 @@ int mg_ledger_mark_resolved(mg_ledger *l, const char *id, const char *version,
   }
   xmlDocPtr nd = xmlCopyDoc(it->doc, 1);
   xmlNodePtr root = xmlDocGetRootElement(nd);
-  xmlNodeSetContent(child(root, "status"), BAD_CAST "resolved");
+  xmlNodeSetContent(mg_child(root, "status"), BAD_CAST "resolved");
   xmlNodePtr r = xmlNewDocNode(nd, NULL, BAD_CAST "resolved", NULL);
   xmlNewProp(r, BAD_CAST "version", BAD_CAST version);
   xmlNewProp(r, BAD_CAST "date", BAD_CAST date);
-  insert_after(child(root, "answer"), r);
+  insert_after(mg_child(root, "answer"), r);
   return commit(l, it, nd);
 }
 
@@ -854,7 +847,7 @@ static void unknown_section(const mg_strv *known, const mg_tree *t,
 
 /* The post keys of the effective parameters eff. */
 static void post_keys(xmlDocPtr eff, mg_strv *v) {
-  xmlNodePtr posts = child(xmlDocGetRootElement(eff), "posts");
+  xmlNodePtr posts = mg_child(xmlDocGetRootElement(eff), "posts");
   for (xmlNodePtr k = posts ? posts->children : NULL; k; k = k->next)
     if (k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, BAD_CAST "post")) {
       xmlChar *key = xmlGetProp(k, BAD_CAST "key");

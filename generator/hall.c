@@ -24,18 +24,11 @@ static char *attr(xmlNodePtr n, const char *name) {
   return s;
 }
 
-/* The first element child of n named name, or NULL. */
-static xmlNodePtr child(xmlNodePtr n, const char *name) {
-  for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
-    if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, name))
-      return k;
-  return NULL;
-}
-
 /* The title of post key in the hall (posts/post[@key]/@title), or "".
  * Caller frees. */
 static char *post_title(xmlNodePtr root, const char *key) {
-  for (xmlNodePtr p = child(child(root, "posts"), "post"); p; p = p->next) {
+  for (xmlNodePtr p = mg_child(mg_child(root, "posts"), "post"); p;
+       p = p->next) {
     if (p->type != XML_ELEMENT_NODE)
       continue;
     char *k = attr(p, "key");
@@ -76,7 +69,7 @@ static int empty(xmlNodePtr n, const char *name) {
 static void complete_rounds(xmlNodePtr params_root, xmlNodePtr hall) {
   static const char *const kinds[] = {"opening", "peak", "handover", "closing"};
   xmlNodePtr ps = mg_m_child(hall, "patrols");
-  xmlNodePtr src = child(params_root, "patrols");
+  xmlNodePtr src = mg_child(params_root, "patrols");
   for (xmlNodePtr r = ps ? ps->children : NULL; r; r = r->next) {
     if (!mg_is_m(r, "round"))
       continue;
@@ -114,7 +107,7 @@ static void copy_list(xmlNodePtr root, xmlNodePtr hall, xmlNsPtr m,
                       const char *list, const char *item,
                       const char *const *attrs, int owned) {
   xmlNodePtr out = xmlNewChild(hall, m, BAD_CAST list, NULL);
-  for (xmlNodePtr k = child(child(root, list), item); k; k = k->next) {
+  for (xmlNodePtr k = mg_child(mg_child(root, list), item); k; k = k->next) {
     if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, item))
       continue;
     xmlNodePtr x = xmlNewChild(out, m, BAD_CAST item, NULL);
@@ -162,7 +155,7 @@ int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
   xmlNodePtr hours = xmlNewChild(hall, m, BAD_CAST "hours", NULL);
   static const char *const kinds[] = {"weekday", "weekend", "holiday", NULL};
   for (const char *const *k = kinds; *k; k++) {
-    xmlNodePtr d = child(child(root, "hours"), *k);
+    xmlNodePtr d = mg_child(mg_child(root, "hours"), *k);
     if (!d)
       continue;
     xmlNodePtr x = xmlNewChild(hours, m, BAD_CAST "day", NULL);
@@ -179,7 +172,7 @@ int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
   static const char *const contact[] = {"key", "label", "name", "phone", NULL};
   copy_list(root, hall, m, "contacts", "contact", contact, 0);
 
-  xmlNodePtr site = child(root, "site-url");
+  xmlNodePtr site = mg_child(root, "site-url");
   xmlChar *base = site ? xmlNodeGetContent(site) : NULL;
   int rc = 0;
   if (base && *base) {

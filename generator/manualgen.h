@@ -496,6 +496,12 @@ int mg_manual_section_index(const mg_manual *m, const char *id);
 int mg_is_m(xmlNodePtr n, const char *name);
 xmlNodePtr mg_m_child(xmlNodePtr n, const char *name);
 char *mg_m_child_text(xmlNodePtr n, const char *name);
+/* The same for any element, by its local name: mg_child, n's first
+ * element child named name (n may be NULL); mg_prop, a copy of n's
+ * attribute name, or NULL when n or the attribute is absent (the caller
+ * frees). */
+xmlNodePtr mg_child(xmlNodePtr n, const char *name);
+char *mg_prop(xmlNodePtr n, const char *name);
 /* The title of m->sections[i] ("" when there is none). Caller frees. */
 char *mg_manual_section_title(const mg_manual *m, int i);
 /* A section's md:document, NULL when the section failed to parse. */

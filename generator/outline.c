@@ -27,15 +27,6 @@ static char *text_of(xmlNodePtr n) {
   return r;
 }
 
-static char *attr(xmlNodePtr n, const char *name) {
-  xmlChar *v = xmlGetProp(n, BAD_CAST name);
-  if (!v)
-    return NULL;
-  char *s = mg_xstrdup((const char *)v);
-  xmlFree(v);
-  return s;
-}
-
 static int is_el(xmlNodePtr n, const char *name) {
   return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
 }
@@ -78,7 +69,7 @@ mg_outline *mg_outline_load(const char *content_dir) {
             "the outline's root element must be <manual>");
     goto done;
   }
-  o->lang = attr(root, "lang");
+  o->lang = mg_prop(root, "lang");
   if (!o->lang)
     o->lang = mg_xstrdup("zh-CN");
   size_t nch = 0;
@@ -99,7 +90,7 @@ mg_outline *mg_outline_load(const char *content_dir) {
     } else if (is_el(c, "chapter")) {
       mg_chapter *ch = &o->chapters[o->nchapters++];
       ch->line = line;
-      ch->id = attr(c, "id");
+      ch->id = mg_prop(c, "id");
       if (!mg_is_id(ch->id)) {
         mg_diag(MG_ERROR, path, line, 0,
                 "chapter id '%s' must be lowercase letters, digits and '-'",
@@ -123,7 +114,7 @@ mg_outline *mg_outline_load(const char *content_dir) {
           free(ch->title);
           ch->title = text_of(s);
         } else if (is_el(s, "section")) {
-          char *href = attr(s, "href");
+          char *href = mg_prop(s, "href");
           if (!href || !*href) {
             mg_diag(MG_ERROR, path, (int)xmlGetLineNo(s), 0,
                     "<section> needs an href naming a Markdown file");

@@ -93,13 +93,6 @@ static char *prop(xmlNodePtr n, const char *name) {
   return s;
 }
 
-static xmlNodePtr child(xmlNodePtr n, const char *name) {
-  for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
-    if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, name))
-      return k;
-  return NULL;
-}
-
 mg_releases *mg_releases_load(const char *content_dir,
                               const char *templates_dir) {
   mg_releases *r = mg_xcalloc(1, sizeof *r);
@@ -130,10 +123,10 @@ mg_releases *mg_releases_load(const char *content_dir,
     rel->version = prop(e, "version");
     rel->date = prop(e, "date");
     rel->manifest = prop(e, "manifest");
-    xmlChar *notes = xmlNodeGetContent(child(e, "notes"));
+    xmlChar *notes = xmlNodeGetContent(mg_child(e, "notes"));
     rel->notes = mg_xstrdup(notes ? (const char *)notes : "");
     xmlFree(notes);
-    xmlNodePtr s = child(e, "sections");
+    xmlNodePtr s = mg_child(e, "sections");
     char *a = prop(s, "added"), *c = prop(s, "changed"),
          *d = prop(s, "removed");
     split_ids(a, &rel->added);
@@ -142,7 +135,7 @@ mg_releases *mg_releases_load(const char *content_dir,
     free(a);
     free(c);
     free(d);
-    xmlChar *res = xmlNodeGetContent(child(e, "resolves"));
+    xmlChar *res = xmlNodeGetContent(mg_child(e, "resolves"));
     split_ids((const char *)res, &rel->resolves);
     xmlFree(res);
     if (r->n > 1 && mg_version_cmp(r->v[r->n - 2].version, rel->version) >= 0) {

@@ -148,13 +148,6 @@ static int section_included(rctx *c, const char *id) {
 
 static void copy_children(rctx *c, xmlNodePtr src, xmlNodePtr dst);
 
-static char *prop(xmlNodePtr n, const char *name) {
-  xmlChar *v = xmlGetProp(n, BAD_CAST name);
-  char *s = v ? mg_xstrdup((const char *)v) : NULL;
-  xmlFree(v);
-  return s;
-}
-
 /* A duty item of the hall (x, a copy of the compiled one): the declared
  * title, and the hall's owner when it is not the declared one
  * (m:owner-title; m:status reassigned or outside). */
@@ -166,8 +159,8 @@ static void duty_item(rctx *c, xmlNodePtr x) {
   xmlFree(id);
   if (!d)
     return;
-  char *title = prop(d, "title"), *status = prop(d, "status");
-  char *owner = prop(d, "owner-title");
+  char *title = mg_prop(d, "title"), *status = mg_prop(d, "status");
+  char *owner = mg_prop(d, "owner-title");
   xmlNewNsProp(x, c->m, BAD_CAST "duty-title", BAD_CAST title);
   if (status && (!strcmp(status, "reassigned") || !strcmp(status, "outside")))
     xmlNewNsProp(x, c->m, BAD_CAST "owner-title", BAD_CAST owner);
@@ -471,9 +464,9 @@ static void write_duties(rctx *c, xmlNodePtr root) {
     if (!mf)
       continue;
     /* the declaration, with the hall's owner */
-    char *id = prop(k, "id");
+    char *id = mg_prop(k, "id");
     for (xmlNodePtr f = c->man->forms->children; f; f = f->next) {
-      char *fid = mg_is_m(f, "form") ? prop(f, "id") : NULL;
+      char *fid = mg_is_m(f, "form") ? mg_prop(f, "id") : NULL;
       int same = fid && !strcmp(fid, id);
       free(fid);
       if (!same)
@@ -482,14 +475,14 @@ static void write_duties(rctx *c, xmlNodePtr root) {
       static const char *a[] = {"id",          "title",      "filled-by",
                                 "keep-months", "blank-rows", NULL};
       for (const char **n = a; *n; n++) {
-        char *v = prop(f, *n);
+        char *v = mg_prop(f, *n);
         if (v)
           xmlNewProp(x, BAD_CAST * n, BAD_CAST v);
         free(v);
       }
       static const char *b[] = {"owner", "outside", "owner-title", NULL};
       for (const char **n = b; *n; n++) {
-        char *v = prop(k, *n);
+        char *v = mg_prop(k, *n);
         if (v)
           xmlNewProp(x, BAD_CAST * n, BAD_CAST v);
         free(v);
@@ -513,7 +506,7 @@ static char *post_section(rctx *c, const char *post) {
   for (xmlNodePtr k = c->duties->children; k; k = k->next) {
     if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, "duty"))
       continue;
-    char *decl = prop(k, "declared-owner"), *sec = prop(k, "section");
+    char *decl = mg_prop(k, "declared-owner"), *sec = mg_prop(k, "section");
     int ok = decl && sec && !strcmp(decl, post) && section_included(c, sec);
     free(decl);
     if (ok)
@@ -532,8 +525,8 @@ static void append_reassigned(rctx *c, const char *id, xmlNodePtr body) {
   for (xmlNodePtr k = c->duties->children; k; k = k->next) {
     if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, "duty"))
       continue;
-    char *status = prop(k, "status"), *owner = prop(k, "owner");
-    char *did = prop(k, "id"), *from = prop(k, "section");
+    char *status = mg_prop(k, "status"), *owner = mg_prop(k, "owner");
+    char *did = mg_prop(k, "id"), *from = mg_prop(k, "section");
     char *home = status && !strcmp(status, "reassigned") && owner
                      ? post_section(c, owner)
                      : NULL;
@@ -584,8 +577,8 @@ xmlDocPtr mg_resolve_duties(const mg_manual *man, xmlDocPtr params,
   if (man->forms) {
     c.form_id = xmlHashCreate(0);
     for (xmlNodePtr f = man->forms->children; f; f = f->next) {
-      char *title = mg_is_m(f, "form") ? prop(f, "title") : NULL;
-      char *id = title ? prop(f, "id") : NULL;
+      char *title = mg_is_m(f, "form") ? mg_prop(f, "title") : NULL;
+      char *id = title ? mg_prop(f, "id") : NULL;
       if (!id || xmlHashAddEntry(c.form_id, BAD_CAST title, id) != 0)
         free(id); /* a title declared twice was reported */
       free(title);
