@@ -96,6 +96,9 @@ typedef struct {
   hall_result *results;
   mg_publish *pub;
   size_t index_pages;
+  /* the draft of `build`: the digest of what every hall's files are made
+   * of besides its own parameters (set_inputs), or "" */
+  char inputs[33];
 } edition;
 
 typedef struct run run;
@@ -127,6 +130,11 @@ struct run {
   mg_templates *cur_tpl;
   int own_cur_tpl;
   char fonts_digest[33];
+  mg_splicer *splicer; /* build: pages rendered once per shape (splice.c) */
+  char exe[33];        /* the program's own digest (set_inputs) */
+  /* build: the digest of all a release's hall's files are made of besides
+   * its id and its edition (set_release_inputs), or "" */
+  char rel_inputs[33];
 };
 
 static edition *draft(run *r) { return &r->eds[r->neds - 1]; }
@@ -533,17 +541,12 @@ static int put_file(run *r, edition *e, const char *rel, const char *data,
   return rc;
 }
 
-/* Carries the open file fd of e's published edition into e (and
- * latest). */
-static int put_link(run *r, edition *e, const char *rel, int fd) {
+/* Keeps file rel of e's published edition in e (and latest). */
+static void put_keep(run *r, edition *e, const char *rel) {
   mg_publish *l = also(r, e);
-  int rc = mg_publish_link(e->pub, rel, fd);
-  if (!rc && l)
-    rc = mg_publish_link(l, rel, fd);
-  if (rc)
-    mg_diag(MG_ERROR, rel, 0, 0, "cannot carry into the new edition: %s",
-            strerror(errno));
-  return rc;
+  mg_publish_keep(e->pub, rel, e->pub);
+  if (l)
+    mg_publish_keep(l, rel, e->pub);
 }
 
 /* The hall's files are carried into the new edition unchanged when its
@@ -587,17 +590,14 @@ static int keep_if_fresh(run *r, edition *e, size_t i, const char *digest) {
     pages += l > 5 && !strcmp(m.files[k].name + l - 5, ".html");
   }
   int rc = 0;
-  int mfd = fresh ? mg_publish_open_old(e->pub, mpath) : -1;
-  if (mfd >= 0) {
+  if (fresh) {
     rc = 1;
-    for (size_t k = 0; k <= m.n && rc == 1; k++) {
+    for (size_t k = 0; k <= m.n; k++) {
       char *rel = k < m.n ? mg_xasprintf("%s/%s", dir, m.files[k].name)
                           : mg_xstrdup(mpath);
-      if (put_link(r, e, rel, k < m.n ? fds[k] : mfd) != 0)
-        rc = -1;
+      put_keep(r, e, rel);
       free(rel);
     }
-    close(mfd);
     res->pages = pages;
   }
   for (size_t k = 0; k < nfd; k++)
@@ -609,39 +609,105 @@ static int keep_if_fresh(run *r, edition *e, size_t i, const char *digest) {
   return rc;
 }
 
+/* The digest of a release's hall's inputs (release_probe). Returns 0, or
+ * -1 after reporting (no PDF engine). */
+static int release_digest(run *r, edition *e, size_t i, mg_templates *pt,
+                          char digest[33]) {
+  mg_digest *d = mg_digest_new();
+  mg_digest_update(d, r->rel_inputs, 32);
+  mg_digest_update(d, e->ed.name, strlen(e->ed.name) + 1);
+  mg_digest_update(d, e->ids[i], strlen(e->ids[i]) + 1);
+  mg_digest_update(d, e->tpl->digest, 32);
+  int engine = pt ? digest_print(r, e, pt, d) : 0;
+  mg_digest_finish(d, digest);
+  return engine;
+}
+
+/* A hall of the draft whose inputs are those of its last build is
+ * carried over before anything of it is resolved: its digest is that of
+ * the edition's inputs (e->inputs: the program, the templates, the
+ * compiled manual, the HQ rules, the names rule `named` knows, the
+ * edition) and of its effective parameters, which are all a draft hall's
+ * files are made of (and all its checks read; a hall is published only
+ * once it passed them). *digest is set either way. Returns 1 when carried
+ * over, 0 when the hall must be built, -1 on an error (reported). */
+static int draft_fresh(run *r, edition *e, size_t i, mg_templates *pt,
+                       char digest[33]) {
+  hall_result *res = &e->results[i];
+  xmlDocPtr eff = mg_params_effective(e->params, e->ids[i]);
+  if (!eff)
+    return -1;
+  mg_digest *d = mg_digest_new();
+  mg_digest_update(d, e->inputs, 32);
+  mg_digest_update(d, e->ids[i], strlen(e->ids[i]) + 1);
+  mg_digest_tree(d, xmlDocGetRootElement(eff));
+  int engine = pt ? digest_print(r, e, pt, d) : 0;
+  mg_digest_finish(d, digest);
+  int fresh = engine ? -1 : keep_if_fresh(r, e, i, digest);
+  if (fresh == 1) { /* what the edition's index shows of it */
+    mg_params_identity(eff, &res->ident);
+    res->feedback_email = child_text(eff, "feedback-email");
+  }
+  mg_params_effective_free(eff);
+  return fresh;
+}
+
 static void build_hall(run *r, size_t i) {
   edition *e = r->cur;
   hall_result *res = &e->results[i];
+  mg_templates *pt = print_tpl(r, e);
+  mg_manifest m = {0};
+  if (res->up_to_date) /* carried over by release_probe */
+    return;
+  if (e->inputs[0]) {
+    free(res->id);
+    res->id = mg_xstrdup(e->ids[i]);
+    int fresh = draft_fresh(r, e, i, pt, m.digest);
+    if (fresh != 0) {
+      res->ok = res->up_to_date = fresh == 1;
+      return;
+    }
+  }
+  if (is_release(r, e) && r->rel_inputs[0] &&
+      release_digest(r, e, i, pt, m.digest))
+    return;
   xmlDocPtr doc = page_doc(r, e, i);
   if (!doc)
     return;
-  /* the pages are a function of this document and the templates:
-   * unchanged, nothing to do */
-  mg_templates *pt = print_tpl(r, e);
   if (pt)
     add_pdf_list(r, e, pt, doc);
-  mg_manifest m = {0};
-  mg_digest *d = mg_digest_new();
-  mg_digest_update(d, e->tpl->digest, 32);
-  mg_digest_doc(d, doc);
-  int engine = pt ? digest_print(r, e, pt, d) : 0;
-  mg_digest_finish(d, m.digest);
-  if (engine) {
-    xmlFreeDoc(doc);
-    return;
-  }
-  int fresh = keep_if_fresh(r, e, i, m.digest);
-  if (fresh != 0) {
-    res->ok = res->up_to_date = fresh == 1;
-    xmlFreeDoc(doc);
-    return;
+  if (!e->inputs[0] && !m.digest[0]) {
+    /* a release: its pages are a function of this document (which its
+     * history and the ledger decorate) and the templates */
+    mg_digest *d = mg_digest_new();
+    mg_digest_update(d, e->tpl->digest, 32);
+    mg_digest_doc(d, doc);
+    int engine = pt ? digest_print(r, e, pt, d) : 0;
+    mg_digest_finish(d, m.digest);
+    if (engine) {
+      xmlFreeDoc(doc);
+      return;
+    }
+    int fresh = keep_if_fresh(r, e, i, m.digest);
+    if (fresh != 0) {
+      res->ok = res->up_to_date = fresh == 1;
+      xmlFreeDoc(doc);
+      return;
+    }
   }
   mg_pages pages = {0};
   char *what = mg_xasprintf("store '%s'", res->id);
   const char *hparams[] = {"css", e->tpl->css, NULL};
-  int rc = mg_transform(e->tpl->site, doc, NULL, &pages, what);
-  if (!rc)
-    rc = mg_transform(e->tpl->handbook, doc, hparams, &pages, what);
+  /* the hall's shape rendered once, its values spliced in; or, when it
+   * cannot be (or --no-splice), the stylesheets over its own document */
+  int rc = r->splicer
+               ? mg_splice_pages(r->splicer, e->tpl, doc, hparams, &pages, what)
+               : 1;
+  if (rc == 1) {
+    rc = mg_transform(e->tpl->site, doc, NULL, &pages, what);
+    if (!rc)
+      rc = mg_transform(e->tpl->handbook, doc, hparams, &pages, what);
+  }
   free(what);
   for (size_t k = 0; k < pages.n && !rc; k++) {
     const mg_page *pg = &pages.v[k];
@@ -887,10 +953,36 @@ static int managed(const char *rel, void *ctx) {
 /* OUT/feeds/ID.xml: for each hall, an Atom feed of the releases that
  * changed its handbook (newest first), written with the current
  * templates. */
+#define FEEDS_DIGEST ".manualgen-feeds"
+
 static int build_feeds(run *r, mg_publish *pub) {
   const mg_releases *rel = r->releases;
   edition *d = draft(r);
   int rc = 0;
+  /* the feeds are made of the releases and the ledger (r->rel_inputs),
+   * the draft's templates and the manual's title: unchanged, every feed
+   * is kept as published */
+  char digest[33] = "";
+  if (r->rel_inputs[0]) {
+    mg_digest *dg = mg_digest_new();
+    mg_digest_update(dg, "manualgen feeds 1", 17);
+    mg_digest_update(dg, r->rel_inputs, 32);
+    mg_digest_update(dg, d->tpl->digest, 32);
+    const char *words[] = {d->manual->title, d->manual->organisation,
+                           d->manual->lang};
+    for (int k = 0; k < 3; k++)
+      mg_digest_update(dg, words[k] ? words[k] : "",
+                       words[k] ? strlen(words[k]) + 1 : 1);
+    mg_digest_finish(dg, digest);
+    size_t len = 0;
+    char *old = mg_publish_read_old(pub, FEEDS_DIGEST, &len);
+    int same = old && len == 32 && !memcmp(old, digest, 32);
+    free(old);
+    if (same) {
+      mg_publish_keep_all(pub);
+      return 0;
+    }
+  }
   mg_strv ids = {0};
   for (size_t i = 0; i < rel->n; i++)
     for (size_t k = 0; k < r->eds[i].nids; k++) {
@@ -971,6 +1063,8 @@ static int build_feeds(run *r, mg_publish *pub) {
     xmlFreeDoc(doc);
   }
   mg_strv_free(&ids);
+  if (!rc && digest[0])
+    rc = mg_publish_file(pub, FEEDS_DIGEST, digest, 32);
   return rc;
 }
 
@@ -1180,6 +1274,78 @@ static int jobs_for(run *r, edition *e) {
   return jobs;
 }
 
+/* Pass 0 of a release's halls (build): a hall whose inputs are those of
+ * its last build is carried over before anything of any release is
+ * resolved (the history pass, which reads every hall of every release,
+ * runs only when some hall was not). Its digest: r->rel_inputs, the
+ * edition and the hall's id, and what its PDFs take. */
+static void release_probe(run *r, size_t i) {
+  edition *e = r->cur;
+  hall_result *res = &e->results[i];
+  free(res->id);
+  res->id = mg_xstrdup(e->ids[i]);
+  char digest[33];
+  if (release_digest(r, e, i, print_tpl(r, e), digest) ||
+      keep_if_fresh(r, e, i, digest) != 1)
+    return;
+  xmlDocPtr eff = mg_release_params(e->rel, e->ids[i]);
+  if (eff) {
+    mg_params_identity(eff, &res->ident);
+    res->feedback_email = child_text(eff, "feedback-email");
+    xmlFreeDoc(eff);
+  }
+  res->ok = res->up_to_date = 1;
+}
+
+/* r->rel_inputs: the program, every release as frozen (content/releases)
+ * and the feedback ledger (content/feedback), which are all that the
+ * pages of a release's hall are made of but its id, its edition and the
+ * templates (each release's own, in its folder; the current ones' print
+ * drivers go in with the PDFs). */
+static void set_release_inputs(run *r) {
+  mg_digest *d = mg_digest_new();
+  mg_digest_update(d, "manualgen release inputs 1", 27);
+  mg_digest_update(d, r->exe, 32);
+  const char *sub[] = {"releases", "feedback"};
+  for (int k = 0; k < 2; k++) {
+    char *dir = mg_path_join(r->o->content_dir, sub[k]);
+    struct stat sb;
+    int there = lstat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+    mg_digest_update(d, there ? "+" : "-", 1);
+    if (there && mg_digest_files(d, dir) != 0) {
+      free(dir);
+      mg_digest_finish(d, r->rel_inputs);
+      r->rel_inputs[0] = '\0'; /* reported: no carrying over */
+      return;
+    }
+    free(dir);
+  }
+  mg_digest_finish(d, r->rel_inputs);
+}
+
+/* e->inputs for the draft of `build` (draft_fresh): the program itself
+ * (its code decides the pages as much as the templates do), the
+ * templates, the compiled manual, the HQ rules, the names rule `named`
+ * knows, the edition's name and date. */
+static void set_inputs(run *r, edition *e) {
+  mg_digest *d = mg_digest_new();
+  mg_digest_update(d, "manualgen draft inputs 1", 25);
+  mg_digest_update(d, r->exe, 32);
+  size_t n = 0;
+  mg_digest_update(d, e->tpl->digest, 32);
+  mg_digest_tree(d, xmlDocGetRootElement(e->manual->doc));
+  mg_named_digest(e->manual, d);
+  char *path = mg_path_join(r->o->content_dir, "rules.xml");
+  char *rules = mg_read_file(path, &n);
+  mg_digest_update(d, rules ? rules : "", rules ? n : 0);
+  mg_digest_update(d, rules ? "r" : "-", 1);
+  free(rules);
+  free(path);
+  mg_digest_update(d, e->ed.name, strlen(e->ed.name) + 1);
+  mg_digest_update(d, e->ed.date, strlen(e->ed.date) + 1);
+  mg_digest_finish(d, e->inputs);
+}
+
 /* Runs fn over the halls of e. Returns 0, or the signal that stopped it
  * (*stuck: a worker did not come back). */
 static int over_halls(run *r, edition *e, hall_fn fn, int *stuck) {
@@ -1278,11 +1444,12 @@ static int commit_all(run *r, mg_publish *feeds) {
   for (size_t k = 0; k < r->neds && !rc; k++) {
     edition *e = &r->eds[k];
     int partial = !is_release(r, e) && r->o->nstores;
-    if (mg_publish_commit(e->pub, partial ? managed : NULL, e) < 0)
-      rc = -1;
-    if (!rc && r->latest && is_release(r, e) &&
-        e->index + 1 == r->releases->n &&
+    /* latest first: the files it keeps are the newest release's, read
+     * from that release's published folder before it is replaced */
+    if (r->latest && is_release(r, e) && e->index + 1 == r->releases->n &&
         mg_publish_commit(r->latest, NULL, NULL) < 0)
+      rc = -1;
+    if (!rc && mg_publish_commit(e->pub, partial ? managed : NULL, e) < 0)
       rc = -1;
   }
   if (!rc && feeds && mg_publish_commit(feeds, NULL, NULL) < 0)
@@ -1398,6 +1565,9 @@ int mg_build(const mg_build_opts *o) {
               mg_diag_printed_errors() == 1 ? "" : "s");
     goto cleanup;
   }
+  /* a shape's pages are kept up to 64 MB (some 40 shapes of the sample) */
+  if (o->cmd == MG_BUILD && !o->no_splice)
+    r.splicer = mg_splicer_new((size_t)64 << 20);
   if (((o->cmd == MG_BUILD && !o->no_pdf) ||
        (o->cmd == MG_HANDBOOK && o->pdf)) &&
       setup_pdf(&r)) {
@@ -1449,10 +1619,31 @@ int mg_build(const mg_build_opts *o) {
     for (size_t k = 0; k + 1 < r.neds && !sig; k++)
       for (size_t i = 0; i < r.eds[k].nids; i++)
         history_of(&r, r.eds[k].ids[i]);
-    for (size_t k = 0; k + 1 < r.neds && !sig && publishing; k++)
+    /* what the program is: its code decides the pages as much as the
+     * templates do */
+    if (publishing) {
+      size_t n = 0;
+      char *exe = mg_read_file("/proc/self/exe", &n);
+      mg_hash_hex(exe ? exe : MG_VERSION, exe ? n : sizeof MG_VERSION, r.exe);
+      free(exe);
+      if (r.releases)
+        set_release_inputs(&r);
+    }
+    /* releases: their halls carried over first when nothing of them
+     * changed; the history only when some hall must be made again */
+    int all_fresh = 1;
+    for (size_t k = 0; k + 1 < r.neds && !sig && publishing; k++) {
+      if (r.rel_inputs[0] && !mg_diag_errors())
+        sig = over_halls(&r, &r.eds[k], release_probe, &stuck);
+      for (size_t i = 0; i < r.eds[k].nids; i++)
+        all_fresh &= r.eds[k].results[i].up_to_date;
+    }
+    for (size_t k = 0; k + 1 < r.neds && !sig && publishing && !all_fresh; k++)
       sig = over_halls(&r, &r.eds[k], history_hall, &stuck);
     /* then every edition's halls; a build that will fail still checks
      * every hall, to report every mistake */
+    if (publishing && d->manual && !mg_diag_errors())
+      set_inputs(&r, d);
     for (size_t k = 0; k < r.neds && !sig; k++) {
       edition *e = &r.eds[k];
       if (o->cmd == MG_CHECK && e != d)
@@ -1494,6 +1685,15 @@ int mg_build(const mg_build_opts *o) {
   mg_diag_flush(stderr);
   summary(&r, rc, mg_now() - t0);
 cleanup:
+  if (r.splicer && getenv("MANUALGEN_SPLICE_STATS")) {
+    size_t a, b, c;
+    mg_splicer_stats(r.splicer, &a, &b, &c);
+    fprintf(stderr,
+            "splice: %zu shapes rendered, %zu halls spliced, %zu "
+            "through the stylesheets\n",
+            a, b, c);
+  }
+  mg_splicer_free(r.splicer);
   mg_pdf_pool_free(r.pdf);
   mg_glyphs_free(r.glyphs);
   if (r.own_cur_tpl)

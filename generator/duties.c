@@ -883,6 +883,15 @@ static void free_list(void *payload, const xmlChar *name) {
   free(l);
 }
 
+void mg_named_digest(const mg_manual *man, mg_digest *d) {
+  const struct mg_named *nm = man->named;
+  for (size_t i = 0; nm && i < nm->n; i++) {
+    mg_digest_update(d, nm->v[i].name, nm->v[i].len + 1);
+    mg_digest_update(d, nm->v[i].key, strlen(nm->v[i].key) + 1);
+    mg_digest_update(d, nm->v[i].zone ? "z" : "p", 1);
+  }
+}
+
 void mg_duties_learn_names(mg_manual *man, mg_params *p) {
   struct mg_named *nm = mg_xcalloc(1, sizeof *nm);
   nm->seen = xmlHashCreate(0);

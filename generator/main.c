@@ -182,6 +182,7 @@ static int cmd_halls(mg_cli *c, const char *tpl) {
   o.output = c->output;
   o.release = c->release;
   o.no_pdf = c->no_pdf;
+  o.no_splice = c->no_splice;
   o.pdf = c->pdf;
   char *print_dir = find_print_dir();
   o.print_dir = print_dir;

@@ -30,6 +30,9 @@
 #include <libxslt/security.h>
 #include <libxslt/xsltInternals.h>
 
+/* digest.c (below): declared here for the stages that take one */
+typedef struct mg_digest mg_digest;
+
 #define MG_VERSION "0.1.0"
 
 #define MG_NS "urn:manualgen"
@@ -158,6 +161,7 @@ typedef struct {
   const char *sub, *item, *section, *post, *text, *answer, *status;
   int pdf;           /* handbook --format pdf */
   int no_pdf;        /* build --no-pdf */
+  int no_splice;     /* build --no-splice */
   int help, version; /* asked for; cmd is NULL for the program's own */
   char *error;       /* the usage error, when mg_cli_parse returned 2 */
 } mg_cli;
@@ -760,6 +764,8 @@ xmlNodePtr mg_duties_assign(const mg_manual *man, xmlDocPtr eff,
  * (defaults, cities, stores: post/@title, zone/@name, each with its key)
  * into man->named, for rule `named` (a name a hall's handbook uses for
  * something that hall does not have). Once, before the halls. */
+/* The names rule `named` knows (mg_duties_learn_names), into d. */
+void mg_named_digest(const mg_manual *man, mg_digest *d);
 void mg_duties_learn_names(mg_manual *man, mg_params *p);
 void mg_named_free(struct mg_named *n);
 /* Per hall: absent[i] is set when the hall (eff) has no post or zone of
@@ -837,6 +843,32 @@ char *mg_transform_text(xsltStylesheetPtr style, xmlDocPtr doc,
                         const char **params, size_t *len, const char *what);
 /* Serializes an HTML fragment (body.xsl's output). */
 char *mg_transform_fragment(xsltStylesheetPtr style, xmlDocPtr doc);
+
+/* -------------------------------------------------------------- splice.c */
+
+/* Render once per shape, splice per hall (splice.c): the site and
+ * handbook drivers run once for every set of halls whose resolved
+ * manuals differ only in the hall's own strings; each hall's pages are
+ * those, its values put in. One splicer serves a whole run (every
+ * edition, every thread); it keeps the cut pages of up to cap_bytes. */
+typedef struct mg_splicer mg_splicer;
+extern const char mg_placeholder_mark; /* _private of a placeholder's text */
+mg_splicer *mg_splicer_new(size_t cap_bytes);
+void mg_splicer_free(mg_splicer *s);
+/* The pages mg_transform(site) then mg_transform(handbook, hparams) would
+ * make of doc, appended to out. Returns 0; 1 when doc cannot be spliced
+ * (the caller runs the drivers: out untouched, doc as it was); -1 after
+ * reporting a failed transformation. doc is changed while it runs and
+ * restored before it returns. */
+int mg_splice_pages(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
+                    const char **hparams, mg_pages *out, const char *what);
+/* Every node from n on (its following siblings too), with every
+ * attribute, into d: two trees that hash alike serialize alike. */
+void mg_digest_tree(mg_digest *d, xmlNodePtr n);
+/* How many shapes were rendered, halls spliced, halls that took the
+ * reference path. */
+void mg_splicer_stats(const mg_splicer *s, size_t *rendered, size_t *spliced,
+                      size_t *fallbacks);
 
 /* ---------------------------------------------------------------- pdf.c */
 
@@ -943,6 +975,15 @@ char *mg_publish_read_old(mg_publish *p, const char *rel, size_t *len);
 /* Puts the open file fd (from mg_publish_open_old) into the new edition
  * at rel, as a hard link. Returns 0 or -1 (errno set). */
 int mg_publish_link(mg_publish *p, const char *rel, int fd);
+/* Keeps file rel of src's published edition (src may be p) as rel of
+ * p's new edition, unchanged. Nothing is linked yet: when nothing else
+ * of the edition changes, mg_publish_commit leaves the published one as
+ * it is without making a staging copy of it at all; otherwise the kept
+ * files are linked into the new edition then. src must be committed
+ * after p. Returns 0. */
+int mg_publish_keep(mg_publish *p, const char *rel, mg_publish *src);
+/* Keeps every file of ours of the published edition (its manifest's). */
+void mg_publish_keep_all(mg_publish *p);
 /* Writes a file of the new edition (linking the published one instead
  * when its bytes are the same). Returns 0, or -1 after reporting. */
 int mg_publish_file(mg_publish *p, const char *rel, const char *data,
@@ -1384,6 +1425,7 @@ typedef struct {
   const char *release;   /* handbook/resolve: of this release, not the draft */
   const char *from, *to; /* diff: two releases, the second may be "draft" */
   int no_pdf;            /* build: make no PDF */
+  int no_splice;         /* build: every hall through the stylesheets */
   const char *print_dir; /* the PDF engine (print/worker.mjs) */
   int pdf;               /* handbook: the printed handbook (to output) */
   const char *post;      /* handbook --format pdf: this post's card only */

@@ -53,7 +53,9 @@ struct mg_publish {
   int stagefd;
   char stage_name[96];
   pthread_mutex_t lock;
-  xmlHashTablePtr produced; /* rel -> (void *)1: files of this build */
+  xmlHashTablePtr produced; /* rel -> (void *)1: files of this build;
+                               rel -> an mg_publish: kept from its
+                               published edition, not yet linked */
   xmlHashTablePtr old_ours; /* rel -> 1: the published edition's own */
   int have_old_manifest;
   size_t written; /* files with new bytes */
@@ -473,6 +475,26 @@ int mg_publish_file(mg_publish *p, const char *rel, const char *data,
   return 0;
 }
 
+int mg_publish_keep(mg_publish *p, const char *rel, mg_publish *src) {
+  pthread_mutex_lock(&p->lock);
+  xmlHashAddEntry(p->produced, BAD_CAST rel, src);
+  pthread_mutex_unlock(&p->lock);
+  return 0;
+}
+
+static void keep_one(void *payload, void *data, const xmlChar *name) {
+  (void)payload;
+  mg_publish *p = data;
+  if (strcmp((const char *)name, EDITION_MANIFEST))
+    xmlHashAddEntry(p->produced, name, p);
+}
+
+void mg_publish_keep_all(mg_publish *p) {
+  pthread_mutex_lock(&p->lock);
+  xmlHashScan(p->old_ours, keep_one, p);
+  pthread_mutex_unlock(&p->lock);
+}
+
 /* ---------------------------------------------------------- commit */
 
 typedef struct {
@@ -495,6 +517,7 @@ static void carry(carry_ctx *c, int ofd, const char *pre) {
       close(fd);
     return;
   }
+  rewinddir(d); /* the descriptor is shared with ofd and may have been read */
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
@@ -559,6 +582,104 @@ static void add_produced(void *payload, void *data, const xmlChar *name) {
   mg_strv_push(v, mg_xstrdup((const char *)name));
 }
 
+typedef struct {
+  mg_publish *p;
+  int errors;
+} kept_ctx;
+
+static void same_as_old(void *payload, void *data, const xmlChar *name) {
+  (void)payload;
+  void **a = data;
+  mg_publish *p = a[0];
+  int *same = a[1];
+  (void)payload; /* kept, or linked for the same bytes */
+  if (!xmlHashLookup(p->old_ours, name))
+    *same = 0;
+}
+
+/* Links a kept file (mg_publish_keep) into the staging folder. */
+static void link_kept(void *payload, void *data, const xmlChar *name) {
+  kept_ctx *k = data;
+  mg_publish *src = payload;
+  if (payload == (void *)1 || k->errors)
+    return;
+  const char *rel = (const char *)name;
+  int fd = mg_publish_open_old(src, rel);
+  const char *base;
+  int dfd = fd < 0 ? -1 : stage_dir(k->p, rel, &base);
+  char proc[64];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+  if (dfd < 0 || linkat(AT_FDCWD, proc, dfd, base, AT_SYMLINK_FOLLOW) != 0) {
+    char *shown = mg_path_join(k->p->pub_path, rel);
+    mg_diag(MG_ERROR, shown, 0, 0, "cannot carry into the new edition: %s",
+            strerror(errno));
+    free(shown);
+    k->errors++;
+  }
+  if (dfd >= 0)
+    close(dfd);
+  if (fd >= 0)
+    close(fd);
+}
+
+/* True when folder fd (at rel prefix pre) holds a temporary file an
+ * older build left: a file of ours that a new edition drops. */
+static int has_temporary(int fd, const char *pre) {
+  int dup_fd = dup(fd);
+  DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+  if (!d) {
+    if (dup_fd >= 0)
+      close(dup_fd);
+    return 1; /* unreadable: let the full commit decide */
+  }
+  rewinddir(d); /* the descriptor is shared with fd and may have been read */
+  int found = 0;
+  struct dirent *e;
+  while (!found && (e = readdir(d)) != NULL) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+      continue;
+    int dir = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN) {
+      struct stat sb;
+      dir = fstatat(fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISDIR(sb.st_mode);
+    }
+    char *rel =
+        *pre ? mg_xasprintf("%s/%s", pre, e->d_name) : mg_xstrdup(e->d_name);
+    if (dir) {
+      int sub = openat(fd, e->d_name,
+                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      found = sub < 0 || has_temporary(sub, rel);
+      if (sub >= 0)
+        close(sub);
+    } else {
+      found = old_temporary(rel);
+    }
+    free(rel);
+  }
+  closedir(d);
+  return found;
+}
+
+/* True when the new edition is the published one: nothing written, and
+ * exactly the files the published manifest lists produced (kept), so no
+ * file of ours is dropped and every other file would be carried as it
+ * is; and no temporary file of an older build is there to remove. */
+static int unchanged(mg_publish *p) {
+  if (p->changes || !p->have_old_manifest || p->pubfd < 0)
+    return 0;
+  int n_old = xmlHashSize(p->old_ours);
+  int n_new = xmlHashSize(p->produced);
+  /* old_ours lists our files; the manifest itself is not produced */
+  int manifest_listed =
+      xmlHashLookup(p->old_ours, BAD_CAST EDITION_MANIFEST) != NULL;
+  if (n_old - manifest_listed != n_new)
+    return 0;
+  int same = 1;
+  xmlHashScan(p->produced, same_as_old, (void *[]){p, &same});
+  return same && !has_temporary(p->pubfd, "");
+}
+
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -571,6 +692,16 @@ static int always(const char *rel, void *ctx) {
 
 int mg_publish_commit(mg_publish *p, int (*managed)(const char *, void *),
                       void *ctx) {
+  if (unchanged(p)) {
+    mg_publish_abort(p);
+    return 0;
+  }
+  kept_ctx k = {p, 0};
+  xmlHashScan(p->produced, link_kept, &k);
+  if (k.errors) {
+    mg_publish_abort(p);
+    return -1;
+  }
   mg_buf manifest = {0};
   mg_buf_puts(&manifest, EDITION_HEAD);
   mg_strv rels = {0};

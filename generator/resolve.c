@@ -308,7 +308,10 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   if (mg_is_m(n, "ph")) {
     char *v = value(c, expr_of(n, 0));
     xmlNodePtr t = xmlNewChild(dst, c->md, BAD_CAST "text", NULL);
-    xmlAddChild(t, xmlNewText(BAD_CAST v));
+    xmlNodePtr tv = xmlNewText(BAD_CAST v);
+    /* the hall's own string: splice.c renders it as a hole */
+    tv->_private = (void *)&mg_placeholder_mark;
+    xmlAddChild(t, tv);
     free(v);
     return;
   }

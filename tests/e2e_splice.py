@@ -1,0 +1,258 @@
+"""Render once per shape, splice per hall (generator/splice.c), against
+the reference: every hall through the stylesheets (`build --no-splice`).
+
+Each test builds the same content both ways and requires the two output
+folders to be equal file for file, byte for byte; and it reads the
+splicer's counts (MANUALGEN_SPLICE_STATS) so that a fast path that
+quietly gave up on every hall, which would also be byte-identical,
+fails."""
+import os
+import re
+import shutil
+import tempfile
+
+import harness
+
+ROOT = harness.ROOT
+
+
+def tree(d):
+    out = {}
+    for base, dirs, files in os.walk(d):
+        for f in files:
+            p = os.path.join(base, f)
+            with open(p, "rb") as fh:
+                out[os.path.relpath(p, d)] = fh.read()
+    return out
+
+
+def stats(err):
+    m = re.search(r"splice: (\d+) shapes rendered, (\d+) halls spliced, "
+                  r"(\d+) through the stylesheets", err)
+    assert m, "no splice stats in:\n" + err
+    return tuple(int(x) for x in m.groups())
+
+
+def both_ways(ws, content="content"):
+    """Builds content into out-splice and out-reference; returns the
+    splicer's counts after requiring the same bytes."""
+    a = harness.run(["build", "--content", content, "--out", "out-splice"],
+                    ws, MANUALGEN_SPLICE_STATS="1")
+    assert a.code == 0, a
+    b = harness.run(["build", "--content", content, "--out", "out-reference",
+                     "--no-splice"], ws, MANUALGEN_SPLICE_STATS="1")
+    assert b.code == 0, b
+    assert "splice:" not in b.err, b  # the reference made no shape
+    ta = tree(os.path.join(ws, "out-splice"))
+    tb = tree(os.path.join(ws, "out-reference"))
+    assert sorted(ta) == sorted(tb), (sorted(set(ta) ^ set(tb)))[:10]
+    differ = [k for k in sorted(ta) if ta[k] != tb[k]]
+    assert not differ, f"{len(differ)} files differ, first: {differ[:5]}"
+    assert len(ta) > 10, sorted(ta)
+    return stats(a.err)
+
+
+def clone_halls(ws, n):
+    """Every store of the workspace's content, n times over: the same
+    shape, other names and ids."""
+    d = os.path.join(ws, "content", "stores")
+    for f in sorted(os.listdir(d)):
+        sid = f[:-4]
+        with open(os.path.join(d, f), encoding="utf-8") as fh:
+            text = fh.read()
+        for i in range(1, n + 1):
+            t = text.replace(f'id="{sid}"', f'id="{sid}-{i}"')
+            t = re.sub(r"<name>(.*?)</name>", rf"<name>\1 {i} 号</name>", t,
+                       count=1)
+            with open(os.path.join(d, f"{sid}-{i}.xml"), "w",
+                      encoding="utf-8") as fh:
+                fh.write(t)
+
+
+def test_splice_sample_with_releases_is_byte_identical():
+    ws = tempfile.mkdtemp(prefix="mgtest-")
+    try:
+        shutil.copytree(os.path.join(ROOT, "content"),
+                        os.path.join(ws, "content"))
+        rendered, spliced, through = both_ways(ws)
+        # 12 halls in the draft and in each of the two releases
+        assert spliced == 36 and through == 0, (rendered, spliced, through)
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_splice_renders_each_shape_once_for_cloned_halls():
+    ws = harness.workspace()
+    try:
+        clone_halls(ws, 6)  # 3 stores -> 3 + 18 halls, 3 shapes
+        rendered, spliced, through = both_ways(ws)
+        assert spliced == 21 and through == 0, (rendered, spliced, through)
+        # a shape may be rendered twice when two threads meet it at once
+        assert rendered <= 6, (rendered, spliced, through)
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_splice_escapes_values_as_the_serializer_does():
+    ws = harness.workspace()
+    try:
+        p = os.path.join(ws, "content", "stores", "a-std.xml")
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+        # markup characters in a value printed as text, in a title, and in
+        # the feedback address (a URI attribute)
+        text = re.sub(r"<name>(.*?)</name>",
+                      r"<name>\1 &amp; 分店 &lt;东&gt; A&amp;B</name>", text,
+                      count=1)
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(text)
+        rendered, spliced, through = both_ways(ws)
+        assert through == 0 and spliced >= 3, (rendered, spliced, through)
+        page = open(os.path.join(ws, "out-splice", "draft", "stores", "a-std",
+                                 "index.html"), encoding="utf-8").read()
+        assert "&amp; 分店 &lt;东&gt; A&amp;B" in page, page[:2000]
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def with_templates(ws, old, new):
+    """A copy of the templates in the workspace, html/site.xsl edited."""
+    tpl = os.path.join(ws, "templates")
+    shutil.copytree(os.path.join(ROOT, "templates"), tpl)
+    p = os.path.join(tpl, "html", "site.xsl")
+    with open(p, encoding="utf-8") as f:
+        x = f.read()
+    assert old in x
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(x.replace(old, new, 1))
+    return tpl
+
+
+def both_ways_tpl(ws, tpl):
+    a = harness.run(["build", "--content", "content", "--out", "o1",
+                     "--templates", tpl], ws, MANUALGEN_SPLICE_STATS="1",
+                    MANUALGEN_TEMPLATES=tpl)
+    assert a.code == 0, a
+    b = harness.run(["build", "--content", "content", "--out", "o2",
+                     "--templates", tpl, "--no-splice"], ws,
+                    MANUALGEN_TEMPLATES=tpl)
+    assert b.code == 0, b
+    ta, tb = tree(os.path.join(ws, "o1")), tree(os.path.join(ws, "o2"))
+    assert sorted(ta) == sorted(tb)
+    differ = [k for k in sorted(ta) if ta[k] != tb[k]]
+    assert not differ, differ[:5]
+    return stats(a.err)
+
+
+H1 = "<h1><xsl:value-of select=\"m:title\"/></h1>"
+
+
+def test_splice_falls_back_when_a_value_would_change_quotes():
+    ws = harness.workspace()
+    try:
+        # a stylesheet that prints the hall's name in an attribute
+        tpl = with_templates(ws, H1, H1 + "<p class=\"named\" title=\""
+                             "{m:store/@name}\">x</p>")
+        p = os.path.join(ws, "content", "stores", "a-std.xml")
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+        text = re.sub(r"<name>(.*?)</name>", r"""<name>\1 "东门" 'B'</name>""",
+                      text, count=1)
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(text)
+        rendered, spliced, through = both_ways_tpl(ws, tpl)
+        # quotes in an attribute change how the serializer quotes it: that
+        # hall takes the stylesheets, the others are spliced
+        assert through == 1 and spliced == 2, (rendered, spliced, through)
+        page = open(os.path.join(ws, "o1", "draft", "stores", "b-county",
+                                 "index.html"), encoding="utf-8").read()
+        assert re.search(r'<p class="named" title="[^"\ue000]+">', page), page
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_splice_falls_back_when_a_stylesheet_takes_a_value_apart():
+    ws = harness.workspace()
+    try:
+        tpl = with_templates(ws, H1, H1 + "<p class=\"short\"><xsl:value-of "
+                             "select=\"substring(m:store/@name, 1, 2)\"/></p>")
+        rendered, spliced, through = both_ways_tpl(ws, tpl)
+        assert through == 3 and spliced == 0, (rendered, spliced, through)
+        page = open(os.path.join(ws, "o1", "draft", "stores", "a-std",
+                                 "index.html"), encoding="utf-8").read()
+        assert re.search(r'<p class="short">[^<\ue000]{2}</p>', page), page
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_splice_releases_of_the_fixture_are_byte_identical():
+    ws = harness.workspace()
+    try:
+        r = harness.run(["publish", "1.0", "--content", "content", "--notes",
+                         "第一版", "--date", "2026-01-05"], ws)
+        assert r.code == 0, r
+        p = os.path.join(ws, "content", "stores", "a-std.xml")
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+        text = re.sub(r"<name>(.*?)</name>", r"<name>\1（新址）</name>", text,
+                      count=1)
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(text)
+        r = harness.run(["publish", "1.1", "--content", "content", "--notes",
+                         "改名", "--date", "2026-02-01"], ws)
+        assert r.code == 0, r
+        rendered, spliced, through = both_ways(ws)
+        assert spliced == 9 and through == 0, (rendered, spliced, through)
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_noop_rebuild_resolves_nothing_and_one_change_rebuilds_one_hall():
+    ws = harness.workspace()
+    try:
+        clone_halls(ws, 2)
+        r = harness.run(["build", "--content", "content"], ws,
+                        MANUALGEN_SPLICE_STATS="1")
+        assert r.code == 0, r
+        # nothing changed: every hall carried over before it is resolved,
+        # so nothing is rendered or spliced
+        r = harness.run(["build", "--content", "content"], ws,
+                        MANUALGEN_SPLICE_STATS="1")
+        assert r.code == 0, r
+        assert "(9 up to date)" in r.err, r
+        assert stats(r.err) == (0, 0, 0), r
+        # one hall's parameter: that hall alone
+        p = os.path.join(ws, "content", "stores", "b-county-1.xml")
+        with open(p, encoding="utf-8") as f:
+            text = f.read()
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(re.sub(r"<name>(.*?)</name>", r"<name>\1 改</name>", text,
+                           count=1))
+        r = harness.run(["build", "--content", "content"], ws,
+                        MANUALGEN_SPLICE_STATS="1")
+        assert r.code == 0, r
+        assert "(8 up to date)" in r.err, r
+        assert stats(r.err)[1] == 1, r
+        page = open(os.path.join(ws, "output", "draft", "stores",
+                                 "b-county-1", "index.html"),
+                    encoding="utf-8").read()
+        assert " 改" in page
+        # a template: every hall
+        tpl = os.path.join(ws, "templates")
+        shutil.copytree(os.path.join(ROOT, "templates"), tpl)
+        with open(os.path.join(tpl, "css", "manual.css"), "a") as f:
+            f.write("\n/* changed */\n")
+        r = harness.run(["build", "--content", "content", "--templates", tpl],
+                        ws, MANUALGEN_SPLICE_STATS="1",
+                        MANUALGEN_TEMPLATES=tpl)
+        assert r.code == 0, r
+        assert "up to date" not in r.err, r
+        # a hall whose new parameters fail the checks is checked, not
+        # carried over
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(text.replace("</store>", "<bogus/></store>"))
+        r = harness.run(["build", "--content", "content", "--templates", tpl],
+                        ws, MANUALGEN_TEMPLATES=tpl)
+        assert r.code == 1 and "b-county-1" in r.err, r
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
