@@ -107,3 +107,21 @@ def test_benchcorpus_is_the_same_for_the_same_seed():
     finally:
         for x in (a, b, c):
             shutil.rmtree(x)
+
+
+def test_benchcorpus_make_bench_installs_hugo_pandoc_and_hyperfine():
+    """`make bench` runs `scripts/deps bench` first: with nothing
+    installed (and not root), it asks for the tools the bench runs and the
+    build packages, not for the test tools."""
+    from e2e_setup import deps, fake_tools
+    ws = tempfile.mkdtemp(prefix="mgbench-")
+    try:
+        p = deps(ws, "bench", fake_tools(ws, installed=False))
+        assert p.returncode == 1, p
+        words = p.stderr.split()
+        for pkg in ("hugo", "pandoc", "hyperfine", "time", "python3",
+                    "libxml2-dev"):
+            assert pkg in words, (pkg, p.stderr)
+        assert "libcmocka-dev" not in words and "cppcheck" not in words, p.stderr
+    finally:
+        shutil.rmtree(ws)
