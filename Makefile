@@ -102,8 +102,11 @@ build/asan/tests/test_%: tests/unit/test_%.c $(ASAN_OBJS) $(UNIT_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(UNIT_CPPFLAGS) -o $@ $< $(ASAN_OBJS) $(UNIT_LIBS)
 
-# Figures for the README: N=1000 stores cloned from the samples.
-bench: manualgen
+# Figures for the README (bench/run): the corpus of issue 10 built by
+# manualgen, Hugo and pandoc; N=1000 stores cloned from the samples; PDFs.
+bench:
+	@scripts/deps bench
+	$(MAKE) manualgen
 	bench/run $(or $(N),1000)
 
 # The developer's habits (README, "Tests"): static analysis and formatting.
