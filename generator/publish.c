@@ -40,9 +40,9 @@
 
 #define STAGE_PREFIX ".manualgen-stage-"
 #define OLD_PREFIX ".manualgen-old-"
-#define LOCK_NAME ".manualgen-lock"
-#define EDITION_MANIFEST ".manualgen-edition"
-#define EDITION_HEAD "manualgen-edition 1\n"
+#define LOCK_NAME MG_OUT_LOCK
+#define EDITION_MANIFEST MG_EDITION_MANIFEST
+#define EDITION_HEAD MG_EDITION_HEAD
 
 struct mg_publish {
   char *out_dir;  /* OUT, for messages */
@@ -199,7 +199,9 @@ static int old_temporary(const char *rel) {
 }
 
 static int is_ours(mg_publish *p, const char *rel) {
-  if (old_temporary(rel))
+  /* a shard's record (index.c): a build of every hall drops it */
+  if (old_temporary(rel) ||
+      !strncmp(rel, MG_SHARD_RECORD, strlen(MG_SHARD_RECORD)))
     return 1;
   if (p->have_old_manifest)
     return xmlHashLookup(p->old_ours, BAD_CAST rel) != NULL ||
@@ -561,6 +563,13 @@ static void add_produced(void *payload, void *data, const xmlChar *name) {
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void mg_publish_list(mg_publish *p, mg_strv *out) {
+  size_t from = out->n;
+  xmlHashScan(p->produced, add_produced, out);
+  if (out->n > from)
+    qsort(out->v + from, out->n - from, sizeof *out->v, cmp_str);
 }
 
 static int always(const char *rel, void *ctx) {
