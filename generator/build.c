@@ -1444,6 +1444,7 @@ static int index_all(run *r) {
   free(sets);
   if (lock >= 0)
     close(lock);
+  mg_diag_flush(stderr); /* the warnings, before the summary */
   if (!rc)
     fprintf(stderr, "indexed %zu edition%s built in %u shard%s -> %s/%s\n",
             r->neds, r->neds == 1 ? "" : "s", n, n == 1 ? "" : "s", out,

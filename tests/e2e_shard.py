@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 
+import harness
 from harness import run
 from e2e_releases import released, tree, edit
 
@@ -188,3 +189,50 @@ def test_shard_check_and_usage():
             "builds the stores that hash to it") in r.err.splitlines(), r
     r = mg(ws, content, "index", "--shard", "0/2", code=2)
     assert "option '--shard' does not apply to 'index'" in r.err, r
+
+
+def test_shard_with_pdfs_union_equals_the_one_process_build():
+    """The fixture without releases, with its PDFs: what shards are for."""
+    ws = harness.workspace()
+    r = run(["build", "--content", "content", "--out", "full"], ws, pdf=True)
+    assert r.code == 0, r
+    full = tree(ws, "full")
+    assert "draft/stores/a-flag/handbook.pdf" in full, sorted(full)
+    outs = []
+    for k in range(2):
+        out = os.path.join(ws, f"shard-{k}")
+        r = run(["build", "--content", "content", "--shard", f"{k}/2",
+                 "--out", out], ws, pdf=True)
+        assert r.code == 0, r
+        outs.append(out)
+    gather(outs, os.path.join(ws, "site"))
+    mg(ws, "content", "index", "--out", "site")
+    union = without_records(tree(ws, "site"))
+    assert union == full, diff(union, full)
+
+
+def test_shard_index_refuses_content_that_changed_since_the_shards():
+    ws = harness.workspace()
+    outs = shards("content", 2, ws)
+    site = os.path.join(ws, "site")
+    gather(outs, site)
+    before = tree(ws, "site")
+    shutil.copytree(os.path.join(ws, "content"), os.path.join(ws, "fewer"))
+    os.unlink(os.path.join(ws, "fewer", "stores", "b-county.xml"))
+    r = mg(ws, "fewer", "index", "--out", "site", code=1)
+    assert ("site/draft: error: the shards built store 'b-county', which the "
+            "draft does not have: the content changed since; build them "
+            "again") in r.err.splitlines(), r
+    shutil.copytree(os.path.join(ws, "content"), os.path.join(ws, "more"))
+    with open(os.path.join(ws, "content", "stores", "a-std.xml"),
+              encoding="utf-8") as f:
+        text = f.read()
+    assert 'id="a-std"' in text
+    with open(os.path.join(ws, "more", "stores", "a-new.xml"), "w",
+              encoding="utf-8") as f:
+        f.write(text.replace('id="a-std"', 'id="a-new"'))
+    r = mg(ws, "more", "index", "--out", "site", code=1)
+    assert ("site/draft: error: store 'a-new' of the draft is in no shard's "
+            "record: the content changed since the shards were built; build "
+            "them again") in r.err.splitlines(), r
+    assert tree(ws, "site") == before
