@@ -1316,12 +1316,31 @@ static void free_editions(run *r) {
 }
 
 /* --shard: the record of what shard K published into pub, a folder of
- * edition e (its halls, their files). Returns 0, or -1 after reporting. */
+ * edition e (its halls, their files). A hall whose identity the run did
+ * not read (it had nothing to do) has it read from its parameters, as
+ * build_index does. Returns 0, or -1 after reporting. */
 static int put_record(run *r, edition *e, mg_publish *pub, const char *folder) {
   const mg_build_opts *o = r->o;
   const mg_identity **rows = mg_xcalloc(e->nids + 1, sizeof *rows);
-  for (size_t i = 0; i < e->nids; i++)
+  mg_identity *tmp = mg_xcalloc(e->nids + 1, sizeof *tmp);
+  for (size_t i = 0; i < e->nids; i++) {
     rows[i] = &e->results[i].ident;
+    if (rows[i]->id)
+      continue;
+    xmlDocPtr eff = e->rel ? mg_release_params(e->rel, e->ids[i])
+                           : mg_params_effective(r->params, e->ids[i]);
+    if (!eff) {
+      free(rows);
+      free(tmp);
+      return -1;
+    }
+    mg_params_identity(eff, &tmp[i]);
+    if (e->rel)
+      xmlFreeDoc(eff);
+    else
+      mg_params_effective_free(eff);
+    rows[i] = &tmp[i];
+  }
   mg_strv files = {0};
   mg_publish_list(pub, &files);
   size_t len;
@@ -1332,12 +1351,15 @@ static int put_record(run *r, edition *e, mg_publish *pub, const char *folder) {
   free(name);
   free(text);
   mg_strv_free(&files);
+  for (size_t i = 0; i < e->nids; i++)
+    mg_identity_free(&tmp[i]);
+  free(tmp);
   free(rows);
   return rc;
 }
 
-/* --shard: a record in every folder the shard publishes. The feeds' rows
- * are the draft's halls (a feed lists no hall). */
+/* --shard: a record in every folder the shard publishes (the feeds'
+ * lists their files only: no index lists the feeds). */
 static int put_records(run *r, mg_publish *feeds) {
   int rc = 0;
   for (size_t k = 0; k < r->neds && !rc; k++) {
