@@ -99,6 +99,7 @@ typedef struct {
   /* the draft of `build`: the digest of what every hall's files are made
    * of besides its own parameters (set_inputs), or "" */
   char inputs[33];
+  mg_pages pending; /* `index`: its index pages, written last */
 } edition;
 
 typedef struct run run;
@@ -116,6 +117,7 @@ struct run {
   size_t neds;             /* releases->n + 1 */
   xmlHashTablePtr history; /* store id -> mg_hall_history */
   mg_publish *latest;      /* OUT/latest: the newest release again */
+  mg_pages latest_pending; /* `index`: latest's index pages */
   edition *cur;            /* what the workers do */
   hall_fn hall;
   atomic_size_t next;
@@ -534,6 +536,17 @@ static mg_publish *also(run *r, edition *e) {
  * reporting. */
 static int put_file(run *r, edition *e, const char *rel, const char *data,
                     size_t len) {
+  if (r->o->cmd == MG_INDEX) { /* written once every page is made */
+    int newest = is_release(r, e) && e->index + 1 == r->releases->n;
+    for (int k = 0; k <= newest; k++) {
+      mg_pages *p = k ? &r->latest_pending : &e->pending;
+      p->v = mg_xrealloc(p->v, (p->n + 1) * sizeof *p->v);
+      p->v[p->n].href = mg_xstrdup(rel);
+      p->v[p->n].data = mg_xstrndup(data, len);
+      p->v[p->n++].len = len;
+    }
+    return 0;
+  }
   mg_publish *l = also(r, e);
   int rc = mg_publish_file(e->pub, rel, data, len);
   if (!rc && l)
@@ -950,38 +963,66 @@ static int managed(const char *rel, void *ctx) {
   return 0;
 }
 
-/* OUT/feeds/ID.xml: for each hall, an Atom feed of the releases that
- * changed its handbook (newest first), written with the current
- * templates. */
+/* A shard rewrites its own halls' files (in OUT/EDITION/stores/ID/, or
+ * OUT/feeds/ID.xml), and its own record; every other file stays, the
+ * indexes (`index` writes them) and the other shards' halls. ctx: the
+ * options. */
+static int shard_managed(const char *rel, void *ctx) {
+  const mg_build_opts *o = ctx;
+  const char *id = rel, *end;
+  size_t l = strlen(rel);
+  if (!strncmp(rel, "stores/", 7)) {
+    id = rel + 7;
+    end = strchr(id, '/');
+  } else if (!strchr(rel, '/') && rel[0] != '.' && l > 4 &&
+             !strcmp(rel + l - 4, ".xml")) {
+    end = rel + l - 4; /* a feed */
+  } else {
+    return 0;
+  }
+  return end && mg_shard_of(id, (size_t)(end - id), o->shard_n) == o->shard_k;
+}
+
 #define FEEDS_DIGEST ".manualgen-feeds"
 
+/* Whether the published feeds can be kept as they are: their digest (the
+ * releases and the ledger, r->rel_inputs; the draft's templates; the
+ * manual's title) is the one they were made from, into digest ("" when
+ * there is none to take). A shard makes its own halls' feeds: the digest
+ * another shard left in a shared OUT says nothing of them. */
+static int feeds_kept(run *r, mg_publish *pub, char digest[33]) {
+  edition *d = draft(r);
+  digest[0] = '\0';
+  if (!r->rel_inputs[0])
+    return 0;
+  mg_digest *dg = mg_digest_new();
+  mg_digest_update(dg, "manualgen feeds 1", 17);
+  mg_digest_update(dg, r->rel_inputs, 32);
+  mg_digest_update(dg, d->tpl->digest, 32);
+  const char *words[] = {d->manual->title, d->manual->organisation,
+                         d->manual->lang};
+  for (int k = 0; k < 3; k++)
+    mg_digest_update(dg, words[k] ? words[k] : "",
+                     words[k] ? strlen(words[k]) + 1 : 1);
+  mg_digest_finish(dg, digest);
+  size_t len = 0;
+  char *old = mg_publish_read_old(pub, FEEDS_DIGEST, &len);
+  int same = old && len == 32 && !memcmp(old, digest, 32) && !r->o->shard_n;
+  free(old);
+  return same;
+}
+
+/* OUT/feeds/ID.xml: for each hall, an Atom feed of the releases that
+ * changed its handbook (newest first), written with the current
+ * templates. It needs the history pass, unless the feeds are kept. */
 static int build_feeds(run *r, mg_publish *pub) {
   const mg_releases *rel = r->releases;
   edition *d = draft(r);
   int rc = 0;
-  /* the feeds are made of the releases and the ledger (r->rel_inputs),
-   * the draft's templates and the manual's title: unchanged, every feed
-   * is kept as published */
-  char digest[33] = "";
-  if (r->rel_inputs[0]) {
-    mg_digest *dg = mg_digest_new();
-    mg_digest_update(dg, "manualgen feeds 1", 17);
-    mg_digest_update(dg, r->rel_inputs, 32);
-    mg_digest_update(dg, d->tpl->digest, 32);
-    const char *words[] = {d->manual->title, d->manual->organisation,
-                           d->manual->lang};
-    for (int k = 0; k < 3; k++)
-      mg_digest_update(dg, words[k] ? words[k] : "",
-                       words[k] ? strlen(words[k]) + 1 : 1);
-    mg_digest_finish(dg, digest);
-    size_t len = 0;
-    char *old = mg_publish_read_old(pub, FEEDS_DIGEST, &len);
-    int same = old && len == 32 && !memcmp(old, digest, 32);
-    free(old);
-    if (same) {
-      mg_publish_keep_all(pub);
-      return 0;
-    }
+  char digest[33];
+  if (feeds_kept(r, pub, digest)) {
+    mg_publish_keep_all(pub);
+    return 0;
   }
   mg_strv ids = {0};
   for (size_t i = 0; i < rel->n; i++)
@@ -1158,10 +1199,15 @@ static void summary(run *r, int rc, double secs) {
                r->neds - 1, r->neds == 2 ? "" : "s");
     fprintf(stderr,
             "built %zu handbook%s%s%s, %zu pages, %d warning%s in %.2f s "
-            "-> %s/%s\n",
+            "-> %s%s%s\n",
             built, built == 1 ? "" : "s", releases, uptodate, pages, warnings,
             warnings == 1 ? "" : "s", secs, o->out_dir,
-            r->neds > 1 ? "index.html" : "draft/index.html");
+            o->shard_n    ? "" /* `index` writes them, from every shard */
+            : r->neds > 1 ? "/index.html"
+                          : "/draft/index.html",
+            o->shard_n ? " (one shard: run `manualgen index` there once "
+                         "every shard is gathered)"
+                       : "");
   } else {
     fprintf(stderr,
             "build failed: %d error%s, %d warning%s; nothing was "
@@ -1184,14 +1230,18 @@ static int write_result(run *r) {
   return mg_write_stdout(out->data, out->len) ? 1 : 0;
 }
 
-/* The halls of the draft: those named, or every hall. */
+/* The halls of the draft: those named, or every hall; with --shard,
+ * those of the shard, in every edition. */
 static void select_halls(run *r, edition *e) {
   const mg_build_opts *o = r->o;
   const mg_strv *all = e->rel ? &e->rel->store_ids : &r->params->store_ids;
   size_t n = o->nstores && !e->rel ? o->nstores : all->n;
   e->ids = mg_xcalloc(n ? n : 1, sizeof *e->ids);
-  for (size_t i = 0; i < n; i++)
-    e->ids[e->nids++] = o->nstores && !e->rel ? o->stores[i] : all->v[i];
+  for (size_t i = 0; i < n; i++) {
+    const char *id = o->nstores && !e->rel ? o->stores[i] : all->v[i];
+    if (!o->shard_n || mg_shard_of(id, strlen(id), o->shard_n) == o->shard_k)
+      e->ids[e->nids++] = id;
+  }
   e->results = mg_xcalloc(e->nids ? e->nids : 1, sizeof *e->results);
 }
 
@@ -1199,7 +1249,8 @@ static void select_halls(run *r, edition *e) {
  * draft), the releases, the ledger. Returns 0, or -1 after reporting. */
 static int load(run *r) {
   const mg_build_opts *o = r->o;
-  int want_releases = o->cmd == MG_BUILD || o->release || o->cmd == MG_DIFF;
+  int want_releases = o->cmd == MG_BUILD || o->cmd == MG_INDEX || o->release ||
+                      o->cmd == MG_DIFF;
   int want_content = o->cmd == MG_DIFF ? !strcmp(o->to, "draft") : !o->release;
   r->history = xmlHashCreate(64);
   if (want_content) { /* a release needs nothing of the content */
@@ -1431,32 +1482,200 @@ static void free_editions(run *r) {
     }
     free(e->results);
     free(e->ids);
+    mg_pages_free(&e->pending);
     mg_publish_free(e->pub);
     mg_release_close(e->rel);
   }
   free(r->eds);
 }
 
+/* --shard: the record of what shard K published into pub, a folder of
+ * edition e (its halls, their files). A hall whose identity the run did
+ * not read (it had nothing to do) has it read from its parameters, as
+ * build_index does. Returns 0, or -1 after reporting. */
+static int put_record(run *r, edition *e, mg_publish *pub, const char *folder) {
+  const mg_build_opts *o = r->o;
+  const mg_identity **rows = mg_xcalloc(e->nids + 1, sizeof *rows);
+  mg_identity *tmp = mg_xcalloc(e->nids + 1, sizeof *tmp);
+  for (size_t i = 0; i < e->nids; i++) {
+    rows[i] = &e->results[i].ident;
+    if (rows[i]->id)
+      continue;
+    xmlDocPtr eff = e->rel ? mg_release_params(e->rel, e->ids[i])
+                           : mg_params_effective(r->params, e->ids[i]);
+    if (!eff) {
+      free(rows);
+      free(tmp);
+      return -1;
+    }
+    mg_params_identity(eff, &tmp[i]);
+    if (e->rel)
+      xmlFreeDoc(eff);
+    else
+      mg_params_effective_free(eff);
+    rows[i] = &tmp[i];
+  }
+  mg_strv files = {0};
+  mg_publish_list(pub, &files);
+  size_t len;
+  char *text = mg_shard_record(o->shard_k, o->shard_n, folder, e->ed.date, rows,
+                               e->nids, &files, &len);
+  char *name = mg_shard_record_name(o->shard_k, o->shard_n);
+  int rc = mg_publish_file(pub, name, text, len);
+  free(name);
+  free(text);
+  mg_strv_free(&files);
+  for (size_t i = 0; i < e->nids; i++)
+    mg_identity_free(&tmp[i]);
+  free(tmp);
+  free(rows);
+  return rc;
+}
+
+/* --shard: a record in every folder the shard publishes (the feeds'
+ * lists their files only: no index lists the feeds). */
+static int put_records(run *r, mg_publish *feeds) {
+  int rc = 0;
+  for (size_t k = 0; k < r->neds && !rc; k++) {
+    edition *e = &r->eds[k];
+    rc = put_record(r, e, e->pub, e->ed.name);
+    if (!rc && also(r, e))
+      rc = put_record(r, e, r->latest, "latest");
+  }
+  if (!rc && feeds) {
+    edition none = {0};
+    none.ed = draft(r)->ed;
+    rc = put_record(r, &none, feeds, "feeds");
+  }
+  return rc;
+}
+
+/* `index`: the halls of edition e are what the shards' records list
+ * (set), in the order of the content (or release) they were built
+ * from: every hall of it, none else. Returns 0, or -1 after reporting. */
+static int halls_from_records(run *r, edition *e, mg_shard_set *set) {
+  const mg_strv *all = e->rel ? &e->rel->store_ids : &r->params->store_ids;
+  char *dir = mg_path_join(r->o->out_dir, set->folder);
+  xmlHashTablePtr rows = xmlHashCreate(set->nrows + 1);
+  for (size_t i = 0; i < set->nrows; i++)
+    xmlHashAddEntry(rows, BAD_CAST set->rows[i].id, &set->rows[i]);
+  e->ids = mg_xcalloc(all->n + 1, sizeof *e->ids);
+  e->results = mg_xcalloc(all->n + 1, sizeof *e->results);
+  int rc = 0;
+  for (size_t i = 0; i < all->n; i++) {
+    mg_identity *row = xmlHashLookup(rows, BAD_CAST all->v[i]);
+    if (!row) {
+      mg_diag(MG_ERROR, dir, 0, 0,
+              "store '%s' of %s %s is in no shard's record: the content "
+              "changed since the shards were built; build them again",
+              all->v[i], e->rel ? "release" : "the", e->ed.name);
+      rc = -1;
+      continue;
+    }
+    hall_result *res = &e->results[e->nids];
+    e->ids[e->nids++] = all->v[i];
+    res->id = mg_xstrdup(all->v[i]);
+    res->ident = *row; /* moved */
+    memset(row, 0, sizeof *row);
+    res->ok = 1;
+  }
+  if (!rc && e->nids != set->nrows)
+    for (size_t i = 0; i < set->nrows; i++)
+      if (set->rows[i].id) {
+        mg_diag(MG_ERROR, dir, 0, 0,
+                "the shards built store '%s', which %s %s does not have: "
+                "the content changed since; build them again",
+                set->rows[i].id, e->rel ? "release" : "the", e->ed.name);
+        rc = -1;
+      }
+  xmlHashFree(rows, NULL);
+  free(dir);
+  return rc;
+}
+
+/* `index`: reads every shard record of every folder the shards
+ * published (index.c), and writes what a build of every hall writes
+ * once: each edition's index (and latest's), the folders' manifests,
+ * the editions and feedback pages. Nothing is written unless every
+ * record is there and every page was made. Returns 0, or -1 after
+ * reporting. */
+static int index_all(run *r) {
+  const char *out = r->o->out_dir;
+  size_t nf = r->neds + (r->releases ? 2 : 0);
+  mg_shard_set *sets = mg_xcalloc(nf, sizeof *sets);
+  for (size_t k = 0; k < r->neds; k++)
+    sets[k].folder = r->eds[k].ed.name;
+  if (r->releases) {
+    sets[r->neds].folder = "latest";
+    sets[r->neds + 1].folder = "feeds";
+  }
+  unsigned n = 0;
+  int lock = mg_shards_lock(out);
+  int rc = lock < 0 || mg_shards_read(out, sets, nf, &n) ? -1 : 0;
+  for (size_t k = 0; k < r->neds && !rc; k++)
+    if (halls_from_records(r, &r->eds[k], &sets[k]))
+      rc = -1;
+  if (!rc) /* the draft's date is the one its shards printed */
+    snprintf(draft(r)->ed.date, sizeof draft(r)->ed.date, "%s",
+             sets[r->neds - 1].date);
+  for (size_t k = 0; k < r->neds && !rc; k++)
+    rc = build_index(r, &r->eds[k]);
+  if (!rc && r->releases && !draft(r)->tpl->editions) {
+    mg_diag(MG_ERROR, draft(r)->tpl->templates_dir, 0, 0,
+            "the templates have no html/editions.xsl for the list of "
+            "editions");
+    rc = -1;
+  }
+  for (size_t f = 0; f < nf && !rc; f++) {
+    mg_pages none = {0};
+    const mg_pages *pg = f < r->neds    ? &r->eds[f].pending
+                         : f == r->neds ? &r->latest_pending
+                                        : &none;
+    rc = mg_shards_write(out, &sets[f], pg);
+  }
+  if (!rc && r->releases && (build_editions_page(r) || build_feedback_page(r)))
+    rc = -1;
+  for (size_t f = 0; f < nf; f++)
+    mg_shard_set_free(&sets[f]);
+  free(sets);
+  if (lock >= 0)
+    close(lock);
+  mg_diag_flush(stderr); /* the warnings, before the summary */
+  if (!rc)
+    fprintf(stderr, "indexed %zu edition%s built in %u shard%s -> %s/%s\n",
+            r->neds, r->neds == 1 ? "" : "s", n, n == 1 ? "" : "s", out,
+            r->releases ? "index.html" : "draft/index.html");
+  return rc;
+}
+
 /* Publishes every staged edition, in order. Returns 0, or -1 after
  * reporting. */
 static int commit_all(run *r, mg_publish *feeds) {
   int rc = 0;
+  const mg_build_opts *o = r->o;
+  int (*shard)(const char *, void *) = o->shard_n ? shard_managed : NULL;
+  void *so = (void *)o;
   for (size_t k = 0; k < r->neds && !rc; k++) {
     edition *e = &r->eds[k];
-    int partial = !is_release(r, e) && r->o->nstores;
+    int partial = !is_release(r, e) && o->nstores;
     /* latest first: the files it keeps are the newest release's, read
      * from that release's published folder before it is replaced */
     if (r->latest && is_release(r, e) && e->index + 1 == r->releases->n &&
-        mg_publish_commit(r->latest, NULL, NULL) < 0)
+        mg_publish_commit(r->latest, shard, so) < 0)
       rc = -1;
-    if (!rc && mg_publish_commit(e->pub, partial ? managed : NULL, e) < 0)
+    if (!rc && mg_publish_commit(e->pub,
+                                 shard     ? shard
+                                 : partial ? managed
+                                           : NULL,
+                                 shard ? so : e) < 0)
       rc = -1;
   }
-  if (!rc && feeds && mg_publish_commit(feeds, NULL, NULL) < 0)
+  if (!rc && feeds && mg_publish_commit(feeds, shard, so) < 0)
     rc = -1;
-  if (!rc && r->releases && build_editions_page(r))
+  /* a shard's halls are not all: `index` writes these */
+  if (!rc && r->releases && !shard && build_editions_page(r))
     rc = -1;
-  if (!rc && r->releases && build_feedback_page(r))
+  if (!rc && r->releases && !shard && build_feedback_page(r))
     rc = -1;
   return rc;
 }
@@ -1561,7 +1780,10 @@ int mg_build(const mg_build_opts *o) {
       rc = 2;
     else
       fprintf(stderr, "%s failed: %d error%s; nothing was written\n",
-              o->cmd == MG_CHECK ? "check" : "build", mg_diag_printed_errors(),
+              o->cmd == MG_CHECK   ? "check"
+              : o->cmd == MG_INDEX ? "index"
+                                   : "build",
+              mg_diag_printed_errors(),
               mg_diag_printed_errors() == 1 ? "" : "s");
     goto cleanup;
   }
@@ -1578,6 +1800,15 @@ int mg_build(const mg_build_opts *o) {
   if (o->cmd == MG_DIFF) {
     rc = diff_editions(&r);
     mg_diag_flush(stderr);
+    goto cleanup;
+  }
+  if (o->cmd == MG_INDEX) {
+    rc = index_all(&r) ? 1 : 0;
+    mg_diag_flush(stderr);
+    if (rc)
+      fprintf(stderr, "index failed: %d error%s; nothing was written\n",
+              mg_diag_printed_errors(),
+              mg_diag_printed_errors() == 1 ? "" : "s");
     goto cleanup;
   }
   if (o->cmd == MG_HANDBOOK || o->cmd == MG_RESOLVE) {
@@ -1638,6 +1869,10 @@ int mg_build(const mg_build_opts *o) {
       for (size_t i = 0; i < r.eds[k].nids; i++)
         all_fresh &= r.eds[k].results[i].up_to_date;
     }
+    /* the feeds need the history too, when they are made again */
+    char fd[33];
+    if (feeds && !feeds_kept(&r, feeds, fd))
+      all_fresh = 0;
     for (size_t k = 0; k + 1 < r.neds && !sig && publishing && !all_fresh; k++)
       sig = over_halls(&r, &r.eds[k], history_hall, &stuck);
     /* then every edition's halls; a build that will fail still checks
@@ -1656,10 +1891,13 @@ int mg_build(const mg_build_opts *o) {
   if (o->progress)
     fputs("\r\033[K", stderr);
   if (!sig && o->cmd == MG_BUILD && !mg_diag_errors()) {
-    for (size_t k = 0; k < r.neds && !mg_diag_errors(); k++)
+    /* a shard's halls are not all: its record instead (`index`) */
+    for (size_t k = 0; k < r.neds && !mg_diag_errors() && !o->shard_n; k++)
       build_index(&r, &r.eds[k]);
     if (feeds && !mg_diag_errors())
       build_feeds(&r, feeds);
+    if (o->shard_n && !mg_diag_errors())
+      put_records(&r, feeds);
   }
   if (!sig)
     sig = pending_signal(); /* a last look before anything is published */
@@ -1702,6 +1940,7 @@ cleanup:
   mg_publish_free(feeds);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   free_editions(&r);
+  mg_pages_free(&r.latest_pending);
   xmlHashFree(r.history, free_history);
   mg_ledger_free(r.ledger);
   mg_rules_free(r.rules);

@@ -28,9 +28,10 @@ enum {
   O_TEXT = 1 << 13,
   O_ANSWER = 1 << 14,
   O_STATUS = 1 << 15,
-  O_FORMAT = 1 << 16,   /* handbook --format html|pdf */
-  O_NO_PDF = 1 << 17,   /* build */
-  O_NO_SPLICE = 1 << 18 /* build */
+  O_FORMAT = 1 << 16,    /* handbook --format html|pdf */
+  O_NO_PDF = 1 << 17,    /* build */
+  O_NO_SPLICE = 1 << 18, /* build */
+  O_SHARD = 1 << 19      /* build, check */
 };
 
 const char *mg_usage_main =
@@ -50,6 +51,7 @@ const char *mg_usage_main =
     "  handbook  write one store's single-page handbook\n"
     "  resolve   print a store's resolved manual (the stylesheets' input)\n"
     "  feedback  the field-feedback ledger: add, list, show, accept, reject\n"
+    "  index     write the indexes of a build gathered from shards\n"
     "\n"
     "options for every command:\n"
     "  --content DIR     the content folder (default: content)\n"
@@ -64,9 +66,10 @@ const char *mg_usage_main =
 static const mg_command_info commands[] = {
     {"build", MG_CMD_BUILD, 0,
      O_CONTENT | O_TEMPLATES | O_OUT | O_STORE | O_JOBS | O_NO_PDF |
-         O_NO_SPLICE,
+         O_NO_SPLICE | O_SHARD,
      "usage: manualgen build [--content DIR] [--out DIR] [--store ID]...\n"
-     "                       [--jobs N] [--no-pdf] [--no-splice]\n"
+     "                       [--shard K/N] [--jobs N] [--no-pdf] "
+     "[--no-splice]\n"
      "                       [--templates DIR]\n"
      "\n"
      "Builds the draft edition into OUT/draft (default output/draft), and\n"
@@ -99,10 +102,17 @@ static const mg_command_info commands[] = {
      "once for every set of stores that differ only in their own values\n"
      "(names, contacts, times) and those values put in; --no-splice runs\n"
      "the stylesheets for every store instead (the reference: the same\n"
-     "bytes, slower).\n"},
-    {"check", MG_CMD_CHECK, 0, O_CONTENT | O_TEMPLATES | O_STORE | O_JOBS,
-     "usage: manualgen check [--content DIR] [--store ID]... [--jobs N]\n"
-     "                       [--templates DIR]\n"
+     "bytes, slower).\n"
+     "--shard K/N builds shard K (0 to N-1) of N alone, for builds spread\n"
+     "over machines: the stores whose id hashes to K (XXH64 mod N), in\n"
+     "every edition, and a record of them (EDITION/.manualgen-shard-K-of-N)\n"
+     "instead of the indexes; other stores' files in OUT stay as they are.\n"
+     "Gather every shard's OUT into one folder and run `manualgen index`\n"
+     "there (docs/sharding.md).\n"},
+    {"check", MG_CMD_CHECK, 0,
+     O_CONTENT | O_TEMPLATES | O_STORE | O_JOBS | O_SHARD,
+     "usage: manualgen check [--content DIR] [--store ID]... [--shard K/N]\n"
+     "                       [--jobs N] [--templates DIR]\n"
      "\n"
      "Validates the outline, every section, every store's parameters and\n"
      "every store's handbook (conditions, placeholders, cross references),\n"
@@ -111,6 +121,7 @@ static const mg_command_info commands[] = {
      "posts and zones named) and content/rules.xml on every store of the\n"
      "draft, and reports every problem as\n"
      "FILE:LINE:COL: error|warning: MESSAGE [RULE] (stores).\n"
+     "--shard K/N checks the stores of shard K of N alone (see build).\n"
      "Writes nothing. Exit status 1 when there is an error.\n"},
     {"compile", MG_CMD_COMPILE, 0, O_CONTENT | O_TEMPLATES | O_OUTPUT,
      "usage: manualgen compile [-o FILE] [--content DIR] [--templates DIR]\n"
@@ -214,6 +225,16 @@ static const mg_command_info commands[] = {
      "The date is today's, or SOURCE_DATE_EPOCH's when set. Files are never\n"
      "half-written, a file with errors is reported and never rewritten, and\n"
      "two editors adding at once get two ids.\n"},
+    {"index", MG_CMD_INDEX, 0, O_CONTENT | O_TEMPLATES | O_OUT,
+     "usage: manualgen index [--out DIR] [--content DIR] [--templates DIR]\n"
+     "\n"
+     "Finishes a build made by shards (build --shard K/N on one machine\n"
+     "each) once their output folders were gathered into OUT (default\n"
+     "output): checks that every shard of every edition is there, then\n"
+     "writes each edition's index.html, OUT/index.html and\n"
+     "OUT/feedback.html, byte for byte what one `build` of every store\n"
+     "writes. A missing shard is an error, and then nothing is written.\n"
+     "The content (releases, feedback, templates) is read as build does.\n"},
 };
 
 const mg_command_info *mg_cli_command(const char *name) {
@@ -241,7 +262,8 @@ enum {
   OPT_STATUS,
   OPT_FORMAT,
   OPT_NO_PDF,
-  OPT_NO_SPLICE
+  OPT_NO_SPLICE,
+  OPT_SHARD
 };
 
 static const struct option longopts[] = {
@@ -264,6 +286,7 @@ static const struct option longopts[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"no-pdf", no_argument, NULL, OPT_NO_PDF},
     {"no-splice", no_argument, NULL, OPT_NO_SPLICE},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {NULL, 0, NULL, 0}};
 #define NOPTS (sizeof longopts / sizeof *longopts)
 
@@ -460,6 +483,8 @@ static int bit(int code) {
     return O_NO_PDF;
   case OPT_NO_SPLICE:
     return O_NO_SPLICE;
+  case OPT_SHARD:
+    return O_SHARD;
   default:
     return -1; /* --help, --version: every command */
   }
@@ -609,6 +634,13 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
     case OPT_NO_SPLICE:
       c->no_splice = 1;
       break;
+    case OPT_SHARD:
+      if (mg_shard_parse(optarg, &c->shard_k, &c->shard_n))
+        return fail(c,
+                    "--shard takes K/N, shard K (from 0 to N-1) of N shards "
+                    "such as 0/4, not '%s'",
+                    optarg);
+      break;
     case 'h':
       c->help = 1;
       return -1;
@@ -657,6 +689,10 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
   }
   if (optind < ac)
     return fail(c, "unexpected argument '%s'", av[optind]);
+  if (c->shard_n && c->nstores)
+    return fail(c, "%s",
+                "--shard and --store cannot be used together: a shard "
+                "builds the stores that hash to it");
   if (c->cmd->kind == MG_CMD_HANDBOOK && c->post && !c->pdf)
     return fail(c, "%s", "--post gives a post's card: it needs --format pdf");
   if (c->cmd->kind == MG_CMD_HANDBOOK && c->post && !mg_is_id(c->post))

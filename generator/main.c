@@ -1,5 +1,6 @@
 /* main.c -- runs the command the command line names (cli.c parses it):
- * build, check, handbook and resolve over the halls (build.c); render and
+ * build, check, handbook and resolve over the halls (build.c), and index
+ * (build.c, index.c), which joins the outputs of shards; render and
  * params, which look at one section or one hall; feedback, the ledger of
  * what the halls reported (feedback.c). */
 #define _DEFAULT_SOURCE
@@ -159,11 +160,10 @@ static int setup(mg_cli *c, char **tpl) {
 }
 
 static int cmd_halls(mg_cli *c, const char *tpl) {
-  static const mg_command kinds[] = {[MG_CMD_BUILD] = MG_BUILD,
-                                     [MG_CMD_DIFF] = MG_DIFF,
-                                     [MG_CMD_CHECK] = MG_CHECK,
-                                     [MG_CMD_HANDBOOK] = MG_HANDBOOK,
-                                     [MG_CMD_RESOLVE] = MG_RESOLVE};
+  static const mg_command kinds[] = {
+      [MG_CMD_BUILD] = MG_BUILD,     [MG_CMD_DIFF] = MG_DIFF,
+      [MG_CMD_CHECK] = MG_CHECK,     [MG_CMD_HANDBOOK] = MG_HANDBOOK,
+      [MG_CMD_RESOLVE] = MG_RESOLVE, [MG_CMD_INDEX] = MG_INDEX};
   mg_build_opts o = {0};
   o.cmd = kinds[c->cmd->kind];
   o.content_dir = c->content;
@@ -184,6 +184,8 @@ static int cmd_halls(mg_cli *c, const char *tpl) {
   o.no_pdf = c->no_pdf;
   o.no_splice = c->no_splice;
   o.pdf = c->pdf;
+  o.shard_k = c->shard_k;
+  o.shard_n = c->shard_n;
   char *print_dir = find_print_dir();
   o.print_dir = print_dir;
   if (o.cmd == MG_HANDBOOK)

@@ -133,7 +133,8 @@ typedef enum {
   MG_CMD_PARAMS,
   MG_CMD_HANDBOOK,
   MG_CMD_RESOLVE,
-  MG_CMD_FEEDBACK
+  MG_CMD_FEEDBACK,
+  MG_CMD_INDEX
 } mg_cmd_kind;
 
 typedef struct {
@@ -159,11 +160,12 @@ typedef struct {
    * and --section (ID or ID#HEADING), --post, --text, --answer, --status
    * (a status mg_fb_status_parse knows) */
   const char *sub, *item, *section, *post, *text, *answer, *status;
-  int pdf;           /* handbook --format pdf */
-  int no_pdf;        /* build --no-pdf */
-  int no_splice;     /* build --no-splice */
-  int help, version; /* asked for; cmd is NULL for the program's own */
-  char *error;       /* the usage error, when mg_cli_parse returned 2 */
+  int pdf;                   /* handbook --format pdf */
+  int no_pdf;                /* build --no-pdf */
+  int no_splice;             /* build --no-splice */
+  unsigned shard_k, shard_n; /* build, check --shard K/N (n 0: none) */
+  int help, version;         /* asked for; cmd is NULL for the program's own */
+  char *error;               /* the usage error, when mg_cli_parse returned 2 */
 } mg_cli;
 
 extern const char *mg_usage_main;
@@ -996,6 +998,9 @@ int mg_publish_file(mg_publish *p, const char *rel, const char *data,
  * Either way p is finished: free it with mg_publish_free. */
 int mg_publish_commit(mg_publish *p, int (*managed)(const char *rel, void *),
                       void *ctx);
+/* Appends the files written or linked into the new edition so far, in
+ * byte order (what its manifest will list as produced). */
+void mg_publish_list(mg_publish *p, mg_strv *out);
 /* Removes the staging folder; the published edition stays as it was. */
 void mg_publish_abort(mg_publish *p);
 /* Aborts if need be, and releases the lock. */
@@ -1407,7 +1412,8 @@ typedef enum {
   MG_BUILD,    /* publish the draft edition */
   MG_HANDBOOK, /* one hall's single-page handbook */
   MG_RESOLVE,  /* one hall's resolved manual (the stylesheets' input) */
-  MG_DIFF      /* what changed between two editions */
+  MG_DIFF,     /* what changed between two editions */
+  MG_INDEX     /* the indexes of a build gathered from shards (index.c) */
 } mg_command;
 
 typedef struct {
@@ -1429,6 +1435,8 @@ typedef struct {
   const char *print_dir; /* the PDF engine (print/worker.mjs) */
   int pdf;               /* handbook: the printed handbook (to output) */
   const char *post;      /* handbook --format pdf: this post's card only */
+  unsigned shard_k, shard_n; /* build, check: shard K of N alone (N 0:
+                                every hall; index.c) */
 } mg_build_opts;
 
 /* Runs a command over the halls. Returns the exit code: 0, 1 when there
@@ -1437,5 +1445,56 @@ typedef struct {
 int mg_build(const mg_build_opts *o);
 /* The edition for this run (SOURCE_DATE_EPOCH when set). */
 void mg_edition_init(mg_edition *ed, const char *name);
+
+/* -------------------------------------------------------------- index.c */
+
+/* Builds that shard across machines (`build --shard K/N`) and `index`,
+ * which joins their gathered outputs (index.c, docs/sharding.md). */
+#define MG_SHARD_RECORD ".manualgen-shard-" /* then K-of-N */
+/* publish.c's bookkeeping: an edition's manifest and its first line,
+ * and the lock of OUT */
+#define MG_EDITION_MANIFEST ".manualgen-edition"
+#define MG_EDITION_HEAD "manualgen-edition 1\n"
+#define MG_OUT_LOCK ".manualgen-lock"
+
+/* Parses "K/N" (0 <= K < N, 1 <= N <= 100000, decimal). 0, or -1. */
+int mg_shard_parse(const char *s, unsigned *k, unsigned *n);
+/* The shard of N that the hall id[0, len) belongs to: XXH64 of its
+ * bytes, seed 0, mod N. */
+unsigned mg_shard_of(const char *id, size_t len, unsigned n);
+/* ".manualgen-shard-K-of-N". Caller frees. */
+char *mg_shard_record_name(unsigned k, unsigned n);
+/* The record shard k of n writes into folder (an edition, latest,
+ * feeds): the edition's date, its halls' index rows (in the edition's
+ * order) and the files it published there (sorted). Caller frees. */
+char *mg_shard_record(unsigned k, unsigned n, const char *folder,
+                      const char *date, const mg_identity *const *rows,
+                      size_t nrows, const mg_strv *files, size_t *len);
+
+/* What the records of one folder say, together. */
+typedef struct {
+  const char *folder; /* set by the caller: OUT/folder */
+  char *date;         /* shard 0's edition date */
+  mg_identity *rows;  /* every shard's rows, shard by shard */
+  size_t nrows;
+  mg_strv files; /* every shard's files */
+} mg_shard_set;
+/* Reads the shard records of every folder sets[0, n) of out_dir and
+ * checks them: one N everywhere (set in *shards), every K from 0 to N-1
+ * in every folder, each saying what its name says, no hall in two. Returns
+ * 0, or -1 after reporting every problem. Free each set with
+ * mg_shard_set_free either way. */
+int mg_shards_read(const char *out_dir, mg_shard_set *sets, size_t n,
+                   unsigned *shards);
+void mg_shard_set_free(mg_shard_set *s);
+/* Takes OUT's lock (publish.c's), as a build does. Returns the
+ * descriptor (close it to release), or -1 after reporting. */
+int mg_shards_lock(const char *out_dir);
+/* Writes pages (plain file names) into OUT/s->folder, each in one step
+ * and only when its bytes changed, then the folder's manifest: the
+ * shards' files and these pages, as publish.c writes it. Returns 0, or
+ * -1 after reporting. */
+int mg_shards_write(const char *out_dir, const mg_shard_set *s,
+                    const mg_pages *pages);
 
 #endif

@@ -40,9 +40,9 @@
 
 #define STAGE_PREFIX ".manualgen-stage-"
 #define OLD_PREFIX ".manualgen-old-"
-#define LOCK_NAME ".manualgen-lock"
-#define EDITION_MANIFEST ".manualgen-edition"
-#define EDITION_HEAD "manualgen-edition 1\n"
+#define LOCK_NAME MG_OUT_LOCK
+#define EDITION_MANIFEST MG_EDITION_MANIFEST
+#define EDITION_HEAD MG_EDITION_HEAD
 
 struct mg_publish {
   char *out_dir;  /* OUT, for messages */
@@ -201,7 +201,9 @@ static int old_temporary(const char *rel) {
 }
 
 static int is_ours(mg_publish *p, const char *rel) {
-  if (old_temporary(rel))
+  /* a shard's record (index.c): a build of every hall drops it */
+  if (old_temporary(rel) ||
+      !strncmp(rel, MG_SHARD_RECORD, strlen(MG_SHARD_RECORD)))
     return 1;
   if (p->have_old_manifest)
     return xmlHashLookup(p->old_ours, BAD_CAST rel) != NULL ||
@@ -485,7 +487,10 @@ int mg_publish_keep(mg_publish *p, const char *rel, mg_publish *src) {
 static void keep_one(void *payload, void *data, const xmlChar *name) {
   (void)payload;
   mg_publish *p = data;
-  if (strcmp((const char *)name, EDITION_MANIFEST))
+  /* not the manifest (commit writes it), nor shards' records (a build
+   * of every hall drops them) */
+  if (strcmp((const char *)name, EDITION_MANIFEST) &&
+      strncmp((const char *)name, MG_SHARD_RECORD, strlen(MG_SHARD_RECORD)))
     xmlHashAddEntry(p->produced, name, p);
 }
 
@@ -623,7 +628,8 @@ static void link_kept(void *payload, void *data, const xmlChar *name) {
 }
 
 /* True when folder fd (at rel prefix pre) holds a temporary file an
- * older build left: a file of ours that a new edition drops. */
+ * older build left, or a shard's record: files of ours that a new
+ * edition may drop. */
 static int has_temporary(int fd, const char *pre) {
   int dup_fd = dup(fd);
   DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
@@ -652,8 +658,10 @@ static int has_temporary(int fd, const char *pre) {
       found = sub < 0 || has_temporary(sub, rel);
       if (sub >= 0)
         close(sub);
-    } else {
-      found = old_temporary(rel);
+    } else { /* or a shard's record, which a build of every hall drops */
+      found =
+          old_temporary(rel) ||
+          (!*pre && !strncmp(rel, MG_SHARD_RECORD, strlen(MG_SHARD_RECORD)));
     }
     free(rel);
   }
@@ -682,6 +690,13 @@ static int unchanged(mg_publish *p) {
 
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void mg_publish_list(mg_publish *p, mg_strv *out) {
+  size_t from = out->n;
+  xmlHashScan(p->produced, add_produced, out);
+  if (out->n > from)
+    qsort(out->v + from, out->n - from, sizeof *out->v, cmp_str);
 }
 
 static int always(const char *rel, void *ctx) {
