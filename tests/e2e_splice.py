@@ -256,3 +256,34 @@ def test_noop_rebuild_resolves_nothing_and_one_change_rebuilds_one_hall():
         assert r.code == 1 and "b-county-1" in r.err, r
     finally:
         shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_feeds_made_again_read_the_history_when_the_releases_are_fresh():
+    """A change of the current templates alone leaves every release's
+    halls up to date (they keep their frozen templates), so the history
+    pass could be skipped; the feeds, made again with the new templates,
+    read that history: they must be what a fresh build makes."""
+    ws = harness.workspace()
+    try:
+        r = harness.run(["publish", "1.0", "--content", "content", "--notes",
+                         "第一版", "--date", "2026-01-05"], ws)
+        assert r.code == 0, r
+        r = harness.run(["build", "--content", "content"], ws)
+        assert r.code == 0, r
+        tpl = with_templates(ws, H1, H1)
+        with open(os.path.join(tpl, "html", "feed.xsl"), "a",
+                  encoding="utf-8") as f:
+            f.write("<!-- changed -->\n")
+        r = harness.run(["build", "--content", "content", "--templates", tpl],
+                        ws, MANUALGEN_TEMPLATES=tpl)
+        assert r.code == 0, r
+        assert "(3 up to date)" in r.err, r  # the release's halls
+        r = harness.run(["build", "--content", "content", "--templates", tpl,
+                         "--out", "fresh"], ws, MANUALGEN_TEMPLATES=tpl)
+        assert r.code == 0, r
+        a = tree(os.path.join(ws, "output", "feeds"))
+        b = tree(os.path.join(ws, "fresh", "feeds"))
+        assert a == b, [k for k in a if a[k] != b.get(k)]
+        assert any(b"<entry" in v for v in a.values()), a
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
