@@ -76,7 +76,9 @@ typedef struct {
   int ok;
   int up_to_date; /* its inputs had not changed: nothing was redone */
   size_t pages;
-  mg_buf out; /* `handbook`, `resolve`: the one result */
+  mg_buf out;    /* `handbook`, `resolve`: the one result */
+  xmlDocPtr eff; /* a draft hall's effective parameters, made for its
+                    digest (draft_fresh) and used by its resolve */
 } hall_result;
 
 /* One edition: the draft (made from the content), or a release (made
@@ -176,8 +178,11 @@ static char *child_text(xmlDocPtr doc, const char *name) {
  * fills in its identity and feedback address, and runs the domain checks
  * when e->domain is set. */
 static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
-  xmlDocPtr eff = e->rel ? mg_release_params(e->rel, id)
-                         : mg_params_effective(e->params, id);
+  xmlDocPtr eff = res && res->eff ? res->eff
+                  : e->rel        ? mg_release_params(e->rel, id)
+                                  : mg_params_effective(e->params, id);
+  if (res)
+    res->eff = NULL; /* freed below */
   if (!eff)
     return NULL;
   if (res) {
@@ -661,7 +666,10 @@ static int draft_fresh(run *r, edition *e, size_t i, mg_templates *pt,
     mg_params_identity(eff, &res->ident);
     res->feedback_email = child_text(eff, "feedback-email");
   }
-  mg_params_effective_free(eff);
+  if (fresh == 0 && !e->rel)
+    res->eff = eff; /* its resolve takes it: no second merge */
+  else
+    mg_params_effective_free(eff);
   return fresh;
 }
 
@@ -1479,6 +1487,7 @@ static void free_editions(run *r) {
       free(e->results[i].feedback_email);
       mg_identity_free(&e->results[i].ident);
       mg_buf_free(&e->results[i].out);
+      mg_params_effective_free(e->results[i].eff);
     }
     free(e->results);
     free(e->ids);

@@ -440,6 +440,9 @@ static unsigned char *included_sections(rctx *c, int strict) {
  * of our namespaces declared on it. */
 static xmlDocPtr new_doc(rctx *c, const char *name, const char *ns) {
   xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+  /* its element and attribute names interned: one allocation a name, not
+   * one a node (the tree is made anew for every hall) */
+  doc->dict = xmlDictCreate();
   xmlNodePtr root = xmlNewNode(NULL, BAD_CAST name);
   xmlDocSetRootElement(doc, root);
   c->m = xmlNewNs(root, BAD_CAST MG_NS, BAD_CAST "m");

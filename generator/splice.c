@@ -70,7 +70,8 @@ typedef struct {
 } cut_page;
 
 typedef struct {
-  int ok; /* 0: the shape cannot be spliced (use the reference path) */
+  int ok; /* 1: cut; 0: it cannot be spliced (use the reference path);
+             -1: a thread is rendering it (wait on the splicer's `done`) */
   cut_page *pages;
   size_t npages;
   size_t bytes;
@@ -78,6 +79,7 @@ typedef struct {
 
 struct mg_splicer {
   pthread_mutex_t lock;
+  pthread_cond_t done;    /* a shape was rendered */
   xmlHashTablePtr shapes; /* digest -> shape */
   size_t bytes, cap;
   xmlDocPtr like; /* a document like the drivers' results, for escaping */
@@ -87,6 +89,7 @@ struct mg_splicer {
 mg_splicer *mg_splicer_new(size_t cap_bytes) {
   mg_splicer *s = mg_xcalloc(1, sizeof *s);
   pthread_mutex_init(&s->lock, NULL);
+  pthread_cond_init(&s->done, NULL);
   s->shapes = xmlHashCreate(64);
   s->cap = cap_bytes;
   /* the drivers' results: XML documents (method xml) in UTF-8, whose
@@ -121,6 +124,7 @@ void mg_splicer_free(mg_splicer *s) {
   xmlHashFree(s->shapes, free_shape);
   xmlFreeDoc(s->like);
   pthread_mutex_destroy(&s->lock);
+  pthread_cond_destroy(&s->done);
   free(s);
 }
 
@@ -225,8 +229,11 @@ static int own_attr(xmlNodePtr el, xmlAttrPtr a, int in_hall) {
 static void holeify(holes *h, xmlNodePtr n, int in_hall) {
   for (; n; n = n->next) {
     if (n->type == XML_TEXT_NODE) {
-      if (in_hall || n->_private == (void *)&mg_placeholder_mark)
-        hole(h, &n->content, in_hall);
+      /* a placeholder's value is only printed (cmark.xsl), numbers too */
+      if (n->_private == (void *)&mg_placeholder_mark)
+        hole(h, &n->content, 1);
+      else if (in_hall)
+        hole(h, &n->content, 1);
       else if (has_token_chars(n->content))
         h->unsafe = 1;
       continue;
@@ -614,29 +621,45 @@ int mg_splice_pages(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   char key[33];
   mg_digest_finish(d, key);
 
+  /* one thread renders a shape; the others of that shape wait for it */
   pthread_mutex_lock(&s->lock);
   shape *sh = xmlHashLookup(s->shapes, BAD_CAST key);
+  shape *mine = NULL; /* the entry this thread is to fill */
+  if (!sh && s->bytes < s->cap) {
+    mine = mg_xcalloc(1, sizeof *mine);
+    mine->ok = -1;
+    if (xmlHashAddEntry(s->shapes, BAD_CAST key, mine) != 0) {
+      free(mine);
+      mine = NULL;
+    }
+  }
+  while (sh && sh->ok < 0)
+    pthread_cond_wait(&s->done, &s->lock);
   pthread_mutex_unlock(&s->lock);
-  shape *own = NULL;
+  shape *own = NULL; /* rendered for this hall alone (the cache is full) */
   if (!sh) {
-    own = render(tpl, doc, hparams, h.n, what);
-    if (!own) {
+    shape *made = render(tpl, doc, hparams, h.n, what);
+    if (made)
+      __atomic_add_fetch(&s->rendered, 1, __ATOMIC_RELAXED);
+    if (mine) {
+      pthread_mutex_lock(&s->lock);
+      if (made) {
+        *mine = *made; /* ok is 0 or 1 now */
+        s->bytes += made->bytes;
+        free(made);
+      } else {
+        mine->ok = 0; /* the others take the reference path */
+      }
+      pthread_cond_broadcast(&s->done);
+      pthread_mutex_unlock(&s->lock);
+      sh = mine;
+    } else {
+      sh = own = made;
+    }
+    if (!made) {
       restore(&h);
       return -1;
     }
-    __atomic_add_fetch(&s->rendered, 1, __ATOMIC_RELAXED);
-    pthread_mutex_lock(&s->lock);
-    sh = xmlHashLookup(s->shapes, BAD_CAST key);
-    if (!sh && s->bytes + own->bytes <= s->cap &&
-        xmlHashAddEntry(s->shapes, BAD_CAST key, own) == 0) {
-      s->bytes += own->bytes;
-      sh = own;
-    }
-    pthread_mutex_unlock(&s->lock);
-    if (sh == own)
-      own = NULL; /* the cache's now, or another thread's was taken */
-    else if (!sh)
-      sh = own; /* the cache is full: used once, then freed */
   }
   int rc = sh->ok ? splice(s, sh, &h, out) : 1;
   if (own)
