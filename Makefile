@@ -21,8 +21,13 @@ HDRS = generator/manualgen.h
 
 all: manualgen
 
+# The program allocates and frees a tree a hall: mimalloc takes a quarter
+# off a build's CPU time against glibc's malloc (jemalloc a little less:
+# README, "Libraries, and why"). The sanitizer builds keep their own.
+MALLOC_LIB = -lmimalloc
+
 manualgen: build/obj/main.o $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(MALLOC_LIB)
 
 build/obj/%.o: generator/%.c $(HDRS)
 	@mkdir -p $(@D)

@@ -222,14 +222,19 @@ static int exempt(const rctx *c, const mg_named_hit *h) {
  * of a post or zone the hall lacks, at its line and character column.
  * Text the resolver makes (a placeholder's value) has no line: skipped. */
 static void check_named(rctx *c, xmlNodePtr n, const char *s) {
-  int line = iattr(n, "line", 0), col = iattr(n, "col", 0);
-  if (line <= 0)
-    return;
+  int line = -1, col = 0; /* read at the first name found: most texts
+                             have none, and reading costs a malloc */
   size_t pos = 0, counted = 0, len = strlen(s);
   mg_named_hit h;
   while (mg_named_next(c->man->named, c->absent, s, len, &pos, &h)) {
     if (exempt(c, &h))
       continue;
+    if (line < 0) {
+      line = iattr(n, "line", 0);
+      col = iattr(n, "col", 0);
+    }
+    if (line <= 0)
+      return;
     for (; counted < h.off; counted++)
       col += ((unsigned char)s[counted] & 0xC0) != 0x80;
     const char *what = h.zone ? "zone" : "post";

@@ -269,35 +269,69 @@ static void restore(holes *h) {
   xmlHashFree(h->index, NULL);
 }
 
-/* The shape: every node of the holed document, in order. */
-void mg_digest_tree(mg_digest *d, xmlNodePtr n) {
+/* The shape: every node of the holed document, in order. The bytes go
+ * through a buffer: the hash's own update costs more than a copy for the
+ * many short strings of a tree. */
+typedef struct {
+  mg_digest *d;
+  size_t n;
+  char buf[16384];
+} hbuf;
+
+static void hput(hbuf *b, const void *p, size_t len) {
+  if (b->n + len > sizeof b->buf) {
+    mg_digest_update(b->d, b->buf, b->n);
+    b->n = 0;
+    if (len > sizeof b->buf) {
+      mg_digest_update(b->d, p, len);
+      return;
+    }
+  }
+  memcpy(b->buf + b->n, p, len);
+  b->n += len;
+}
+
+static void hstr(hbuf *b, const xmlChar *s) {
+  hput(b, s, strlen((const char *)s) + 1);
+}
+
+static void hash_tree(hbuf *b, xmlNodePtr n) {
   for (; n; n = n->next) {
     unsigned char type = (unsigned char)n->type;
-    mg_digest_update(d, &type, 1);
+    hput(b, &type, 1);
     if (n->type != XML_ELEMENT_NODE) {
       if (n->name)
-        mg_digest_update(d, n->name, strlen((const char *)n->name) + 1);
+        hstr(b, n->name);
       if (n->content)
-        mg_digest_update(d, n->content, strlen((const char *)n->content) + 1);
+        hstr(b, n->content);
       continue;
     }
     if (n->ns)
-      mg_digest_update(d, n->ns->href, strlen((const char *)n->ns->href) + 1);
-    mg_digest_update(d, n->name, strlen((const char *)n->name) + 1);
+      hstr(b, n->ns->href);
+    hstr(b, n->name);
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
-      mg_digest_update(d, "@", 1);
+      hput(b, "@", 1);
       if (a->ns)
-        mg_digest_update(d, a->ns->href, strlen((const char *)a->ns->href) + 1);
-      mg_digest_update(d, a->name, strlen((const char *)a->name) + 1);
+        hstr(b, a->ns->href);
+      hstr(b, a->name);
       for (xmlNodePtr t = a->children; t; t = t->next)
         if (t->content)
-          mg_digest_update(d, t->content, strlen((const char *)t->content));
-      mg_digest_update(d, "", 1);
+          hput(b, t->content, strlen((const char *)t->content));
+      hput(b, "", 1);
     }
-    mg_digest_update(d, "(", 1);
-    mg_digest_tree(d, n->children);
-    mg_digest_update(d, ")", 1);
+    hput(b, "(", 1);
+    hash_tree(b, n->children);
+    hput(b, ")", 1);
   }
+}
+
+void mg_digest_tree(mg_digest *d, xmlNodePtr n) {
+  hbuf *b = mg_xmalloc(sizeof *b);
+  b->d = d;
+  b->n = 0;
+  hash_tree(b, n);
+  mg_digest_update(d, b->buf, b->n);
+  free(b);
 }
 
 /* -------------------------------------------------------------- cut */
