@@ -218,8 +218,8 @@ static int own_attr(xmlNodePtr el, xmlAttrPtr a, int in_hall) {
   if (!strcmp(en, "store") && el->parent &&
       el->parent->type == XML_ELEMENT_NODE &&
       !strcmp((const char *)el->parent->name, "manual"))
-    return !strcmp(an, "id") || !strcmp(an, "name") ||
-           !strcmp(an, "city") || !strcmp(an, "city-name");
+    return !strcmp(an, "id") || !strcmp(an, "name") || !strcmp(an, "city") ||
+           !strcmp(an, "city-name");
   /* a hall's id where the ledger names the hall that gave feedback: a
    * stylesheet compares it with m:store/@id, so both are holed alike */
   if (!strcmp(an, "store"))
