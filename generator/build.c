@@ -44,16 +44,6 @@
 
 #include "manualgen.h"
 
-/* Writes path unless it holds these bytes already (its time stamp then
- * stays). Returns 0, or -1 after reporting. */
-static int write_if_changed(const char *path, const char *data, size_t len) {
-  size_t n;
-  char *old = mg_read_file(path, &n);
-  int same = old && n == len && !memcmp(old, data, len);
-  free(old);
-  return same ? 0 : mg_write_atomic(path, data, len);
-}
-
 void mg_edition_init(mg_edition *ed, const char *name) {
   ed->name = name;
   time_t t = time(NULL);
@@ -1146,7 +1136,7 @@ static int build_editions_page(run *r) {
             "editions");
   for (size_t k = 0; k < pg.n && !rc; k++) {
     char *path = mg_path_join(r->o->out_dir, pg.v[k].href);
-    rc = write_if_changed(path, pg.v[k].data, pg.v[k].len);
+    rc = mg_write_if_changed(path, pg.v[k].data, pg.v[k].len);
     free(path);
   }
   mg_pages_free(&pg);
@@ -1168,7 +1158,7 @@ static int build_feedback_page(run *r) {
   int rc = mg_ledger_page(r->ledger, d->tpl, &po, &pg);
   for (size_t k = 0; k < pg.n && !rc; k++) {
     char *path = mg_path_join(r->o->out_dir, pg.v[k].href);
-    rc = write_if_changed(path, pg.v[k].data, pg.v[k].len);
+    rc = mg_write_if_changed(path, pg.v[k].data, pg.v[k].len);
     free(path);
   }
   mg_pages_free(&pg);
@@ -1911,10 +1901,13 @@ int mg_build(const mg_build_opts *o) {
   if (!sig)
     sig = pending_signal(); /* a last look before anything is published */
   if (sig) {
+    /* a worker that did not come back may still be writing through the
+     * publish objects: then they are only read, the folders removed */
+    void (*drop)(mg_publish *) = stuck ? mg_publish_abandon : mg_publish_abort;
     for (size_t k = 0; k < r.neds; k++)
-      mg_publish_abort(r.eds[k].pub);
-    mg_publish_abort(r.latest);
-    mg_publish_abort(feeds);
+      drop(r.eds[k].pub);
+    drop(r.latest);
+    drop(feeds);
     mg_diag_flush(stderr);
     fprintf(stderr, "interrupted; nothing was written\n");
     rc = 128 + sig;

@@ -342,33 +342,7 @@ int mg_shards_lock(const char *out_dir) {
             "every shard (build --shard K/N) into it first");
     return -1;
   }
-  char *path = mg_path_join(out_dir, MG_OUT_LOCK);
-  int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-  free(path);
-  if (fd < 0) {
-    mg_diag(MG_ERROR, out_dir, 0, 0, "cannot create %s: %s", MG_OUT_LOCK,
-            strerror(errno));
-    return -1;
-  }
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    mg_diag(MG_ERROR, out_dir, 0, 0,
-            "another build is writing to this folder (it holds %s/%s); "
-            "wait for it to finish",
-            out_dir, MG_OUT_LOCK);
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-/* Writes path unless it holds these bytes already (its time stamp then
- * stays). Returns 0, or -1 after reporting. */
-static int write_if_changed(const char *path, const char *data, size_t len) {
-  size_t n;
-  char *old = mg_read_file(path, &n);
-  int same = old && n == len && !memcmp(old, data, len);
-  free(old);
-  return same ? 0 : mg_write_atomic(path, data, len);
+  return mg_out_lock(out_dir);
 }
 
 static int by_name(const void *a, const void *b) {
@@ -400,7 +374,7 @@ int mg_shards_write(const char *out_dir, const mg_shard_set *s,
       break;
     }
     char *path = mg_path_join(dir, href);
-    rc = write_if_changed(path, pages->v[i].data, pages->v[i].len);
+    rc = mg_write_if_changed(path, pages->v[i].data, pages->v[i].len);
     free(path);
     mg_strv_push(&all, mg_xstrdup(href));
   }
@@ -413,7 +387,7 @@ int mg_shards_write(const char *out_dir, const mg_shard_set *s,
       if (!i || strcmp(all.v[i], all.v[i - 1]))
         mg_buf_printf(&m, "file %s\n", all.v[i]);
     char *path = mg_path_join(dir, MG_EDITION_MANIFEST);
-    rc = write_if_changed(path, m.data, m.len);
+    rc = mg_write_if_changed(path, m.data, m.len);
     free(path);
     mg_buf_free(&m);
   }

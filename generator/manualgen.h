@@ -957,6 +957,9 @@ int mg_glyphs_check(const mg_glyphs *g, xmlDocPtr doc, const mg_manual *man,
  * path that exists and is not a regular file: a symbolic link, a device,
  * a FIFO, a folder. Returns 0, or -1 after reporting. */
 int mg_write_atomic(const char *path, const char *data, size_t len);
+/* mg_write_atomic unless path holds these bytes already (its time stamp
+ * then stays). Returns 0, or -1 after reporting. */
+int mg_write_if_changed(const char *path, const char *data, size_t len);
 
 /* ------------------------------------------------------------ publish.c */
 
@@ -966,6 +969,10 @@ int mg_write_atomic(const char *path, const char *data, size_t len);
  * folder and is opened without following symbolic links. The write and
  * link functions are thread-safe. */
 typedef struct mg_publish mg_publish;
+/* Takes OUT's lock (OUT/.manualgen-lock, flock) for a writer that is
+ * not a publish (`index`). Returns its descriptor (close to release), or
+ * -1 after reporting another build holding it. */
+int mg_out_lock(const char *out_dir);
 /* Locks OUT, removes what interrupted builds left there, and opens a
  * staging folder. NULL after reporting errors. */
 mg_publish *mg_publish_begin(const char *out_dir, const char *name);
@@ -1003,6 +1010,9 @@ int mg_publish_commit(mg_publish *p, int (*managed)(const char *rel, void *),
 void mg_publish_list(mg_publish *p, mg_strv *out);
 /* Removes the staging folder; the published edition stays as it was. */
 void mg_publish_abort(mg_publish *p);
+/* Removes the staging folder without touching p: for a run that ends
+ * (_exit) while a worker still holds p, whose writes then fail. */
+void mg_publish_abandon(mg_publish *p);
 /* Aborts if need be, and releases the lock. */
 void mg_publish_free(mg_publish *p);
 /* Removes path and everything below it, following no symbolic link (a

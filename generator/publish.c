@@ -264,6 +264,39 @@ static struct held {
 /* Takes (or shares) the lock of OUT, open as outfd. Returns the lock's
  * descriptor, or -1 after reporting. *first is set when this process did
  * not hold it yet (then what killed builds left is to be removed). */
+/* Opens and locks OUT's lock file (outfd: OUT, open). Returns its
+ * descriptor, or -1 after reporting. */
+static int lock_out(const char *out_dir, int outfd) {
+  int fd =
+      openat(outfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    mg_diag(MG_ERROR, out_dir, 0, 0, "cannot create %s: %s", LOCK_NAME,
+            strerror(errno));
+    return -1;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    mg_diag(MG_ERROR, out_dir, 0, 0,
+            "another build is writing to this folder (it holds %s/%s); "
+            "wait for it to finish",
+            out_dir, LOCK_NAME);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+int mg_out_lock(const char *out_dir) {
+  int outfd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (outfd < 0) {
+    mg_diag(MG_ERROR, out_dir, 0, 0, "cannot open the output folder: %s",
+            strerror(errno));
+    return -1;
+  }
+  int fd = lock_out(out_dir, outfd);
+  close(outfd);
+  return fd;
+}
+
 static int take_lock(const char *out_dir, int outfd, int *first) {
   char *real = realpath(out_dir, NULL);
   for (size_t i = 0; real && i < sizeof held / sizeof *held; i++)
@@ -273,20 +306,8 @@ static int take_lock(const char *out_dir, int outfd, int *first) {
       *first = 0;
       return held[i].fd;
     }
-  int fd =
-      openat(outfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  int fd = lock_out(out_dir, outfd);
   if (fd < 0) {
-    mg_diag(MG_ERROR, out_dir, 0, 0, "cannot create %s: %s", LOCK_NAME,
-            strerror(errno));
-    free(real);
-    return -1;
-  }
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    mg_diag(MG_ERROR, out_dir, 0, 0,
-            "another build is writing to this folder (it holds %s/%s); "
-            "wait for it to finish",
-            out_dir, LOCK_NAME);
-    close(fd);
     free(real);
     return -1;
   }
@@ -791,6 +812,12 @@ void mg_publish_abort(mg_publish *p) {
     mg_diag(MG_WARNING, p->out_dir, 0, 0, "cannot remove '%s': %s",
             p->stage_name, strerror(errno));
   p->stage_name[0] = '\0';
+}
+
+void mg_publish_abandon(mg_publish *p) {
+  /* reads p, writes nothing of it: a worker may still be using it */
+  if (p && p->outfd >= 0 && p->stage_name[0])
+    remove_tree(p->outfd, p->stage_name);
 }
 
 void mg_publish_free(mg_publish *p) {

@@ -87,3 +87,11 @@ done:
   free(dir);
   return rc;
 }
+
+int mg_write_if_changed(const char *path, const char *data, size_t len) {
+  size_t n;
+  char *old = mg_read_file(path, &n);
+  int same = old && n == len && !memcmp(old, data, len);
+  free(old);
+  return same ? 0 : mg_write_atomic(path, data, len);
+}
