@@ -52,19 +52,24 @@ const char mg_placeholder_mark = 'p';
 #define TOK_CLOSE "\xEE\x80\x81" /* U+E001 */
 #define PCT_OPEN "%EE%80%80"
 #define PCT_CLOSE "%EE%80%81"
+#define BODY_OPEN "\xEE\x80\x82"  /* U+E002: a section's body, in a skeleton */
+#define BODY_CLOSE "\xEE\x80\x83" /* U+E003 */
 
 enum { CTX_TEXT, CTX_ATTR, CTX_URI, NCTX };
 
 typedef struct {
   size_t off, len; /* the literal before the hole, in the page's data */
-  long hole;       /* the value's number, or -1 after the last literal */
+  long hole;       /* the value's number in its region, or -1 */
+  long reg;        /* its region: 0 the skeleton, 1 + i section body i */
+  long body;       /* a skeleton's slot for section body `body`, or -1 */
   int ctx;
   int uri_start; /* the hole opens a URI attribute's value */
 } seg;
 
 typedef struct {
   char *href;
-  char *data; /* the page with its tokens */
+  char *data; /* the page (or a section's body) with its tokens */
+  size_t len;
   seg *segs;
   size_t nseg;
 } cut_page;
@@ -75,12 +80,15 @@ typedef struct {
   cut_page *pages;
   size_t npages;
   size_t bytes;
+  int busy; /* a skeleton: a thread is rendering bodies for it */
 } shape;
 
 struct mg_splicer {
   pthread_mutex_t lock;
   pthread_cond_t done;    /* a shape was rendered */
-  xmlHashTablePtr shapes; /* digest -> shape */
+  xmlHashTablePtr shapes; /* digest -> shape (a whole manual) */
+  xmlHashTablePtr skels;  /* digest -> shape (a skeleton: bodies as slots) */
+  xmlHashTablePtr frags;  /* digest -> cut_page (a section's body on a page) */
   size_t bytes, cap;
   xmlDocPtr like; /* a document like the drivers' results, for escaping */
   size_t rendered, spliced, fallbacks;
@@ -91,6 +99,8 @@ mg_splicer *mg_splicer_new(size_t cap_bytes) {
   pthread_mutex_init(&s->lock, NULL);
   pthread_cond_init(&s->done, NULL);
   s->shapes = xmlHashCreate(64);
+  s->skels = xmlHashCreate(64);
+  s->frags = xmlHashCreate(256);
   s->cap = cap_bytes;
   /* the drivers' results: XML documents (method xml) in UTF-8, whose
    * non-ASCII characters the serializer writes as they are */
@@ -111,6 +121,14 @@ static void free_shape(void *payload, const xmlChar *name) {
   free(sh);
 }
 
+static void free_frag(void *payload, const xmlChar *name) {
+  (void)name;
+  cut_page *f = payload;
+  free(f->data);
+  free(f->segs);
+  free(f);
+}
+
 void mg_splicer_stats(const mg_splicer *s, size_t *rendered, size_t *spliced,
                       size_t *fallbacks) {
   *rendered = s->rendered;
@@ -122,6 +140,8 @@ void mg_splicer_free(mg_splicer *s) {
   if (!s)
     return;
   xmlHashFree(s->shapes, free_shape);
+  xmlHashFree(s->skels, free_shape);
+  xmlHashFree(s->frags, free_frag);
   xmlFreeDoc(s->like);
   pthread_mutex_destroy(&s->lock);
   pthread_cond_destroy(&s->done);
@@ -135,10 +155,23 @@ typedef struct {
   xmlChar *orig;
 } swap;
 
+/* The values of one region of the document, in order of first
+ * appearance there: the skeleton (region 0) or one section's body. A
+ * region numbers its own values, so that a body's cut page serves every
+ * hall with that body, whatever the rest of its manual holds. */
 typedef struct {
-  const char **values; /* the distinct values, borrowed from the doc */
+  size_t *flat; /* local number -> index in holes.values */
   size_t n, cap;
-  xmlHashTablePtr index; /* value -> number + 1 */
+} region;
+
+typedef struct {
+  const char **values; /* every (region, value), borrowed from the doc */
+  size_t n, cap;
+  xmlHashTablePtr index; /* (value, region) -> flat index + 1 */
+  region *reg;
+  size_t nreg;
+  xmlNodePtr *bodies; /* the md:document of each m:chapter/m:section */
+  size_t nbodies;
   swap *swaps;
   size_t nswaps, swcap;
   int unsafe; /* a string of the doc holds the token characters */
@@ -146,7 +179,8 @@ typedef struct {
 
 static int has_token_chars(const xmlChar *s) {
   for (const char *p = (const char *)s; p && (p = strchr(p, 0xEE)); p++)
-    if (p[1] == '\x80' && (p[2] == '\x80' || p[2] == '\x81'))
+    if (p[1] == '\x80' && (unsigned char)p[2] >= 0x80 &&
+        (unsigned char)p[2] <= 0x83)
       return 1;
   return 0;
 }
@@ -174,8 +208,8 @@ static int holeable(const xmlChar *v, int numbers) {
 }
 
 /* numbers: holed too when any (m:hall, which the HTML drivers never
- * select: its QR modules are a string of digits) */
-static void hole(holes *h, xmlChar **slot, int numbers) {
+ * select: its QR modules are a string of digits). r: the region. */
+static void hole(holes *h, xmlChar **slot, int numbers, size_t r) {
   xmlChar *v = *slot;
   if (!v || !holeable(v, numbers))
     return;
@@ -183,28 +217,42 @@ static void hole(holes *h, xmlChar **slot, int numbers) {
     h->unsafe = 1;
     return;
   }
-  size_t k = (size_t)xmlHashLookup(h->index, v);
+  char rname[24];
+  snprintf(rname, sizeof rname, "%zu", r);
+  region *g = &h->reg[r];
+  size_t k = (size_t)xmlHashLookup2(h->index, v, BAD_CAST rname);
   if (!k) {
     if (h->n == h->cap) {
       h->cap = h->cap ? 2 * h->cap : 64;
       h->values = mg_xrealloc(h->values, h->cap * sizeof *h->values);
     }
     h->values[h->n++] = (const char *)v;
-    k = h->n;
-    xmlHashAddEntry(h->index, v, (void *)k);
+    if (g->n == g->cap) {
+      g->cap = g->cap ? 2 * g->cap : 16;
+      g->flat = mg_xrealloc(g->flat, g->cap * sizeof *g->flat);
+    }
+    g->flat[g->n++] = h->n - 1;
+    k = g->n; /* local number + 1 */
+    xmlHashAddEntry2(h->index, v, BAD_CAST rname, (void *)k);
   }
   if (h->nswaps == h->swcap) {
     h->swcap = h->swcap ? 2 * h->swcap : 64;
     h->swaps = mg_xrealloc(h->swaps, h->swcap * sizeof *h->swaps);
   }
   h->swaps[h->nswaps++] = (swap){slot, v};
-  char *tok = mg_xasprintf(TOK_OPEN "%zu" TOK_CLOSE, k - 1);
-  *slot = xmlStrdup(BAD_CAST tok);
-  free(tok);
+  char tok[64];
+  int tl = snprintf(tok, sizeof tok, TOK_OPEN "%zu.%zu" TOK_CLOSE, r, k - 1);
+  *slot = xmlStrndup(BAD_CAST tok, tl);
 }
 
 static int is_m(xmlNodePtr n) {
   return n->ns && !strcmp((const char *)n->ns->href, MG_NS);
+}
+
+static int is_named(xmlNodePtr n, const char *ns, const char *name) {
+  return n && n->type == XML_ELEMENT_NODE &&
+         !strcmp((const char *)n->name, name) && n->ns &&
+         !strcmp((const char *)n->ns->href, ns);
 }
 
 /* The attributes of m: elements that are the hall's own strings. */
@@ -227,14 +275,27 @@ static int own_attr(xmlNodePtr el, xmlAttrPtr a, int in_hall) {
   return !strcmp(en, "section") && !strcmp(an, "feedback");
 }
 
-static void holeify(holes *h, xmlNodePtr n, int in_hall) {
+static size_t new_region(holes *h) {
+  h->reg = mg_xrealloc(h->reg, (h->nreg + 1) * sizeof *h->reg);
+  h->reg[h->nreg] = (region){0};
+  return h->nreg++;
+}
+
+/* A section's body: md:document of m:section of m:chapter. */
+static int is_body(xmlNodePtr n) {
+  return is_named(n, MD_NS, "document") &&
+         is_named(n->parent, MG_NS, "section") &&
+         is_named(n->parent->parent, MG_NS, "chapter");
+}
+
+static void holeify(holes *h, xmlNodePtr n, int in_hall, size_t r) {
   for (; n; n = n->next) {
     if (n->type == XML_TEXT_NODE) {
       /* a placeholder's value is only printed (cmark.xsl), numbers too */
       if (n->_private == (void *)&mg_placeholder_mark)
-        hole(h, &n->content, 1);
+        hole(h, &n->content, 1, r);
       else if (in_hall)
-        hole(h, &n->content, 1);
+        hole(h, &n->content, 1, r);
       else if (has_token_chars(n->content))
         h->unsafe = 1;
       continue;
@@ -245,17 +306,23 @@ static void holeify(holes *h, xmlNodePtr n, int in_hall) {
       continue;
     }
     int hall = in_hall || (is_m(n) && !strcmp((const char *)n->name, "hall"));
+    size_t rr = r;
+    if (is_body(n)) { /* a region of its own */
+      rr = new_region(h);
+      h->bodies = mg_xrealloc(h->bodies, (h->nbodies + 1) * sizeof *h->bodies);
+      h->bodies[h->nbodies++] = n;
+    }
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
       xmlNodePtr t = a->children;
       int single = t && !t->next && t->type == XML_TEXT_NODE;
       if (single && own_attr(n, a, hall))
-        hole(h, &t->content, hall);
+        hole(h, &t->content, hall, rr);
       else
         for (; t; t = t->next)
           if (has_token_chars(t->content))
             h->unsafe = 1;
     }
-    holeify(h, n->children, hall);
+    holeify(h, n->children, hall, rr);
   }
 }
 
@@ -266,6 +333,10 @@ static void restore(holes *h) {
   }
   free(h->swaps);
   free(h->values);
+  for (size_t r = 0; r < h->nreg; r++)
+    free(h->reg[r].flat);
+  free(h->reg);
+  free(h->bodies);
   xmlHashFree(h->index, NULL);
 }
 
@@ -343,33 +414,58 @@ static int lower_eq(const char *p, const char *lit) {
   return 1;
 }
 
-/* The number of the token at p (raw or percent-escaped form; *tlen: its
- * length), or -1 when there is none at p. */
-static long token_at(const char *p, const char *end, int pct, size_t *tlen) {
+/* The token at p (raw, or percent-escaped when pct): its region *r and
+ * number *l, its length *tlen. Returns 1, or 0 when there is none. */
+static int token_at(const char *p, const char *end, int pct, size_t *tlen,
+                    long *r, long *l) {
   const char *open = pct ? PCT_OPEN : TOK_OPEN;
   const char *close = pct ? PCT_CLOSE : TOK_CLOSE;
   size_t ol = strlen(open), cl = strlen(close);
   if ((size_t)(end - p) < ol || memcmp(p, open, ol))
-    return -1;
+    return 0;
   const char *q = p + ol;
+  long v[2] = {0, 0};
+  for (int k = 0; k < 2; k++) {
+    int nd = 0;
+    while (q < end && *q >= '0' && *q <= '9' && nd < 9) {
+      v[k] = v[k] * 10 + (*q++ - '0');
+      nd++;
+    }
+    if (!nd || (k == 0 && (q >= end || *q++ != '.')))
+      return 0;
+  }
+  if ((size_t)(end - q) < cl || memcmp(q, close, cl))
+    return 0;
+  *tlen = (size_t)(q + cl - p);
+  *r = v[0];
+  *l = v[1];
+  return 1;
+}
+
+/* The number of the body slot at p (a skeleton's), or -1. */
+static long body_at(const char *p, const char *end, size_t *tlen) {
+  if (end - p < 3 || memcmp(p, BODY_OPEN, 3))
+    return -1;
+  const char *q = p + 3;
   long v = 0;
   int nd = 0;
   while (q < end && *q >= '0' && *q <= '9' && nd < 9) {
     v = v * 10 + (*q++ - '0');
     nd++;
   }
-  if (!nd || (size_t)(end - q) < cl || memcmp(q, close, cl))
+  if (!nd || end - q < 3 || memcmp(q, BODY_CLOSE, 3))
     return -1;
-  *tlen = (size_t)(q + cl - p);
+  *tlen = (size_t)(q + 3 - p);
   return v;
 }
 
 /* Does p start a token character (raw or escaped), whole or broken? */
 static int token_char_at(const char *p, const char *end) {
   if (end - p >= 3 && p[0] == '\xEE' && p[1] == '\x80' &&
-      (p[2] == '\x80' || p[2] == '\x81'))
+      (unsigned char)p[2] >= 0x80 && (unsigned char)p[2] <= 0x83)
     return 1;
-  return end - p >= 9 && (!memcmp(p, PCT_OPEN, 9) || !memcmp(p, PCT_CLOSE, 9));
+  return end - p >= 9 && !memcmp(p, "%EE%80%8", 8) && p[8] >= '0' &&
+         p[8] <= '3';
 }
 
 typedef struct {
@@ -378,12 +474,26 @@ typedef struct {
   size_t lit; /* where the current literal starts */
 } segs;
 
-static void push_seg(segs *s, size_t at, long hole, int ctx, int uri_start) {
+static void push_seg(segs *s, size_t at, long hole, long reg, long body,
+                     int ctx, int uri_start) {
   if (s->n == s->cap) {
     s->cap = s->cap ? 2 * s->cap : 32;
     s->v = mg_xrealloc(s->v, s->cap * sizeof *s->v);
   }
-  s->v[s->n++] = (seg){s->lit, at - s->lit, hole, ctx, uri_start};
+  s->v[s->n++] = (seg){s->lit, at - s->lit, hole, reg, body, ctx, uri_start};
+}
+
+/* What a cut may hold: values of the hall's regions (only the skeleton's
+ * and region `only`, when only >= 0), and body slots when bodies. */
+typedef struct {
+  const holes *h;
+  long only;
+  int bodies;
+} cut_rules;
+
+static int value_ok(const cut_rules *c, long r, long l) {
+  return r >= 0 && (size_t)r < c->h->nreg && l >= 0 &&
+         (size_t)l < c->h->reg[r].n && (c->only < 0 || r == 0 || r == c->only);
 }
 
 /* Is attribute name (of element el) one the HTML serializer writes as a
@@ -396,14 +506,13 @@ static int uri_attr(const char *el, size_t ellen, const char *an, size_t alen) {
   return alen == 4 && lower_eq(an, "name") && ellen == 1 && (*el | 0x20) == 'a';
 }
 
-/* Cuts page data (HTML as the serializer wrote it) at its tokens. Returns
- * 0, or -1 when a token is where it cannot be spliced (broken, in a
- * comment or a script, or nvalues or more). */
-static int cut(const char *data, size_t len, size_t nvalues, segs *out) {
+/* Cuts data (HTML as the serializer wrote it: a page, or a piece of one
+ * between tags when html is set) at its tokens. Returns 0, or -1 when a
+ * token is where it cannot be spliced (broken, in a comment or a script,
+ * on a page that is not HTML, or not one c allows). */
+static int cut(const char *data, size_t len, int html, const cut_rules *c,
+               segs *out) {
   const char *p = data, *end = data + len;
-  static const char doctype[] = "<!DOCTYPE html>\n";
-  int html =
-      len >= sizeof doctype - 1 && !memcmp(data, doctype, sizeof doctype - 1);
   while (p < end) {
     const char *lt = memchr(p, '<', (size_t)(end - p));
     const char *stop = lt ? lt : end;
@@ -413,16 +522,21 @@ static int cut(const char *data, size_t len, size_t nvalues, segs *out) {
       if (!e)
         break;
       size_t tl;
-      long k = token_at(e, stop, 0, &tl);
-      if (k < 0) {
+      long r, l, b;
+      if (token_at(e, stop, 0, &tl, &r, &l)) {
+        if (!html || !value_ok(c, r, l))
+          return -1;
+        push_seg(out, (size_t)(e - data), l, r, -1, CTX_TEXT, 0);
+      } else if ((b = body_at(e, stop, &tl)) >= 0) {
+        if (!html || !c->bodies)
+          return -1;
+        push_seg(out, (size_t)(e - data), -1, 0, b, CTX_TEXT, 0);
+      } else {
         if (token_char_at(e, stop))
           return -1;
         p = e + 1;
         continue;
       }
-      if (!html || (size_t)k >= nvalues)
-        return -1;
-      push_seg(out, (size_t)(e - data), k, CTX_TEXT, 0);
       out->lit = (size_t)(e - data) + tl;
       p = e + tl;
     }
@@ -434,8 +548,8 @@ static int cut(const char *data, size_t len, size_t nvalues, segs *out) {
     if (p >= end)
       break;
     if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
-      const char *c = memmem(p, (size_t)(end - p), "-->", 3);
-      const char *ce = c ? c + 3 : end;
+      const char *cm = memmem(p, (size_t)(end - p), "-->", 3);
+      const char *ce = cm ? cm + 3 : end;
       for (const char *q = p; q < ce; q++)
         if (token_char_at(q, ce))
           return -1;
@@ -474,16 +588,16 @@ static int cut(const char *data, size_t len, size_t nvalues, segs *out) {
       int uri = html && uri_attr(name, namelen, an, alen);
       while (p < vend) {
         size_t tl;
-        long k = token_at(p, vend, uri, &tl);
-        if (k < 0) {
+        long r, l;
+        if (!token_at(p, vend, uri, &tl, &r, &l)) {
           if (token_char_at(p, vend))
             return -1;
           p++;
           continue;
         }
-        if (!html || (size_t)k >= nvalues)
+        if (!html || !value_ok(c, r, l))
           return -1;
-        push_seg(out, (size_t)(p - data), k, uri ? CTX_URI : CTX_ATTR,
+        push_seg(out, (size_t)(p - data), l, r, -1, uri ? CTX_URI : CTX_ATTR,
                  uri && p == vstart);
         out->lit = (size_t)(p - data) + tl;
         p += tl;
@@ -507,20 +621,35 @@ static int cut(const char *data, size_t len, size_t nvalues, segs *out) {
       p = ce;
     }
   }
-  push_seg(out, len, -1, CTX_TEXT, 0);
+  push_seg(out, len, -1, 0, -1, CTX_TEXT, 0);
   return 0;
 }
 
-/* Renders the holed doc with the site and handbook drivers and cuts its
- * pages: a new shape (ok = 0 when it cannot be spliced). Returns NULL
- * after reporting a failed transformation. */
-static shape *render(const mg_templates *tpl, xmlDocPtr doc,
-                     const char **hparams, size_t nvalues, const char *what) {
-  mg_pages pages = {0};
-  int rc = mg_transform(tpl->site, doc, NULL, &pages, what);
+static int is_html_page(const char *data, size_t len) {
+  static const char doctype[] = "<!DOCTYPE html>\n";
+  return len >= sizeof doctype - 1 &&
+         !memcmp(data, doctype, sizeof doctype - 1);
+}
+
+/* The pages both drivers make of doc, uncut (appended to pages).
+ * Returns 0, or -1 after reporting a failed transformation. */
+static int run_drivers(const mg_templates *tpl, xmlDocPtr doc,
+                       const char **hparams, mg_pages *pages,
+                       const char *what) {
+  int rc = mg_transform(tpl->site, doc, NULL, pages, what);
   if (!rc)
-    rc = mg_transform(tpl->handbook, doc, hparams, &pages, what);
-  if (rc) {
+    rc = mg_transform(tpl->handbook, doc, hparams, pages, what);
+  return rc;
+}
+
+/* Renders the holed doc with the site and handbook drivers and cuts its
+ * pages by rules c: a new shape (ok = 0 when it cannot be spliced).
+ * Returns NULL after reporting a failed transformation. */
+static shape *render(const mg_templates *tpl, xmlDocPtr doc,
+                     const char **hparams, const cut_rules *c,
+                     const char *what) {
+  mg_pages pages = {0};
+  if (run_drivers(tpl, doc, hparams, &pages, what)) {
     mg_pages_free(&pages);
     return NULL;
   }
@@ -532,13 +661,15 @@ static shape *render(const mg_templates *tpl, xmlDocPtr doc,
     cut_page *cp = &sh->pages[i];
     cp->href = pages.v[i].href;
     cp->data = pages.v[i].data;
+    cp->len = pages.v[i].len;
     pages.v[i].href = pages.v[i].data = NULL;
-    segs s = {0};
-    if (sh->ok && cut(cp->data, pages.v[i].len, nvalues, &s) != 0)
+    segs sg = {0};
+    if (sh->ok &&
+        cut(cp->data, cp->len, is_html_page(cp->data, cp->len), c, &sg) != 0)
       sh->ok = 0;
-    cp->segs = s.v;
-    cp->nseg = s.n;
-    sh->bytes += pages.v[i].len + s.n * sizeof(seg) + strlen(cp->href);
+    cp->segs = sg.v;
+    cp->nseg = sg.n;
+    sh->bytes += cp->len + sg.n * sizeof(seg) + strlen(cp->href);
   }
   mg_pages_free(&pages);
   return sh;
@@ -576,47 +707,46 @@ static const char *escaped(mg_splicer *s, const holes *h, char **esc[NCTX],
   return esc[ctx][k];
 }
 
-/* The hall's pages: the shape's, its values put in. Returns 0, or 1 when
- * a value cannot be put in (out untouched). */
-static int splice(mg_splicer *s, const shape *sh, const holes *h,
-                  mg_pages *out) {
+/* Appends data cut into sg, with the hall's values put in, to b; a body
+ * slot takes the section's body from byb (its cut page on this page).
+ * Returns 0, or 1 when a value cannot be put in. */
+static int put_segs(mg_splicer *s, const holes *h, char **esc[NCTX],
+                    const cut_page *cp, const cut_page *const *byb, mg_buf *b) {
+  for (size_t j = 0; j < cp->nseg; j++) {
+    const seg *g = &cp->segs[j];
+    mg_buf_put(b, cp->data + g->off, g->len);
+    if (g->body >= 0) {
+      if (!byb || (size_t)g->body >= h->nbodies || !byb[g->body] ||
+          put_segs(s, h, esc, byb[g->body], NULL, b))
+        return 1;
+    } else if (g->hole >= 0) {
+      size_t k = h->reg[g->reg].flat[g->hole];
+      const char *v = escaped(s, h, esc, (long)k, g->ctx, g->uri_start);
+      if (!v)
+        return 1;
+      mg_buf_puts(b, v);
+    }
+  }
+  return 0;
+}
+
+/* The hall's pages: sh's, its values (and, for a skeleton, the bodies of
+ * byb[page]) put in. Returns 0, or 1 when a value cannot be put in (out
+ * untouched). */
+static int splice(mg_splicer *s, const shape *sh, const cut_page *const *byb,
+                  const holes *h, mg_pages *out) {
   char **esc[NCTX];
   for (int c = 0; c < NCTX; c++)
     esc[c] = mg_xcalloc(h->n ? h->n : 1, sizeof **esc);
   mg_page *pv = mg_xcalloc(sh->npages ? sh->npages : 1, sizeof *pv);
   int rc = 0;
   for (size_t i = 0; i < sh->npages && !rc; i++) {
-    const cut_page *cp = &sh->pages[i];
-    size_t n = 0;
-    for (size_t j = 0; j < cp->nseg && !rc; j++) {
-      n += cp->segs[j].len;
-      if (cp->segs[j].hole >= 0) {
-        const char *v = escaped(s, h, esc, cp->segs[j].hole, cp->segs[j].ctx,
-                                cp->segs[j].uri_start);
-        if (!v)
-          rc = 1;
-        else
-          n += strlen(v);
-      }
-    }
-    if (rc)
-      break;
-    char *buf = mg_xmalloc(n + 1), *w = buf;
-    for (size_t j = 0; j < cp->nseg; j++) {
-      const seg *g = &cp->segs[j];
-      memcpy(w, cp->data + g->off, g->len);
-      w += g->len;
-      if (g->hole >= 0) {
-        const char *v = esc[g->ctx][g->hole];
-        size_t l = strlen(v);
-        memcpy(w, v, l);
-        w += l;
-      }
-    }
-    *w = 0;
-    pv[i].href = mg_xstrdup(cp->href);
-    pv[i].data = buf;
-    pv[i].len = n;
+    mg_buf b = {0};
+    rc = put_segs(s, h, esc, &sh->pages[i], byb ? byb + i * h->nbodies : NULL,
+                  &b);
+    pv[i].href = mg_xstrdup(sh->pages[i].href);
+    pv[i].len = b.len;
+    pv[i].data = b.data ? b.data : mg_xstrdup("");
   }
   for (int c = 0; c < NCTX; c++) {
     for (size_t k = 0; k < h->n; k++)
@@ -638,25 +768,26 @@ static int splice(mg_splicer *s, const shape *sh, const holes *h,
   return 0;
 }
 
-int mg_splice_pages(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
-                    const char **hparams, mg_pages *out, const char *what) {
-  holes h = {0};
-  h.index = xmlHashCreate(64);
-  holeify(&h, xmlDocGetRootElement(doc), 0);
-  if (h.unsafe) {
-    restore(&h);
-    __atomic_add_fetch(&s->fallbacks, 1, __ATOMIC_RELAXED);
-    return 1;
-  }
+/* The digest of what follows, for a cache's key. */
+static void key_of(char key[33], const mg_templates *tpl, const char **hparams,
+                   const char *kind, xmlNodePtr tree) {
   mg_digest *d = mg_digest_new();
+  mg_digest_update(d, kind, strlen(kind) + 1);
   mg_digest_update(d, tpl->digest, sizeof tpl->digest);
   for (const char **p = hparams; p && *p; p++)
     mg_digest_update(d, *p, strlen(*p) + 1);
-  mg_digest_tree(d, xmlDocGetRootElement(doc));
-  char key[33];
+  if (tree)
+    mg_digest_tree(d, tree);
   mg_digest_finish(d, key);
+}
 
-  /* one thread renders a shape; the others of that shape wait for it */
+/* A whole manual's shape, rendered once (one thread renders it; the
+ * others of that shape wait). Returns 0, 1 (the reference path), -1. */
+static int by_shape(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
+                    const char **hparams, const holes *h, mg_pages *out,
+                    const char *what) {
+  char key[33];
+  key_of(key, tpl, hparams, "shape", xmlDocGetRootElement(doc));
   pthread_mutex_lock(&s->lock);
   shape *sh = xmlHashLookup(s->shapes, BAD_CAST key);
   shape *mine = NULL; /* the entry this thread is to fill */
@@ -673,7 +804,8 @@ int mg_splice_pages(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   pthread_mutex_unlock(&s->lock);
   shape *own = NULL; /* rendered for this hall alone (the cache is full) */
   if (!sh) {
-    shape *made = render(tpl, doc, hparams, h.n, what);
+    cut_rules any = {h, -1, 0};
+    shape *made = render(tpl, doc, hparams, &any, what);
     if (made)
       __atomic_add_fetch(&s->rendered, 1, __ATOMIC_RELAXED);
     if (mine) {
@@ -691,17 +823,310 @@ int mg_splice_pages(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
     } else {
       sh = own = made;
     }
-    if (!made) {
-      restore(&h);
+    if (!made)
       return -1;
-    }
   }
-  int rc = sh->ok ? splice(s, sh, &h, out) : 1;
+  int rc = sh->ok ? splice(s, sh, NULL, h, out) : 1;
   if (own)
     free_shape(own, NULL);
+  return rc;
+}
+
+/* Cuts full (what the drivers make of the whole manual) along sk (what
+ * they make of its skeleton, page for page): sk is literal text and body
+ * slots, so full must be the same text with each section's body in its
+ * slot. Stores each body's piece, cut, under its key (fkey). Returns 0,
+ * or -1 when full does not read so (then nothing is stored). */
+static int extract(mg_splicer *s, const holes *h, const cut_page *sk,
+                   const char *full, size_t flen, char (*fkeys)[33]) {
+  /* the skeleton's pieces of text around its slots */
+  size_t nslot = 0;
+  for (size_t j = 0; j < sk->nseg; j++)
+    nslot += sk->segs[j].body >= 0;
+  if (!nslot)
+    return sk->len == flen && !memcmp(sk->data, full, flen) ? 0 : -1;
+  size_t *poff = mg_xcalloc(nslot + 1, sizeof *poff);
+  size_t *plen = mg_xcalloc(nslot + 1, sizeof *plen);
+  long *body = mg_xcalloc(nslot, sizeof *body);
+  size_t k = 0, start = 0;
+  for (size_t j = 0; j < sk->nseg; j++) {
+    const seg *g = &sk->segs[j];
+    if (g->body < 0)
+      continue;
+    poff[k] = start;
+    plen[k] = g->off + g->len - start;
+    body[k] = g->body;
+    start = j + 1 < sk->nseg ? sk->segs[j + 1].off : sk->len;
+    k++;
+  }
+  poff[nslot] = start;
+  plen[nslot] = sk->len - start;
+  /* the same pieces in full, the bodies between them */
+  size_t *foff = mg_xcalloc(nslot, sizeof *foff);
+  size_t *flen2 = mg_xcalloc(nslot, sizeof *flen2);
+  int rc = plen[0] <= flen && !memcmp(full, sk->data, plen[0]) ? 0 : -1;
+  size_t pos = plen[0];
+  for (size_t i = 1; i <= nslot && !rc; i++) {
+    const char *piece = sk->data + poff[i];
+    const char *at;
+    if (i == nslot) { /* the last piece ends the page */
+      at = flen >= plen[i] && flen - plen[i] >= pos &&
+                   !memcmp(full + flen - plen[i], piece, plen[i])
+               ? full + flen - plen[i]
+               : NULL;
+    } else { /* a short piece could be found inside a body */
+      at =
+          plen[i] >= 16 ? memmem(full + pos, flen - pos, piece, plen[i]) : NULL;
+    }
+    if (!at) {
+      rc = -1;
+      break;
+    }
+    foff[i - 1] = pos;
+    flen2[i - 1] = (size_t)(at - full) - pos;
+    pos = (size_t)(at - full) + plen[i];
+  }
+  /* each body, cut: its own values and the skeleton's only; a body left
+   * a slot in full (known already) is its slot again */
+  cut_page **made = mg_xcalloc(nslot, sizeof *made);
+  for (size_t i = 0; i < nslot && !rc; i++) {
+    size_t tl;
+    if (body_at(full + foff[i], full + foff[i] + flen2[i], &tl) == body[i] &&
+        tl == flen2[i])
+      continue;
+    cut_page *f = mg_xcalloc(1, sizeof *f);
+    f->len = flen2[i];
+    f->data = mg_xstrndup(full + foff[i], f->len);
+    segs sg = {0};
+    cut_rules one = {h, body[i] + 1, 0};
+    if (cut(f->data, f->len, 1, &one, &sg) != 0)
+      rc = -1;
+    f->segs = sg.v;
+    f->nseg = sg.n;
+    made[i] = f;
+  }
+  pthread_mutex_lock(&s->lock);
+  for (size_t i = 0; i < nslot; i++) {
+    if (!made[i])
+      continue;
+    const char *key = fkeys[body[i]];
+    if (!rc && !xmlHashLookup(s->frags, BAD_CAST key) && s->bytes < s->cap &&
+        xmlHashAddEntry(s->frags, BAD_CAST key, made[i]) == 0) {
+      s->bytes += made[i]->len + made[i]->nseg * sizeof(seg);
+      made[i] = NULL;
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
+  for (size_t i = 0; i < nslot; i++)
+    if (made[i])
+      free_frag(made[i], NULL);
+  free(made);
+  free(foff);
+  free(flen2);
+  free(poff);
+  free(plen);
+  free(body);
+  return rc;
+}
+
+/* The key of section body i as page href shows it: the skeleton's key,
+ * the slot, the body's own holed tree, the page. */
+static void frag_key(char out[33], const char *skel, size_t i, const char *body,
+                     const char *href) {
+  mg_digest *d = mg_digest_new();
+  mg_digest_update(d, skel, 32);
+  mg_digest_update(d, &i, sizeof i);
+  mg_digest_update(d, body, 32);
+  mg_digest_update(d, href, strlen(href) + 1);
+  mg_digest_finish(d, out);
+}
+
+/* Puts a slot (a md:text of BODY_OPEN i BODY_CLOSE) in place of the
+ * children of each section body i that real[i] does not keep (real NULL:
+ * every body), keeping the children in first/last for unslot. */
+static void slot(const holes *h, xmlDocPtr doc, const unsigned char *real,
+                 xmlNodePtr *first, xmlNodePtr *last) {
+  for (size_t i = 0; i < h->nbodies; i++) {
+    first[i] = last[i] = NULL;
+    if (real && real[i])
+      continue;
+    xmlNodePtr b = h->bodies[i];
+    first[i] = b->children;
+    last[i] = b->last;
+    char *tok = mg_xasprintf(BODY_OPEN "%zu" BODY_CLOSE, i);
+    xmlNodePtr t = xmlNewDocNode(doc, b->ns, BAD_CAST "text", NULL);
+    xmlAddChild(t, xmlNewDocText(doc, BAD_CAST tok));
+    free(tok);
+    t->parent = b;
+    b->children = b->last = t;
+    first[i] = first[i] ? first[i] : t; /* marks "slotted" */
+    if (first[i] == t)
+      last[i] = NULL;
+  }
+}
+
+static void unslot(const holes *h, xmlNodePtr *first, xmlNodePtr *last) {
+  for (size_t i = 0; i < h->nbodies; i++) {
+    xmlNodePtr b = h->bodies[i];
+    if (!first[i])
+      continue;
+    xmlNodePtr t = b->children;
+    int empty = first[i] == t;
+    b->children = empty ? NULL : first[i];
+    b->last = empty ? NULL : last[i];
+    t->parent = NULL;
+    xmlFreeNode(t);
+  }
+}
+
+/* Section by section: the manual's skeleton (every section's body a
+ * slot) is rendered once per skeleton shape, and each section's body
+ * once per variant and page, cut out of a rendering of a whole manual
+ * that has it. A hall whose skeleton and bodies are all known is spliced
+ * without running the drivers, whatever the combination of its
+ * branches. Returns 0, 1 (not possible: use by_shape), or -1. */
+static int by_sections(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
+                       const char **hparams, const holes *h, mg_pages *out,
+                       const char *what) {
+  size_t nb = h->nbodies;
+  char(*bkey)[33] = mg_xcalloc(nb, sizeof *bkey);
+  for (size_t i = 0; i < nb; i++)
+    key_of(bkey[i], tpl, hparams, "body", h->bodies[i]->children);
+  /* the skeleton: each body a slot */
+  xmlNodePtr *first = mg_xcalloc(nb, sizeof *first);
+  xmlNodePtr *last = mg_xcalloc(nb, sizeof *last);
+  slot(h, doc, NULL, first, last);
+  char skey[33];
+  key_of(skey, tpl, hparams, "skeleton", xmlDocGetRootElement(doc));
+  /* one thread renders a skeleton; the others of it wait */
+  pthread_mutex_lock(&s->lock);
+  shape *sk = xmlHashLookup(s->skels, BAD_CAST skey), *mine = NULL;
+  if (!sk && s->bytes < s->cap) {
+    mine = mg_xcalloc(1, sizeof *mine);
+    mine->ok = -1;
+    if (xmlHashAddEntry(s->skels, BAD_CAST skey, mine) != 0) {
+      free(mine);
+      mine = NULL;
+    }
+  }
+  while (sk && sk->ok < 0)
+    pthread_cond_wait(&s->done, &s->lock);
+  pthread_mutex_unlock(&s->lock);
+  int rc = 0;
+  if (!sk && !mine) {
+    rc = 1; /* the cache is full: this hall goes by its whole shape */
+  } else if (!sk) {
+    cut_rules skel = {h, 0, 1};
+    shape *made = render(tpl, doc, hparams, &skel, what);
+    pthread_mutex_lock(&s->lock);
+    if (made) {
+      *mine = *made; /* ok is 0 or 1 now */
+      s->bytes += made->bytes;
+      free(made);
+    } else {
+      mine->ok = 0;
+      rc = -1;
+    }
+    pthread_cond_broadcast(&s->done);
+    pthread_mutex_unlock(&s->lock);
+    sk = mine;
+  }
+  unslot(h, first, last); /* the bodies back */
+  if (rc || !sk->ok) {
+    free(first);
+    free(last);
+    free(bkey);
+    return rc ? rc : 1;
+  }
+  /* each page's bodies: known, or cut out of a rendering of this manual */
+  size_t np = sk->npages;
+  for (size_t p = 0; p < np; p++)
+    for (size_t j = 0; j < sk->pages[p].nseg; j++)
+      if (sk->pages[p].segs[j].body >= (long)nb) { /* not a slot of ours */
+        free(bkey);
+        return 1;
+      }
+  const cut_page **byb = mg_xcalloc(np * nb + 1, sizeof *byb);
+  char(*fkeys)[33] = mg_xcalloc(np * nb + 1, sizeof *fkeys);
+  int missing = 0;
+  pthread_mutex_lock(&s->lock);
+  /* one thread at a time renders bodies of a skeleton: the next finds
+   * what it made */
+  while (sk->busy)
+    pthread_cond_wait(&s->done, &s->lock);
+  for (size_t p = 0; p < np; p++)
+    for (size_t j = 0; j < sk->pages[p].nseg; j++) {
+      long b = sk->pages[p].segs[j].body;
+      if (b < 0)
+        continue;
+      char *fk = fkeys[p * nb + (size_t)b];
+      frag_key(fk, skey, (size_t)b, bkey[b], sk->pages[p].href);
+      byb[p * nb + (size_t)b] = xmlHashLookup(s->frags, BAD_CAST fk);
+      missing |= !byb[p * nb + (size_t)b];
+    }
+  if (missing)
+    sk->busy = 1;
+  pthread_mutex_unlock(&s->lock);
+  if (missing) {
+    /* the bodies not known yet, rendered in the skeleton: the others stay
+     * slots, so this costs the skeleton and those bodies */
+    unsigned char *real = mg_xcalloc(nb + 1, 1);
+    for (size_t q = 0; q < np * nb; q++)
+      if (fkeys[q][0] && !byb[q])
+        real[q % nb] = 1;
+    slot(h, doc, real, first, last);
+    mg_pages full = {0};
+    int failed = run_drivers(tpl, doc, hparams, &full, what);
+    unslot(h, first, last);
+    free(real);
+    if (failed) {
+      rc = -1;
+    } else {
+      __atomic_add_fetch(&s->rendered, 1, __ATOMIC_RELAXED);
+      rc = full.n == np ? 0 : 1;
+      for (size_t p = 0; p < np && !rc; p++)
+        if (strcmp(full.v[p].href, sk->pages[p].href) ||
+            extract(s, h, &sk->pages[p], full.v[p].data, full.v[p].len,
+                    fkeys + p * nb))
+          rc = 1;
+    }
+    mg_pages_free(&full);
+    pthread_mutex_lock(&s->lock);
+    sk->busy = 0;
+    pthread_cond_broadcast(&s->done);
+    for (size_t p = 0; p < np && !rc; p++)
+      for (size_t b = 0; b < nb; b++)
+        if (fkeys[p * nb + b][0] && !byb[p * nb + b] &&
+            !(byb[p * nb + b] =
+                  xmlHashLookup(s->frags, BAD_CAST fkeys[p * nb + b])))
+          rc = 1; /* the cache is full */
+    pthread_mutex_unlock(&s->lock);
+  }
+  if (!rc)
+    rc = splice(s, sk, byb, h, out);
+  free(byb);
+  free(fkeys);
+  free(bkey);
+  free(first);
+  free(last);
+  return rc;
+}
+
+int mg_splice_pages(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
+                    const char **hparams, mg_pages *out, const char *what) {
+  holes h = {0};
+  h.index = xmlHashCreate(64);
+  new_region(&h); /* 0: the skeleton */
+  holeify(&h, xmlDocGetRootElement(doc), 0, 0);
+  int rc = 1;
+  if (!h.unsafe) {
+    rc = h.nbodies ? by_sections(s, tpl, doc, hparams, &h, out, what) : 1;
+    if (rc == 1)
+      rc = by_shape(s, tpl, doc, hparams, &h, out, what);
+  }
   restore(&h);
   if (rc)
-    __atomic_add_fetch(&s->fallbacks, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&s->fallbacks, rc == 1, __ATOMIC_RELAXED);
   else
     __atomic_add_fetch(&s->spliced, 1, __ATOMIC_RELAXED);
   return rc;

@@ -288,3 +288,56 @@ def test_feeds_made_again_read_the_history_when_the_releases_are_fresh():
         assert any(b"<entry" in v for v in a.values()), a
     finally:
         shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_section_bodies_are_reused_across_shapes():
+    """Four halls with a-std's skeleton, each a different combination of
+    the branches of two sections: the fourth combination's bodies have all
+    been seen, so it is spliced without running the drivers (by whole
+    manuals, it would have been rendered)."""
+    ws = harness.workspace()
+    try:
+        harness.write(ws, "sections/x1.md", "---\nid: x1\ntitle: 考核\n---\n"
+                      "<!-- if: appraisal/weight[@key='service-quality']"
+                      "/@percent >= 70 -->\n服务质量占七成以上。\n"
+                      "<!-- else -->\n服务质量不足七成。\n<!-- endif -->\n")
+        harness.write(ws, "sections/x2.md", "---\nid: x2\ntitle: 店长\n---\n"
+                      "<!-- if: manager = '李二' -->\n店长是老店长。\n"
+                      "<!-- else -->\n店长是新店长。\n<!-- endif -->\n\n"
+                      "店长：{{ manager }}。\n")
+        p = os.path.join(ws, "content", "manual.xml")
+        with open(p, encoding="utf-8") as f:
+            m = f.read()
+        m = m.replace('<section href="sections/lobby.md"/>',
+                      '<section href="sections/lobby.md"/>\n'
+                      '    <section href="sections/x1.md"/>\n'
+                      '    <section href="sections/x2.md"/>')
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(m)
+        d = os.path.join(ws, "content", "stores")
+        with open(os.path.join(d, "a-std.xml"), encoding="utf-8") as f:
+            std = f.read()
+        combos = [(70, "李二"), (60, "李二"), (70, "王五"), (60, "王五")]
+        for i, (pc, mgr) in enumerate(combos, 1):
+            t = std.replace('id="a-std"', f'id="a-std-{i}"')
+            t = t.replace("<manager>李二</manager>", f"<manager>{mgr}</manager>")
+            t = t.replace('percent="70"', f'percent="{pc}"')
+            t = t.replace('percent="30"', f'percent="{100 - pc}"')
+            with open(os.path.join(d, f"a-std-{i}.xml"), "w",
+                      encoding="utf-8") as f:
+                f.write(t)
+        rendered, spliced, through = both_ways(ws)
+        assert spliced == 7 and through == 0, (rendered, spliced, through)
+        r = harness.run(["build", "--content", "content", "--out", "one",
+                         "--jobs", "1"], ws, MANUALGEN_SPLICE_STATS="1")
+        assert r.code == 0, r
+        # in id order: a-flag and a-std, each its skeleton and every body;
+        # a-std-1 (a-std's combination) nothing; a-std-2 and a-std-3 the
+        # one body each adds; a-std-4 nothing; b-county its own
+        assert stats(r.err) == (5, 7, 0), r
+        page = open(os.path.join(ws, "one", "draft", "stores", "a-std-4",
+                                 "duties.html"), encoding="utf-8").read()
+        assert "服务质量不足七成" in page and "店长是新店长" in page, page
+        assert "店长：王五" in page, page
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
