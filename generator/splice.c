@@ -1043,6 +1043,8 @@ static int by_sections(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   for (size_t p = 0; p < np; p++)
     for (size_t j = 0; j < sk->pages[p].nseg; j++)
       if (sk->pages[p].segs[j].body >= (long)nb) { /* not a slot of ours */
+        free(first);
+        free(last);
         free(bkey);
         return 1;
       }
