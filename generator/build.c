@@ -124,8 +124,10 @@ struct run {
   mg_templates *cur_tpl;
   int own_cur_tpl;
   char fonts_digest[33];
-  mg_splicer *splicer; /* build: pages rendered once per shape (splice.c) */
-  char exe[33];        /* the program's own digest (set_inputs) */
+  mg_splicer *splicer;   /* build: pages rendered once per shape (splice.c) */
+  char exe[33];          /* the program's own digest (set_inputs) */
+  int feeds_kept;        /* the published feeds are kept (feeds_kept) */
+  char feeds_digest[33]; /* what the feeds are made of, or "" */
   /* build: the digest of all a release's hall's files are made of besides
    * its id and its edition (set_release_inputs), or "" */
   char rel_inputs[33];
@@ -1017,8 +1019,8 @@ static int build_feeds(run *r, mg_publish *pub) {
   const mg_releases *rel = r->releases;
   edition *d = draft(r);
   int rc = 0;
-  char digest[33];
-  if (feeds_kept(r, pub, digest)) {
+  const char *digest = r->feeds_digest;
+  if (r->feeds_kept) {
     mg_publish_keep_all(pub);
     return 0;
   }
@@ -1869,8 +1871,8 @@ int mg_build(const mg_build_opts *o) {
         all_fresh &= r.eds[k].results[i].up_to_date;
     }
     /* the feeds need the history too, when they are made again */
-    char fd[33];
-    if (feeds && !feeds_kept(&r, feeds, fd))
+    r.feeds_kept = feeds && feeds_kept(&r, feeds, r.feeds_digest);
+    if (feeds && !r.feeds_kept)
       all_fresh = 0;
     for (size_t k = 0; k + 1 < r.neds && !sig && publishing && !all_fresh; k++)
       sig = over_halls(&r, &r.eds[k], history_hall, &stuck);

@@ -781,6 +781,45 @@ static void key_of(char key[33], const mg_templates *tpl, const char **hparams,
   mg_digest_finish(d, key);
 }
 
+/* One thread renders an entry of table; the others of it wait. Returns
+ * the entry under key once rendered; or NULL, with *mine the empty entry
+ * (ok -1) this thread is to fill with fill(), or NULL when the cache is
+ * full (then it renders for itself alone). */
+static shape *claim(mg_splicer *s, xmlHashTablePtr table, const char *key,
+                    shape **mine) {
+  pthread_mutex_lock(&s->lock);
+  shape *sh = xmlHashLookup(table, BAD_CAST key);
+  *mine = NULL;
+  if (!sh && s->bytes < s->cap) {
+    *mine = mg_xcalloc(1, sizeof **mine);
+    (*mine)->ok = -1;
+    if (xmlHashAddEntry(table, BAD_CAST key, *mine) != 0) {
+      free(*mine);
+      *mine = NULL;
+    }
+  }
+  while (sh && sh->ok < 0)
+    pthread_cond_wait(&s->done, &s->lock);
+  pthread_mutex_unlock(&s->lock);
+  return sh;
+}
+
+/* Fills the claimed entry mine with made (freed), or marks it unusable
+ * (ok 0: the others take another path) when made is NULL; wakes the
+ * threads waiting for it. */
+static void fill(mg_splicer *s, shape *mine, shape *made) {
+  pthread_mutex_lock(&s->lock);
+  if (made) {
+    *mine = *made; /* ok is 0 or 1 now */
+    s->bytes += made->bytes;
+    free(made);
+  } else {
+    mine->ok = 0;
+  }
+  pthread_cond_broadcast(&s->done);
+  pthread_mutex_unlock(&s->lock);
+}
+
 /* A whole manual's shape, rendered once (one thread renders it; the
  * others of that shape wait). Returns 0, 1 (the reference path), -1. */
 static int by_shape(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
@@ -788,42 +827,22 @@ static int by_shape(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
                     const char *what) {
   char key[33];
   key_of(key, tpl, hparams, "shape", xmlDocGetRootElement(doc));
-  pthread_mutex_lock(&s->lock);
-  shape *sh = xmlHashLookup(s->shapes, BAD_CAST key);
-  shape *mine = NULL; /* the entry this thread is to fill */
-  if (!sh && s->bytes < s->cap) {
-    mine = mg_xcalloc(1, sizeof *mine);
-    mine->ok = -1;
-    if (xmlHashAddEntry(s->shapes, BAD_CAST key, mine) != 0) {
-      free(mine);
-      mine = NULL;
-    }
-  }
-  while (sh && sh->ok < 0)
-    pthread_cond_wait(&s->done, &s->lock);
-  pthread_mutex_unlock(&s->lock);
+  shape *mine;
+  shape *sh = claim(s, s->shapes, key, &mine);
   shape *own = NULL; /* rendered for this hall alone (the cache is full) */
   if (!sh) {
     cut_rules any = {h, -1, 0};
     shape *made = render(tpl, doc, hparams, &any, what);
     if (made)
       __atomic_add_fetch(&s->rendered, 1, __ATOMIC_RELAXED);
+    int failed = !made;
     if (mine) {
-      pthread_mutex_lock(&s->lock);
-      if (made) {
-        *mine = *made; /* ok is 0 or 1 now */
-        s->bytes += made->bytes;
-        free(made);
-      } else {
-        mine->ok = 0; /* the others take the reference path */
-      }
-      pthread_cond_broadcast(&s->done);
-      pthread_mutex_unlock(&s->lock);
+      fill(s, mine, made); /* on failure the others take the reference path */
       sh = mine;
     } else {
       sh = own = made;
     }
-    if (!made)
+    if (failed)
       return -1;
   }
   int rc = sh->ok ? splice(s, sh, NULL, h, out) : 1;
@@ -998,37 +1017,16 @@ static int by_sections(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   slot(h, doc, NULL, first, last);
   char skey[33];
   key_of(skey, tpl, hparams, "skeleton", xmlDocGetRootElement(doc));
-  /* one thread renders a skeleton; the others of it wait */
-  pthread_mutex_lock(&s->lock);
-  shape *sk = xmlHashLookup(s->skels, BAD_CAST skey), *mine = NULL;
-  if (!sk && s->bytes < s->cap) {
-    mine = mg_xcalloc(1, sizeof *mine);
-    mine->ok = -1;
-    if (xmlHashAddEntry(s->skels, BAD_CAST skey, mine) != 0) {
-      free(mine);
-      mine = NULL;
-    }
-  }
-  while (sk && sk->ok < 0)
-    pthread_cond_wait(&s->done, &s->lock);
-  pthread_mutex_unlock(&s->lock);
+  shape *mine;
+  shape *sk = claim(s, s->skels, skey, &mine);
   int rc = 0;
   if (!sk && !mine) {
     rc = 1; /* the cache is full: this hall goes by its whole shape */
   } else if (!sk) {
     cut_rules skel = {h, 0, 1};
     shape *made = render(tpl, doc, hparams, &skel, what);
-    pthread_mutex_lock(&s->lock);
-    if (made) {
-      *mine = *made; /* ok is 0 or 1 now */
-      s->bytes += made->bytes;
-      free(made);
-    } else {
-      mine->ok = 0;
-      rc = -1;
-    }
-    pthread_cond_broadcast(&s->done);
-    pthread_mutex_unlock(&s->lock);
+    rc = made ? 0 : -1;
+    fill(s, mine, made);
     sk = mine;
   }
   unslot(h, first, last); /* the bodies back */
