@@ -69,6 +69,10 @@ typedef struct {
   mg_buf out;    /* `handbook`, `resolve`: the one result */
   xmlDocPtr eff; /* a draft hall's effective parameters, made for its
                     digest (draft_fresh) and used by its resolve */
+  /* a draft hall resolved with lazy bodies (mg_resolve_lazy): what makes
+   * them, and the parameters it reads (freed after it) */
+  mg_lazy *lazy;
+  xmlDocPtr lazy_eff;
 } hall_result;
 
 /* One edition: the draft (made from the content), or a release (made
@@ -168,8 +172,11 @@ static char *child_text(xmlDocPtr doc, const char *name) {
 /* Hall id's resolved content in edition e (NULL after reporting errors).
  * With res (the hall's own run, not a look at it from another edition),
  * fills in its identity and feedback address, and runs the domain checks
- * when e->domain is set. */
-static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
+ * when e->domain is set. lazy (a draft hall's own run only): its bodies
+ * left to make (res->lazy, mg_resolve_lazy), each traced with e->inputs;
+ * res->lazy_eff keeps the parameters they read. */
+static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res,
+                            int lazy) {
   xmlDocPtr eff = res && res->eff ? res->eff
                   : e->rel        ? mg_release_params(e->rel, id)
                                   : mg_params_effective(e->params, id);
@@ -177,6 +184,7 @@ static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
     res->eff = NULL; /* freed below */
   if (!eff)
     return NULL;
+  lazy = lazy && res && !e->rel;
   if (res) {
     mg_params_identity(eff, &res->ident);
     res->feedback_email = child_text(eff, "feedback-email");
@@ -185,34 +193,54 @@ static xmlDocPtr resolve_in(edition *e, const char *id, hall_result *res) {
    * it is resolved all the same, for the checks of its text (`named`) */
   int failed = res && e->domain && mg_domain_check(eff, id) > 0;
   xmlNodePtr duties = NULL;
-  xmlDocPtr doc = mg_resolve_duties(e->manual, eff, id, &duties);
+  mg_lazy *lz = NULL;
+  xmlDocPtr doc =
+      lazy ? mg_resolve_lazy(e->manual, eff, id, e->inputs, &duties, &lz)
+           : mg_resolve_duties(e->manual, eff, id, &duties);
   /* resolved: every duty and form has its one owner for the rules */
   if (doc && res && e->domain &&
       mg_rules_check_hall(e->rules, duties, eff, id) > 0)
     failed = 1;
-  xmlFreeNode(duties);
+  if (!lz)
+    xmlFreeNode(duties); /* else lz's */
   if (failed) {
     xmlFreeDoc(doc);
     doc = NULL;
+    mg_lazy_free(lz);
+    lz = NULL;
   }
-  if (e->rel)
+  if (lz) {
+    res->lazy = lz;
+    res->lazy_eff = eff;
+  } else if (e->rel) {
     xmlFreeDoc(eff);
-  else
+  } else {
     mg_params_effective_free(eff);
+  }
   return doc;
+}
+
+/* Frees what resolve_in kept for res's lazy bodies. */
+static void drop_lazy(hall_result *res) {
+  mg_lazy_free(res->lazy);
+  res->lazy = NULL;
+  mg_params_effective_free(res->lazy_eff);
+  res->lazy_eff = NULL;
 }
 
 static xmlDocPtr resolve_hall(run *r, size_t i) {
   edition *e = r->cur;
   hall_result *res = &e->results[i];
   res->id = mg_xstrdup(e->ids[i]);
-  return resolve_in(e, e->ids[i], res);
+  /* its checks are all made while resolving: the bodies only traced */
+  return resolve_in(e, e->ids[i], res, 1);
 }
 
 static void check_hall(run *r, size_t i) {
   xmlDocPtr doc = resolve_hall(r, i);
   r->cur->results[i].ok = doc != NULL;
   xmlFreeDoc(doc);
+  drop_lazy(&r->cur->results[i]);
 }
 
 /* A hall's history across the releases: allocated for every hall of any
@@ -240,7 +268,7 @@ static void free_history(void *payload, const xmlChar *name) {
 /* Pass 1: the hall's content in this release, as a digest. */
 static void history_hall(run *r, size_t i) {
   edition *e = r->cur;
-  xmlDocPtr doc = resolve_in(e, e->ids[i], NULL);
+  xmlDocPtr doc = resolve_in(e, e->ids[i], NULL, 0);
   mg_hall_history *h = xmlHashLookup(r->history, BAD_CAST e->ids[i]);
   if (doc && h) {
     mg_content_digest(doc, h->digest[e->index]);
@@ -252,15 +280,16 @@ static void history_hall(run *r, size_t i) {
 
 /* The document hall i's pages are made from: its content, decorated with
  * the edition, the UI strings and, for a release, what the release says
- * of this hall. NULL after reporting errors. */
-static xmlDocPtr page_doc(run *r, edition *e, size_t i) {
+ * of this hall. NULL after reporting errors. lazy: a draft hall's bodies
+ * may be left to make (res->lazy). */
+static xmlDocPtr page_doc(run *r, edition *e, size_t i, int lazy) {
   hall_result *res = &e->results[i];
   free(res->id);
   res->id = mg_xstrdup(e->ids[i]);
   mg_identity_free(&res->ident);
   free(res->feedback_email);
   res->feedback_email = NULL;
-  xmlDocPtr doc = resolve_in(e, e->ids[i], res);
+  xmlDocPtr doc = resolve_in(e, e->ids[i], res, lazy && !is_release(r, e));
   if (!doc)
     return NULL;
   mg_resolved_decorate(doc, &e->ed, xmlDocGetRootElement(e->tpl->l10n_doc));
@@ -276,13 +305,13 @@ static xmlDocPtr page_doc(run *r, edition *e, size_t i) {
   c.ledger = r->ledger;
   c.feedback_email = res->feedback_email;
   if (e->index > 0 && h && h->has[e->index - 1])
-    c.prev = resolve_in(&r->eds[e->index - 1], e->ids[i], NULL);
+    c.prev = resolve_in(&r->eds[e->index - 1], e->ids[i], NULL, 0);
   char *latest = NULL;
   size_t last = r->releases->n - 1;
   if (e->index < last && h && h->has[last]) {
     /* the pages the hall has in the latest release: the notice of an
      * older one links to the same page there when it exists */
-    xmlDocPtr ld = resolve_in(&r->eds[last], e->ids[i], NULL);
+    xmlDocPtr ld = resolve_in(&r->eds[last], e->ids[i], NULL, 0);
     mg_buf pages = {0};
     mg_buf_puts(&pages, "index.html changes.html versions.html handbook.html");
     for (xmlNodePtr k = ld ? xmlDocGetRootElement(ld)->children : NULL; k;
@@ -496,7 +525,7 @@ static void one_pdf(run *r, edition *e, hall_result *res, xmlDocPtr doc) {
 static void one_hall(run *r, size_t i) {
   edition *e = r->cur;
   hall_result *res = &e->results[i];
-  xmlDocPtr doc = page_doc(r, e, i);
+  xmlDocPtr doc = page_doc(r, e, i, 0);
   if (!doc)
     return;
   if (r->o->cmd == MG_RESOLVE) {
@@ -684,7 +713,9 @@ static void build_hall(run *r, size_t i) {
   if (is_release(r, e) && r->rel_inputs[0] &&
       release_digest(r, e, i, pt, m.digest))
     return;
-  xmlDocPtr doc = page_doc(r, e, i);
+  /* the bodies made only where they are rendered: not for PDFs, not
+   * without a splicer */
+  xmlDocPtr doc = page_doc(r, e, i, r->splicer && !pt && e->inputs[0]);
   if (!doc)
     return;
   if (pt)
@@ -713,10 +744,11 @@ static void build_hall(run *r, size_t i) {
   const char *hparams[] = {"css", e->tpl->css, NULL};
   /* the hall's shape rendered once, its values spliced in; or, when it
    * cannot be (or --no-splice), the stylesheets over its own document */
-  int rc = r->splicer
-               ? mg_splice_pages(r->splicer, e->tpl, doc, hparams, &pages, what)
-               : 1;
+  int rc = r->splicer ? mg_splice_lazy(r->splicer, e->tpl, doc, res->lazy,
+                                       hparams, &pages, what)
+                      : 1;
   if (rc == 1) {
+    mg_lazy_make_all(res->lazy);
     rc = mg_transform(e->tpl->site, doc, NULL, &pages, what);
     if (!rc)
       rc = mg_transform(e->tpl->handbook, doc, hparams, &pages, what);
@@ -745,6 +777,7 @@ static void build_hall(run *r, size_t i) {
   if (!rc && pt)
     rc = build_pdfs(r, e, pt, doc, res->id, &m);
   xmlFreeDoc(doc);
+  drop_lazy(res);
   if (!rc) {
     size_t len;
     char *text = mg_manifest_format(&m, &len);
@@ -1064,9 +1097,9 @@ static int build_feeds(run *r, mg_publish *pub) {
       xmlNewProp(en, BAD_CAST "date", BAD_CAST rel->v[i].date);
       xmlNewTextChild(en, m, BAD_CAST "notes", BAD_CAST rel->v[i].notes);
       /* the sections that changed for this hall */
-      xmlDocPtr cur = resolve_in(e, ids.v[s], NULL);
+      xmlDocPtr cur = resolve_in(e, ids.v[s], NULL, 0);
       xmlDocPtr prev = i > 0 && h->has[i - 1]
-                           ? resolve_in(&r->eds[i - 1], ids.v[s], NULL)
+                           ? resolve_in(&r->eds[i - 1], ids.v[s], NULL, 0)
                            : NULL;
       mg_changes ch = {0};
       if (cur && mg_diff_manuals(prev, cur, &ch) == 0)
@@ -1462,7 +1495,7 @@ static void history_for_one(run *r, const char *id) {
     edition *e = &r->eds[i];
     if (!mg_release_has_store(e->rel, id))
       continue;
-    xmlDocPtr doc = resolve_in(e, id, NULL);
+    xmlDocPtr doc = resolve_in(e, id, NULL, 0);
     if (doc) {
       mg_content_digest(doc, h->digest[i]);
       h->has[i] = 1;
@@ -1718,8 +1751,8 @@ static int diff_editions(run *r) {
               o->from, o->to);
       return 2;
     }
-    xmlDocPtr da = in_a ? resolve_in(a, store, NULL) : NULL;
-    xmlDocPtr db = in_b ? resolve_in(b, store, NULL) : NULL;
+    xmlDocPtr da = in_a ? resolve_in(a, store, NULL, 0) : NULL;
+    xmlDocPtr db = in_b ? resolve_in(b, store, NULL, 0) : NULL;
     mg_changes ch = {0};
     int ok =
         (!in_a || da) && (!in_b || db) && mg_diff_manuals(da, db, &ch) == 0;
@@ -1928,12 +1961,13 @@ int mg_build(const mg_build_opts *o) {
   summary(&r, rc, mg_now() - t0);
 cleanup:
   if (r.splicer && getenv("MANUALGEN_SPLICE_STATS")) {
-    size_t a, b, c;
+    size_t a, b, c, made, bodies;
     mg_splicer_stats(r.splicer, &a, &b, &c);
+    mg_splicer_bodies(r.splicer, &made, &bodies);
     fprintf(stderr,
             "splice: %zu shapes rendered, %zu halls spliced, %zu "
-            "through the stylesheets\n",
-            a, b, c);
+            "through the stylesheets; %zu of %zu section bodies made\n",
+            a, b, c, made, bodies);
   }
   mg_splicer_free(r.splicer);
   mg_pdf_pool_free(r.pdf);

@@ -819,6 +819,20 @@ struct mg_named {
    * text start no name, and are passed over without a lookup */
   unsigned char lead[65536 / 8];
   int short_name; /* a name of one byte: every position is looked up */
+  /* the names in each md:text of the manual (doc), found once: every
+   * hall then only asks which of them it lacks. A table by node (open
+   * addressing; texts without a name are not in it) of runs of `at` */
+  xmlDocPtr doc;
+  struct text_names {
+    const void *node;
+    size_t first, n; /* at[first .. first + n) */
+  } * texts;
+  size_t tsize, ntexts; /* tsize: a power of two, or 0 */
+  struct name_at {
+    size_t off;  /* bytes, in the text */
+    size_t name; /* index into v */
+  } * at;
+  size_t nat, atcap;
 };
 
 static size_t lead_of(const char *s) {
@@ -892,6 +906,75 @@ void mg_named_digest(const mg_manual *man, mg_digest *d) {
   }
 }
 
+static size_t scan(const struct mg_named *n, const unsigned char *absent,
+                   const char *text, size_t len, size_t *pos, size_t *off);
+
+static size_t slot_of(const struct mg_named *nm, const void *node) {
+  uint64_t h = (uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15u;
+  return (size_t)(h >> 32) & (nm->tsize - 1);
+}
+
+static struct text_names *text_entry(const struct mg_named *nm,
+                                     const void *node) {
+  if (!nm->tsize)
+    return NULL;
+  for (size_t i = slot_of(nm, node);; i = (i + 1) & (nm->tsize - 1))
+    if (nm->texts[i].node == node || !nm->texts[i].node)
+      return &nm->texts[i];
+}
+
+static void add_text(struct mg_named *nm, xmlNodePtr t) {
+  xmlChar *s = xmlNodeGetContent(t);
+  size_t len = s ? strlen((const char *)s) : 0, pos = 0, first = nm->nat;
+  size_t i, off;
+  /* every name, whether a hall has it or not: which names are found does
+   * not depend on it (a name found is passed over whole either way) */
+  while (s &&
+         (i = scan(nm, NULL, (const char *)s, len, &pos, &off)) != SIZE_MAX) {
+    if (nm->nat == nm->atcap) {
+      nm->atcap = nm->atcap ? 2 * nm->atcap : 64;
+      nm->at = mg_xrealloc(nm->at, nm->atcap * sizeof *nm->at);
+    }
+    nm->at[nm->nat].off = off;
+    nm->at[nm->nat++].name = i;
+  }
+  xmlFree(s);
+  if (nm->nat == first)
+    return;
+  if (2 * (nm->ntexts + 1) > nm->tsize) { /* grow: rehash */
+    struct text_names *old = nm->texts;
+    size_t osize = nm->tsize;
+    nm->tsize = osize ? 2 * osize : 256;
+    nm->texts = mg_xcalloc(nm->tsize, sizeof *nm->texts);
+    for (size_t k = 0; k < osize; k++)
+      if (old[k].node)
+        *text_entry(nm, old[k].node) = old[k];
+    free(old);
+  }
+  *text_entry(nm, t) = (struct text_names){t, first, nm->nat - first};
+  nm->ntexts++;
+}
+
+/* Every md:text under n. */
+static void index_walk(struct mg_named *nm, xmlNodePtr n) {
+  for (; n; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    if (!strcmp((const char *)n->name, "text") && n->ns &&
+        !strcmp((const char *)n->ns->href, MD_NS))
+      add_text(nm, n);
+    else
+      index_walk(nm, n->children);
+  }
+}
+
+static void index_texts(struct mg_named *nm, xmlDocPtr doc) {
+  if (!doc || !nm->n)
+    return;
+  nm->doc = doc;
+  index_walk(nm, doc->children);
+}
+
 void mg_duties_learn_names(mg_manual *man, mg_params *p) {
   struct mg_named *nm = mg_xcalloc(1, sizeof *nm);
   nm->seen = xmlHashCreate(0);
@@ -926,6 +1009,7 @@ void mg_duties_learn_names(mg_manual *man, mg_params *p) {
       nm->lead[b / 8] |= (unsigned char)(1u << (b % 8));
     }
   }
+  index_texts(nm, man->doc);
   mg_named_free(man->named);
   man->named = nm;
 }
@@ -939,6 +1023,8 @@ void mg_named_free(struct mg_named *n) {
   }
   free(n->v);
   xmlHashFree(n->first, free_list);
+  free(n->texts);
+  free(n->at);
   free(n);
 }
 
@@ -981,9 +1067,12 @@ unsigned char *mg_named_absent(const struct mg_named *n, xmlDocPtr eff) {
   return absent;
 }
 
-int mg_named_next(const struct mg_named *n, const unsigned char *absent,
-                  const char *text, size_t len, size_t *pos,
-                  mg_named_hit *hit) {
+/* The next name in text from *pos on: at each character the longest
+ * name that starts there, a name the hall has (absent[i] 0; absent NULL:
+ * every name counts) passed over whole. Returns its index into n->v, *off
+ * where it is and *pos after it; SIZE_MAX at the end. */
+static size_t scan(const struct mg_named *n, const unsigned char *absent,
+                   const char *text, size_t len, size_t *pos, size_t *off) {
   char c[5];
   for (size_t i = *pos; i < len;) {
     size_t k = char_len((unsigned char)text[i]);
@@ -1009,18 +1098,53 @@ int mg_named_next(const struct mg_named *n, const unsigned char *absent,
       i += k;
       continue;
     }
-    const name_entry *e = &n->v[found];
-    if (absent[found]) {
-      hit->off = i;
-      hit->name = e->name;
-      hit->len = e->len;
-      hit->key = e->key;
-      hit->zone = e->zone;
-      *pos = i + e->len;
-      return 1;
+    if (!absent || absent[found]) {
+      *off = i;
+      *pos = i + n->v[found].len;
+      return found;
     }
-    i += e->len; /* a name the hall has: nothing inside it counts */
+    i += n->v[found].len; /* a name the hall has: nothing inside it counts */
   }
   *pos = len;
+  return SIZE_MAX;
+}
+
+static void hit_of(const struct mg_named *n, size_t i, size_t off,
+                   mg_named_hit *hit) {
+  const name_entry *e = &n->v[i];
+  hit->off = off;
+  hit->name = e->name;
+  hit->len = e->len;
+  hit->key = e->key;
+  hit->zone = e->zone;
+}
+
+int mg_named_next(const struct mg_named *n, const unsigned char *absent,
+                  const char *text, size_t len, size_t *pos,
+                  mg_named_hit *hit) {
+  size_t off, i = scan(n, absent, text, len, pos, &off);
+  if (i == SIZE_MAX)
+    return 0;
+  hit_of(n, i, off, hit);
+  return 1;
+}
+
+int mg_named_next_in(const struct mg_named *n, const unsigned char *absent,
+                     xmlNodePtr text, size_t *pos, mg_named_hit *hit) {
+  if (!n->doc || text->doc != n->doc)
+    return -1;
+  const struct text_names *t = text_entry(n, text);
+  if (!t || !t->node)
+    return 0; /* no name in it */
+  /* the names of the text, in order; skipped whole when the hall has
+   * them, as the scan would have */
+  for (; *pos < t->n; ++*pos) {
+    const struct name_at *a = &n->at[t->first + *pos];
+    if (absent[a->name]) {
+      hit_of(n, a->name, a->off, hit);
+      ++*pos;
+      return 1;
+    }
+  }
   return 0;
 }

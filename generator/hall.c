@@ -148,7 +148,7 @@ char *mg_qr_modules(const char *text, int *size) {
 }
 
 int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
-                  const char *store_id) {
+                  const char *store_id, int qr) {
   xmlNodePtr root = xmlDocGetRootElement(params);
   xmlNodePtr hall = xmlNewChild(parent, m, BAD_CAST "hall", NULL);
 
@@ -180,16 +180,18 @@ int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
     xmlNodePtr on = xmlNewChild(hall, m, BAD_CAST "online", NULL);
     xmlNewProp(on, BAD_CAST "href", BAD_CAST url);
     int size = 0;
-    char *mod = mg_qr_modules(url, &size);
-    if (mod) {
-      xmlNodePtr qr = xmlNewChild(hall, m, BAD_CAST "qr", NULL);
+    /* a QR code (version 40, level M) holds 2,331 bytes of any kind: an
+     * address well under that needs no code when none is drawn */
+    int fits = strlen(url) <= 2000;
+    char *mod = qr || !fits ? mg_qr_modules(url, &size) : NULL;
+    if (mod && qr) {
+      xmlNodePtr q = xmlNewChild(hall, m, BAD_CAST "qr", NULL);
       char num[16];
       snprintf(num, sizeof num, "%d", size);
-      xmlNewProp(qr, BAD_CAST "href", BAD_CAST url);
-      xmlNewProp(qr, BAD_CAST "size", BAD_CAST num);
-      xmlNewProp(qr, BAD_CAST "modules", BAD_CAST mod);
-      free(mod);
-    } else {
+      xmlNewProp(q, BAD_CAST "href", BAD_CAST url);
+      xmlNewProp(q, BAD_CAST "size", BAD_CAST num);
+      xmlNewProp(q, BAD_CAST "modules", BAD_CAST mod);
+    } else if (!mod && (qr || !fits)) {
       const char *file = NULL;
       long line = 0;
       mg_params_origin(site, &file, &line);
@@ -199,6 +201,7 @@ int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
               url);
       rc = -1;
     }
+    free(mod);
     free(url);
   }
   xmlFree(base);

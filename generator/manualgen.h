@@ -694,6 +694,32 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
  * assignment. *duties is set only when a document is returned. */
 xmlDocPtr mg_resolve_duties(const mg_manual *man, xmlDocPtr params,
                             const char *store_id, xmlNodePtr *duties);
+/* Lazy bodies: mg_resolve_duties, but each section body (md:document of
+ * m:section) is left empty and only traced: what decides its copy (the
+ * branches taken, the links and duty items kept, the strings it puts in
+ * attributes, its placeholders' values, holed as splice.c holes them) is
+ * digested into a key that, with seed (what the compiled manual and the
+ * templates are), determines the body as splice.c sees it. Every message
+ * a full resolve gives is given now. *duties (may be NULL) is owned by
+ * *lazy, which also reads params: both live until mg_lazy_free. Body i
+ * is the i-th md:document of m:section in document order. */
+typedef struct mg_lazy mg_lazy;
+xmlDocPtr mg_resolve_lazy(const mg_manual *man, xmlDocPtr params,
+                          const char *store_id, const char *seed,
+                          xmlNodePtr *duties, mg_lazy **lazy);
+size_t mg_lazy_count(const mg_lazy *lz);
+xmlNodePtr mg_lazy_node(const mg_lazy *lz, size_t i);
+const char *mg_lazy_key(const mg_lazy *lz, size_t i);
+/* body i's holed values, distinct, in order of first appearance */
+size_t mg_lazy_values(const mg_lazy *lz, size_t i, char ***values);
+/* a value of body i holds the token characters (splice.c) */
+int mg_lazy_unsafe(const mg_lazy *lz, size_t i);
+int mg_lazy_made(const mg_lazy *lz, size_t i);
+/* Makes body i (its children, as mg_resolve_duties would have made
+ * them); every body; neither reports anything. */
+void mg_lazy_make(mg_lazy *lz, size_t i);
+void mg_lazy_make_all(mg_lazy *lz); /* lz may be NULL */
+void mg_lazy_free(mg_lazy *lz);     /* lz may be NULL */
 /* Adds what every store of an edition shares to a resolved manual: the
  * edition (name, date) and the UI strings (l10n, copied; may be NULL). */
 void mg_resolved_decorate(xmlDocPtr doc, const mg_edition *ed, xmlNodePtr l10n);
@@ -709,9 +735,10 @@ xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
  * zones (with their owners' post titles), contacts and, when params set
  * <site-url>, m:online and m:qr. Pure: reads params only. Returns 0, or
  * -1 after reporting an address too long for a QR code (m:hall is then
- * written without m:qr). */
+ * written without m:qr). qr 0: no m:qr (only print draws it), the address
+ * only checked. */
 int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
-                  const char *store_id);
+                  const char *store_id, int qr);
 /* The hall's online address: site (trailing slashes dropped) +
  * "/latest/stores/ID/index.html". Caller frees. */
 char *mg_hall_online_url(const char *site, const char *store_id);
@@ -789,6 +816,12 @@ typedef struct {
  * end of the text. */
 int mg_named_next(const struct mg_named *n, const unsigned char *absent,
                   const char *text, size_t len, size_t *pos, mg_named_hit *hit);
+/* mg_named_next over md:text text of the manual, whose names were found
+ * once when they were learned: *pos counts its names (start at 0).
+ * Returns 1 or 0 as mg_named_next does; -1 when text is not the
+ * manual's (then scan it with mg_named_next). */
+int mg_named_next_in(const struct mg_named *n, const unsigned char *absent,
+                     xmlNodePtr text, size_t *pos, mg_named_hit *hit);
 
 /* ---------------------------------------------------------- transform.c */
 
@@ -864,6 +897,16 @@ void mg_splicer_free(mg_splicer *s);
  * restored before it returns. */
 int mg_splice_pages(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
                     const char **hparams, mg_pages *out, const char *what);
+/* mg_splice_pages for a document whose bodies are lazy (mg_resolve_lazy):
+ * it makes only the bodies it has to render (lz may be NULL: none is).
+ * On 1, make every body (mg_lazy_make_all) before running the drivers. */
+int mg_splice_lazy(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
+                   mg_lazy *lz, const char **hparams, mg_pages *out,
+                   const char *what);
+/* Whether splice.c holes value v (numbers: numeric values too); whether s
+ * holds the characters of its tokens (then a hall is not spliced). */
+int mg_splice_holeable(const char *v, int numbers);
+int mg_splice_token_chars(const char *s);
 /* Every node from n on (its following siblings too), with every
  * attribute, into d: two trees that hash alike serialize alike. */
 void mg_digest_tree(mg_digest *d, xmlNodePtr n);
@@ -871,6 +914,9 @@ void mg_digest_tree(mg_digest *d, xmlNodePtr n);
  * reference path. */
 void mg_splicer_stats(const mg_splicer *s, size_t *rendered, size_t *spliced,
                       size_t *fallbacks);
+/* How many lazy section bodies (mg_splice_lazy) were made to be rendered,
+ * of how many the halls had. */
+void mg_splicer_bodies(const mg_splicer *s, size_t *made, size_t *bodies);
 
 /* ---------------------------------------------------------------- pdf.c */
 

@@ -16,6 +16,7 @@
  * mg_resolved_decorate, so that a hall's content can be compared across
  * editions without the date making every hall "changed". */
 #define _DEFAULT_SOURCE
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -42,7 +43,62 @@ typedef struct {
    * links being copied (a form's name in a link's text is no link) */
   xmlHashTablePtr form_id;
   int in_link;
+  /* a body traced (mg_resolve_lazy): what decides its copy, and its
+   * placeholders' values, are noted in tr; no node is made (dst NULL).
+   * quiet: a traced body being made, whose messages were given */
+  struct trace *tr;
+  int quiet;
+  /* the hall's value of each expression (by its text) met so far, and of
+   * each condition: a manual asks the same few many times */
+  xmlHashTablePtr values, conds;
 } rctx;
+
+/* What a hall's copy of one section's body is a function of, besides the
+ * compiled manual: the branches taken, which links and duty items stay,
+ * the strings put in attributes, and its placeholders' values -- those
+ * splice.c holes by their number (the same value, the same number, in
+ * order of first appearance), the others as they are. (Which links and
+ * duty items stay also follows from the hall's sections and duties,
+ * which its skeleton holds; they are noted so that a body's key stands
+ * on its own.) */
+struct trace {
+  mg_buf b;
+  mg_strv values; /* the holed values, distinct, in order */
+  int unsafe;     /* a value holds the token characters */
+};
+
+static void trace_int(rctx *c, char tag, long v) {
+  if (c->tr)
+    mg_buf_printf(&c->tr->b, "%c%ld;", tag, v);
+}
+
+/* a string put in an attribute (never holed) */
+static void trace_str(rctx *c, char tag, const char *v) {
+  if (!c->tr)
+    return;
+  v = v ? v : "";
+  mg_buf_printf(&c->tr->b, "%c%zu:", tag, strlen(v));
+  mg_buf_puts(&c->tr->b, v);
+  c->tr->unsafe |= mg_splice_token_chars(v);
+}
+
+/* a placeholder's value: holed, or as it is (blank: splice.c's rule) */
+static void trace_value(rctx *c, const char *v) {
+  struct trace *t = c->tr;
+  if (!t)
+    return;
+  if (!mg_splice_holeable(v, 1)) {
+    trace_str(c, 'L', v);
+    return;
+  }
+  t->unsafe |= mg_splice_token_chars(v);
+  size_t k = 0;
+  while (k < t->values.n && strcmp(t->values.v[k], v))
+    k++;
+  if (k == t->values.n)
+    mg_strv_push(&t->values, mg_xstrdup(v));
+  trace_int(c, 'H', (long)k);
+}
 
 /* The i-th expression of node n (compile.c), NULL when it did not
  * compile (reported then). */
@@ -62,10 +118,22 @@ static int cond(rctx *c, const mg_expr *e) {
     c->errors++;
     return 0;
   }
+  if (!c->conds)
+    c->conds = xmlHashCreate(64);
+  intptr_t known = (intptr_t)xmlHashLookup(c->conds, BAD_CAST e->src);
+  if (known)
+    return known == 2;
   int b = mg_expr_bool(c->xp, e, c->store);
   if (b < 0)
-    c->errors++;
+    c->errors++; /* reported; asked again, reported again */
+  else
+    xmlHashAddEntry(c->conds, BAD_CAST e->src, (void *)(intptr_t)(b ? 2 : 1));
   return b > 0;
+}
+
+static void free_value(void *payload, const xmlChar *name) {
+  (void)name;
+  free(payload);
 }
 
 static char *value(rctx *c, const mg_expr *e) {
@@ -79,11 +147,18 @@ static char *value(rctx *c, const mg_expr *e) {
     c->errors++;
     return mg_xstrdup("");
   }
+  if (!c->values)
+    c->values = xmlHashCreate(64);
+  const char *known = xmlHashLookup(c->values, BAD_CAST e->src);
+  if (known)
+    return mg_xstrdup(known);
   char *s = mg_expr_string(c->xp, e, c->store);
   if (!s) {
     c->errors++;
     return mg_xstrdup("");
   }
+  if (xmlHashAddEntry(c->values, BAD_CAST e->src, s) == 0)
+    return mg_xstrdup(s);
   return s;
 }
 
@@ -148,24 +223,34 @@ static int section_included(rctx *c, const char *id) {
 
 static void copy_children(rctx *c, xmlNodePtr src, xmlNodePtr dst);
 
-/* A duty item of the hall (x, a copy of the compiled one): the declared
- * title, and the hall's owner when it is not the declared one
- * (m:owner-title; m:status reassigned or outside). */
-static void duty_item(rctx *c, xmlNodePtr x) {
-  xmlChar *id = xmlGetNsProp(x, BAD_CAST "duty", BAD_CAST MG_NS);
+/* A duty item of the hall (n, the compiled one; x, its copy, or NULL
+ * when traced): the declared title, and the hall's owner when it is not
+ * the declared one (m:owner-title; m:status reassigned or outside). */
+static void duty_item(rctx *c, xmlNodePtr n, xmlNodePtr x) {
+  xmlChar *id = xmlGetNsProp(n, BAD_CAST "duty", BAD_CAST MG_NS);
   xmlNodePtr d = c->duty ? xmlHashLookup(c->duty, id) : NULL;
   if (!d && c->man->duty_decl) /* a preview: the declared title */
     d = xmlHashLookup(c->man->duty_decl, id);
   xmlFree(id);
+  trace_int(c, 'I', d != NULL);
   if (!d)
     return;
   char *title = mg_prop(d, "title"), *status = mg_prop(d, "status");
   char *owner = mg_prop(d, "owner-title");
-  xmlNewNsProp(x, c->m, BAD_CAST "duty-title", BAD_CAST title);
-  if (status && (!strcmp(status, "reassigned") || !strcmp(status, "outside")))
-    xmlNewNsProp(x, c->m, BAD_CAST "owner-title", BAD_CAST owner);
-  if (status)
-    xmlNewNsProp(x, c->m, BAD_CAST "status", BAD_CAST status);
+  int other =
+      status && (!strcmp(status, "reassigned") || !strcmp(status, "outside"));
+  trace_str(c, 't', title);
+  trace_str(c, 'o', other ? owner : NULL);
+  trace_int(c, 'o', other);
+  trace_str(c, 's', status);
+  trace_int(c, 's', status != NULL);
+  if (x) {
+    xmlNewNsProp(x, c->m, BAD_CAST "duty-title", BAD_CAST title);
+    if (other)
+      xmlNewNsProp(x, c->m, BAD_CAST "owner-title", BAD_CAST owner);
+    if (status)
+      xmlNewNsProp(x, c->m, BAD_CAST "status", BAD_CAST status);
+  }
   free(title);
   free(status);
   free(owner);
@@ -226,7 +311,16 @@ static void check_named(rctx *c, xmlNodePtr n, const char *s) {
                              have none, and reading costs a malloc */
   size_t pos = 0, counted = 0, len = strlen(s);
   mg_named_hit h;
-  while (mg_named_next(c->man->named, c->absent, s, len, &pos, &h)) {
+  /* the names of the manual's texts were found once: only which of them
+   * this hall lacks is asked here */
+  int found = mg_named_next_in(c->man->named, c->absent, n, &pos, &h);
+  int indexed = found >= 0;
+  if (!indexed)
+    found = mg_named_next(c->man->named, c->absent, s, len, &pos, &h);
+  for (; found > 0;
+       found = indexed ? mg_named_next_in(c->man->named, c->absent, n, &pos, &h)
+                       : mg_named_next(c->man->named, c->absent, s, len, &pos,
+                                       &h)) {
     if (exempt(c, &h))
       continue;
     if (line < 0) {
@@ -269,6 +363,10 @@ static void copy_text(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   const char *s = one ? (const char *)only->content : t ? (const char *)t : "";
   if (c->absent)
     check_named(c, n, s);
+  if (!dst) { /* traced: the copy is a function of the text */
+    xmlFree(t);
+    return;
+  }
   size_t done = 0;
   for (const char *p = s; c->form_id && !c->in_link && (p = strstr(p, LQ));) {
     const char *x = p + 3, *e = strstr(x, RQ);
@@ -303,28 +401,36 @@ static int is_md_text(xmlNodePtr n) {
          !strcmp((const char *)n->name, "text");
 }
 
+/* Copies n, tailored to the hall, to dst; or, when dst is NULL (a traced
+ * body), only decides what the copy would be. */
 static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   if (n->type == XML_TEXT_NODE) {
-    xmlAddChild(dst, xmlNewText(n->content));
+    if (dst)
+      xmlAddChild(dst, xmlNewText(n->content));
     return;
   }
   if (n->type != XML_ELEMENT_NODE)
     return;
   if (mg_is_m(n, "ph")) {
     char *v = value(c, expr_of(n, 0));
-    xmlNodePtr t = xmlNewChild(dst, c->md, BAD_CAST "text", NULL);
-    xmlNodePtr tv = xmlNewText(BAD_CAST v);
-    /* the hall's own string: splice.c renders it as a hole */
-    tv->_private = (void *)&mg_placeholder_mark;
-    xmlAddChild(t, tv);
+    trace_value(c, v);
+    if (dst) {
+      xmlNodePtr t = xmlNewChild(dst, c->md, BAD_CAST "text", NULL);
+      xmlNodePtr tv = xmlNewText(BAD_CAST v);
+      /* the hall's own string: splice.c renders it as a hole */
+      tv->_private = (void *)&mg_placeholder_mark;
+      xmlAddChild(t, tv);
+    }
     free(v);
     return;
   }
   if (mg_is_m(n, "choose")) {
     xmlNodePtr first = mg_m_child(n, "when");
-    for (xmlNodePtr b = n->children; b; b = b->next) {
+    long k = 0;
+    for (xmlNodePtr b = n->children; b; b = b->next, k++) {
       if (mg_is_m(b, "otherwise") ||
           (mg_is_m(b, "when") && cond(c, expr_of(b, 0)))) {
+        trace_int(c, 'B', k);
         /* rule `named`: the branch may name what its condition names;
          * an elif or else, what any condition of its choose names */
         size_t mark = c->lits.n;
@@ -336,9 +442,10 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
           }
         copy_children(c, b, dst);
         pop_literals(&c->lits, mark);
-        break;
+        return;
       }
     }
+    trace_int(c, 'B', -1);
     return;
   }
   if (is_md_text(n)) {
@@ -351,19 +458,23 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   int is_image = !strcmp((const char *)n->name, "image");
   if (is_link) {
     xmlChar *target = xmlGetNsProp(n, BAD_CAST "section", BAD_CAST MG_NS);
-    if (target && !section_included(c, (const char *)target)) {
-      mg_diag_store(MG_WARNING, mg_manual_file(c->man, n), iattr(n, "line", 0),
-                    iattr(n, "col", 0), c->store,
-                    "link to section '%s', which this store's handbook leaves "
-                    "out: shown as plain text",
-                    (const char *)target);
+    int out = target && !section_included(c, (const char *)target);
+    trace_int(c, 'S', out);
+    if (out) {
+      if (!c->quiet)
+        mg_diag_store(MG_WARNING, mg_manual_file(c->man, n),
+                      iattr(n, "line", 0), iattr(n, "col", 0), c->store,
+                      "link to section '%s', which this store's handbook "
+                      "leaves out: shown as plain text",
+                      (const char *)target);
       xmlFree(target);
       copy_children(c, n, dst);
       return;
     }
     xmlFree(target);
   }
-  if (c->duty && xmlHasNsProp(n, BAD_CAST "duty", BAD_CAST MG_NS)) {
+  int duty = xmlHasNsProp(n, BAD_CAST "duty", BAD_CAST MG_NS) != NULL;
+  if (c->duty && duty) {
     /* a duty that does not apply in this hall is not in its handbook */
     xmlChar *id = xmlGetNsProp(n, BAD_CAST "duty", BAD_CAST MG_NS);
     xmlNodePtr d = xmlHashLookup(c->duty, id);
@@ -371,11 +482,12 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
     int skip = st && !strcmp((const char *)st, "not-applicable");
     xmlFree(st);
     xmlFree(id);
+    trace_int(c, 'D', skip);
     if (skip)
       return;
   }
-  xmlNodePtr x = xmlNewChild(dst, c->md, n->name, NULL);
-  for (xmlAttrPtr a = n->properties; a; a = a->next) {
+  xmlNodePtr x = dst ? xmlNewChild(dst, c->md, n->name, NULL) : NULL;
+  for (xmlAttrPtr a = x ? n->properties : NULL; a; a = a->next) {
     int mine = a->ns && !strcmp((const char *)a->ns->href, MG_NS);
     if (mine && strcmp((const char *)a->name, "section") &&
         strcmp((const char *)a->name, "chapter") &&
@@ -386,27 +498,31 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
     xmlNewNsProp(x, mine ? c->m : NULL, a->name, v);
     xmlFree(v);
   }
-  if (is_link || is_image) {
+  if ((is_link || is_image) && (x || n->_private)) {
     xmlChar *dest = xmlGetProp(n, BAD_CAST "destination");
     xmlChar *title = xmlGetProp(n, BAD_CAST "title");
     if (n->_private) { /* placeholders in destination or title */
       size_t at = 0;
       char *d = fill(c, n, dest ? (const char *)dest : "", &at);
       char *t = fill(c, n, title ? (const char *)title : "", &at);
-      xmlSetProp(x, BAD_CAST "destination", BAD_CAST d);
-      xmlSetProp(x, BAD_CAST "title", BAD_CAST t);
+      trace_str(c, 'd', d);
+      trace_str(c, 't', t);
+      if (x) {
+        xmlSetProp(x, BAD_CAST "destination", BAD_CAST d);
+        xmlSetProp(x, BAD_CAST "title", BAD_CAST t);
+      }
       xmlFree(dest);
       dest = xmlStrdup(BAD_CAST d);
       free(d);
       free(t);
     }
-    if (dest && dangerous((const char *)dest))
+    if (x && dest && dangerous((const char *)dest))
       xmlSetProp(x, BAD_CAST "destination", BAD_CAST "");
     xmlFree(dest);
     xmlFree(title);
   }
-  if (xmlHasNsProp(x, BAD_CAST "duty", BAD_CAST MG_NS))
-    duty_item(c, x);
+  if (duty)
+    duty_item(c, n, x);
   c->in_link += is_link || is_image;
   copy_children(c, n, x);
   c->in_link -= is_link || is_image;
@@ -530,7 +646,8 @@ static char *post_section(rctx *c, const char *post) {
 /* Appends to body (section id's) the duties this hall reassigns to the
  * post whose own duties the section describes: each item copied from the
  * section that declares it (included in this hall or not), marked with
- * that section's title, in an m:reassigned-duties list. */
+ * that section's title, in an m:reassigned-duties list. body NULL: the
+ * body is traced. */
 static void append_reassigned(rctx *c, const char *id, xmlNodePtr body) {
   xmlNodePtr list = NULL;
   for (xmlNodePtr k = c->duties->children; k; k = k->next) {
@@ -545,6 +662,10 @@ static void append_reassigned(rctx *c, const char *id, xmlNodePtr body) {
                           ? xmlHashLookup(c->man->duty_item, BAD_CAST did)
                           : NULL;
     if (item) {
+      trace_str(c, 'R', did);
+      trace_str(c, 'F', from);
+    }
+    if (item && body) {
       if (!list) {
         xmlNodePtr w =
             xmlNewChild(body, c->m, BAD_CAST "reassigned-duties", NULL);
@@ -559,6 +680,8 @@ static void append_reassigned(rctx *c, const char *id, xmlNodePtr body) {
       xmlNewNsProp(x, c->m, BAD_CAST "from-section", BAD_CAST from);
       xmlNewNsProp(x, c->m, BAD_CAST "from-title", BAD_CAST title);
       free(title);
+    } else if (item) {
+      copy_node(c, item, NULL);
     }
     free(status);
     free(owner);
@@ -573,61 +696,131 @@ xmlDocPtr mg_resolve(const mg_manual *man, xmlDocPtr params,
   return mg_resolve_duties(man, params, store_id, NULL);
 }
 
-xmlDocPtr mg_resolve_duties(const mg_manual *man, xmlDocPtr params,
-                            const char *store_id, xmlNodePtr *duties) {
-  rctx c = {0};
-  c.man = man;
-  c.store = store_id;
-  c.xp = mg_expr_context_new(params);
-  mg_expr_context_set_separator(c.xp, mg_list_separator(man->lang));
-  unsigned char *included = included_sections(&c, 1);
-  c.included = included;
-  unsigned char *absent =
-      man->checks ? mg_named_absent(man->named, params) : NULL;
-  c.absent = absent;
+/* A hall's resolved manual whose bodies are traced, not copied
+ * (mg_resolve_lazy): what it takes to make them later. */
+struct mg_lazy {
+  rctx c; /* the hall's: its parameters, sections, duties, forms */
+  unsigned char *included, *absent;
+  size_t n;
+  xmlNodePtr *src;  /* body i's section, in the compiled manual */
+  xmlNodePtr *dst;  /* its md:document in the hall's document */
+  struct trace *tr; /* its trace */
+  char (*key)[33];  /* the trace's digest */
+  unsigned char *made;
+};
+
+/* Section s's body (sid: its id) to body, for the hall c is of; traced
+ * into tr when tr is set (body NULL then). */
+static void section_body(rctx *c, xmlNodePtr s, xmlNodePtr body,
+                         struct trace *tr) {
+  xmlChar *posts = xmlGetProp(s, BAD_CAST "posts");
+  /* the items copied from other sections are shown in this one: their
+   * names are judged by its posts */
+  c->posts = (const char *)posts;
+  c->tr = tr;
+  copy_children(c, mg_manual_body(s), body);
+  if (c->duties) {
+    xmlChar *sid = xmlGetProp(s, BAD_CAST "id");
+    if (sid)
+      append_reassigned(c, (const char *)sid, body);
+    xmlFree(sid);
+  }
+  c->tr = NULL;
+  c->posts = NULL;
+  xmlFree(posts);
+}
+
+static void lazy_free(mg_lazy *lz) {
+  if (!lz)
+    return;
+  for (size_t i = 0; i < lz->n; i++) {
+    mg_buf_free(&lz->tr[i].b);
+    mg_strv_free(&lz->tr[i].values);
+  }
+  free(lz->tr);
+  free(lz->src);
+  free(lz->dst);
+  free(lz->key);
+  free(lz->made);
+  free(lz->included);
+  free(lz->absent);
+  mg_strv_free(&lz->c.lits);
+  xmlHashFree(lz->c.form_id, free_id);
+  xmlHashFree(lz->c.duty, NULL);
+  xmlHashFree(lz->c.values, free_value);
+  xmlHashFree(lz->c.conds, NULL);
+  xmlFreeNode(lz->c.duties);
+  xmlXPathFreeContext(lz->c.xp);
+  free(lz);
+}
+
+/* The resolved manual (mg_resolve_duties); with lazy set, its section
+ * bodies traced and left empty, and *lazy what it takes to make them. */
+static xmlDocPtr resolve(const mg_manual *man, xmlDocPtr params,
+                         const char *store_id, xmlNodePtr *duties,
+                         const char *seed, mg_lazy **lazy) {
+  mg_lazy *lz = mg_xcalloc(1, sizeof *lz);
+  rctx *c = &lz->c;
+  c->man = man;
+  c->store = store_id;
+  c->xp = mg_expr_context_new(params);
+  mg_expr_context_set_separator(c->xp, mg_list_separator(man->lang));
+  lz->included = included_sections(c, 1);
+  c->included = lz->included;
+  lz->absent = man->checks ? mg_named_absent(man->named, params) : NULL;
+  c->absent = lz->absent;
   if (man->forms) {
-    c.form_id = xmlHashCreate(0);
+    c->form_id = xmlHashCreate(0);
     for (xmlNodePtr f = man->forms->children; f; f = f->next) {
       char *title = mg_is_m(f, "form") ? mg_prop(f, "title") : NULL;
       char *id = title ? mg_prop(f, "id") : NULL;
-      if (!id || xmlHashAddEntry(c.form_id, BAD_CAST title, id) != 0)
+      if (!id || xmlHashAddEntry(c->form_id, BAD_CAST title, id) != 0)
         free(id); /* a title declared twice was reported */
       free(title);
     }
   }
 
-  xmlDocPtr doc = new_doc(&c, "manual", MG_NS);
+  xmlDocPtr doc = new_doc(c, "manual", MG_NS);
   xmlNodePtr root = xmlDocGetRootElement(doc);
   xmlNewProp(root, BAD_CAST "lang", BAD_CAST man->lang);
-  text_el(root, c.m, "title", man->title);
-  text_el(root, c.m, "organisation", man->organisation);
-  xmlNodePtr st = xmlNewChild(root, c.m, BAD_CAST "store", NULL);
+  text_el(root, c->m, "title", man->title);
+  text_el(root, c->m, "organisation", man->organisation);
+  xmlNodePtr st = xmlNewChild(root, c->m, BAD_CAST "store", NULL);
   mg_identity ident;
   mg_params_identity(params, &ident);
   mg_identity_set_props(&ident, st);
   mg_identity_free(&ident);
-  if (c.xp && mg_hall_write(root, c.m, params, store_id) < 0)
-    c.errors++;
+  /* the QR code is for print: a lazy resolve is for pages or checks */
+  if (c->xp && mg_hall_write(root, c->m, params, store_id, !lazy) < 0)
+    c->errors++;
   if (man->duties || man->forms) {
-    c.duties = mg_duties_assign(man, params, store_id);
-    if (!c.duties)
-      c.errors++;
+    c->duties = mg_duties_assign(man, params, store_id);
+    if (!c->duties)
+      c->errors++;
   }
-  if (c.duties) {
-    c.duty = xmlHashCreate(0);
-    for (xmlNodePtr k = c.duties->children; k; k = k->next) {
+  if (c->duties) {
+    c->duty = xmlHashCreate(0);
+    for (xmlNodePtr k = c->duties->children; k; k = k->next) {
       xmlChar *id =
           k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, "duty")
               ? xmlGetProp(k, BAD_CAST "id")
               : NULL;
       if (id)
-        xmlHashAddEntry(c.duty, id, k);
+        xmlHashAddEntry(c->duty, id, k);
       xmlFree(id);
     }
-    write_duties(&c, root);
+    write_duties(c, root);
   }
 
   size_t n = 0, idx = 0;
+  if (lazy) {
+    size_t cap = man->nsections ? man->nsections : 1;
+    lz->src = mg_xcalloc(cap, sizeof *lz->src);
+    lz->dst = mg_xcalloc(cap, sizeof *lz->dst);
+    lz->tr = mg_xcalloc(cap, sizeof *lz->tr);
+    lz->key = mg_xcalloc(cap, sizeof *lz->key);
+    lz->made = mg_xcalloc(cap, 1);
+  }
   xmlNodePtr mroot = xmlDocGetRootElement(man->doc);
   for (xmlNodePtr ch = mroot->children; ch; ch = ch->next) {
     if (!mg_is_m(ch, "chapter"))
@@ -636,10 +829,11 @@ xmlDocPtr mg_resolve_duties(const mg_manual *man, xmlDocPtr params,
     for (xmlNodePtr s = ch->children; s; s = s->next) {
       if (!mg_is_m(s, "section"))
         continue;
-      if (!included[idx++])
+      size_t si = idx++;
+      if (!lz->included[si])
         continue;
       if (!chn) {
-        chn = xmlNewChild(root, c.m, BAD_CAST "chapter", NULL);
+        chn = xmlNewChild(root, c->m, BAD_CAST "chapter", NULL);
         xmlChar *id = xmlGetProp(ch, BAD_CAST "id");
         xmlNewProp(chn, BAD_CAST "id", id);
         xmlFree(id);
@@ -648,52 +842,96 @@ xmlDocPtr mg_resolve_duties(const mg_manual *man, xmlDocPtr params,
         xmlNewProp(chn, BAD_CAST "n", BAD_CAST num);
         xmlNodePtr t = mg_m_child(ch, "title");
         xmlChar *title = t ? xmlNodeGetContent(t) : NULL;
-        text_el(chn, c.m, "title", (const char *)title);
+        text_el(chn, c->m, "title", (const char *)title);
         xmlFree(title);
       }
-      xmlNodePtr sn = xmlNewChild(chn, c.m, BAD_CAST "section", NULL);
+      xmlNodePtr sn = xmlNewChild(chn, c->m, BAD_CAST "section", NULL);
       xmlChar *id = xmlGetProp(s, BAD_CAST "id");
       xmlNewProp(sn, BAD_CAST "id", id);
       xmlFree(id);
       xmlChar *posts = xmlGetProp(s, BAD_CAST "posts");
       if (posts)
         xmlNewProp(sn, BAD_CAST "posts", posts);
+      xmlFree(posts);
       xmlNodePtr t = mg_m_child(s, "title");
       xmlChar *title = t ? xmlNodeGetContent(t) : NULL;
-      text_el(sn, c.m, "title", (const char *)title);
+      text_el(sn, c->m, "title", (const char *)title);
       xmlFree(title);
-      xmlNodePtr body = xmlNewChild(sn, c.md, BAD_CAST "document", NULL);
-      /* the items copied from other sections are shown in this one:
-       * their names are judged by its posts */
-      c.posts = (const char *)posts;
-      copy_children(&c, mg_manual_body(s), body);
-      if (c.duties) {
-        xmlChar *sid = xmlGetProp(s, BAD_CAST "id");
-        if (sid)
-          append_reassigned(&c, (const char *)sid, body);
-        xmlFree(sid);
+      xmlNodePtr body = xmlNewChild(sn, c->md, BAD_CAST "document", NULL);
+      if (!lazy) {
+        section_body(c, s, body, NULL);
+        continue;
       }
-      c.posts = NULL;
-      xmlFree(posts);
+      size_t i = lz->n++;
+      lz->src[i] = s;
+      lz->dst[i] = body;
+      struct trace *tr = &lz->tr[i];
+      mg_buf_printf(&tr->b, "manualgen body 1;%s;%zu;", seed ? seed : "", si);
+      section_body(c, s, NULL, tr);
+      mg_hash_hex(tr->b.data, tr->b.len, lz->key[i]);
     }
   }
-  free(included);
-  free(absent);
-  mg_strv_free(&c.lits);
-  xmlHashFree(c.form_id, free_id);
-  xmlHashFree(c.duty, NULL);
-  xmlXPathFreeContext(c.xp);
-  if (c.errors) {
-    xmlFreeNode(c.duties);
+  if (c->errors) {
+    lazy_free(lz);
     xmlFreeDoc(doc);
     return NULL;
   }
-  if (duties)
-    *duties = c.duties;
-  else
-    xmlFreeNode(c.duties);
+  if (duties) {
+    *duties = c->duties;
+    if (!lazy)
+      c->duties = NULL;
+  }
+  if (lazy) {
+    *lazy = lz;
+    /* what is made later was reported now */
+    c->absent = NULL;
+    c->quiet = 1;
+  } else {
+    lazy_free(lz);
+  }
   return doc;
 }
+
+xmlDocPtr mg_resolve_duties(const mg_manual *man, xmlDocPtr params,
+                            const char *store_id, xmlNodePtr *duties) {
+  return resolve(man, params, store_id, duties, NULL, NULL);
+}
+
+xmlDocPtr mg_resolve_lazy(const mg_manual *man, xmlDocPtr params,
+                          const char *store_id, const char *seed,
+                          xmlNodePtr *duties, mg_lazy **lazy) {
+  *lazy = NULL;
+  return resolve(man, params, store_id, duties, seed, lazy);
+}
+
+size_t mg_lazy_count(const mg_lazy *lz) { return lz->n; }
+
+xmlNodePtr mg_lazy_node(const mg_lazy *lz, size_t i) { return lz->dst[i]; }
+
+const char *mg_lazy_key(const mg_lazy *lz, size_t i) { return lz->key[i]; }
+
+int mg_lazy_unsafe(const mg_lazy *lz, size_t i) { return lz->tr[i].unsafe; }
+
+size_t mg_lazy_values(const mg_lazy *lz, size_t i, char ***values) {
+  *values = lz->tr[i].values.v;
+  return lz->tr[i].values.n;
+}
+
+int mg_lazy_made(const mg_lazy *lz, size_t i) { return lz->made[i]; }
+
+void mg_lazy_make(mg_lazy *lz, size_t i) {
+  if (lz->made[i])
+    return;
+  lz->made[i] = 1;
+  section_body(&lz->c, lz->src[i], lz->dst[i], NULL);
+}
+
+void mg_lazy_make_all(mg_lazy *lz) {
+  for (size_t i = 0; lz && i < lz->n; i++)
+    mg_lazy_make(lz, i);
+}
+
+void mg_lazy_free(mg_lazy *lz) { lazy_free(lz); }
 
 void mg_resolved_decorate(xmlDocPtr doc, const mg_edition *ed,
                           xmlNodePtr l10n) {
@@ -730,6 +968,8 @@ xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
   if (body)
     copy_children(&c, body, root);
   free(included);
+  xmlHashFree(c.values, free_value);
+  xmlHashFree(c.conds, NULL);
   if (c.xp)
     xmlXPathFreeContext(c.xp);
   if (c.errors) {

@@ -92,6 +92,7 @@ struct mg_splicer {
   size_t bytes, cap;
   xmlDocPtr like; /* a document like the drivers' results, for escaping */
   size_t rendered, spliced, fallbacks;
+  size_t bodies, made; /* lazy section bodies seen, and made to render */
 };
 
 mg_splicer *mg_splicer_new(size_t cap_bytes) {
@@ -136,6 +137,11 @@ void mg_splicer_stats(const mg_splicer *s, size_t *rendered, size_t *spliced,
   *fallbacks = s->fallbacks;
 }
 
+void mg_splicer_bodies(const mg_splicer *s, size_t *made, size_t *bodies) {
+  *made = s->made;
+  *bodies = s->bodies;
+}
+
 void mg_splicer_free(mg_splicer *s) {
   if (!s)
     return;
@@ -174,7 +180,8 @@ typedef struct {
   size_t nbodies;
   swap *swaps;
   size_t nswaps, swcap;
-  int unsafe; /* a string of the doc holds the token characters */
+  int unsafe;  /* a string of the doc holds the token characters */
+  mg_lazy *lz; /* the doc's bodies are lazy (mg_resolve_lazy), or NULL */
 } holes;
 
 static int has_token_chars(const xmlChar *s) {
@@ -207,6 +214,35 @@ static int holeable(const xmlChar *v, int numbers) {
   return *v && !blank && (numbers || !number);
 }
 
+int mg_splice_holeable(const char *v, int numbers) {
+  return holeable(BAD_CAST v, numbers);
+}
+
+int mg_splice_token_chars(const char *s) { return has_token_chars(BAD_CAST s); }
+
+/* The number + 1 of value v in region r, added when new. */
+static size_t intern(holes *h, const char *v, size_t r) {
+  char rname[24];
+  snprintf(rname, sizeof rname, "%zu", r);
+  region *g = &h->reg[r];
+  size_t k = (size_t)xmlHashLookup2(h->index, BAD_CAST v, BAD_CAST rname);
+  if (!k) {
+    if (h->n == h->cap) {
+      h->cap = h->cap ? 2 * h->cap : 64;
+      h->values = mg_xrealloc(h->values, h->cap * sizeof *h->values);
+    }
+    h->values[h->n++] = v;
+    if (g->n == g->cap) {
+      g->cap = g->cap ? 2 * g->cap : 16;
+      g->flat = mg_xrealloc(g->flat, g->cap * sizeof *g->flat);
+    }
+    g->flat[g->n++] = h->n - 1;
+    k = g->n; /* local number + 1 */
+    xmlHashAddEntry2(h->index, BAD_CAST v, BAD_CAST rname, (void *)k);
+  }
+  return k;
+}
+
 /* numbers: holed too when any (m:hall, which the HTML drivers never
  * select: its QR modules are a string of digits). r: the region. */
 static void hole(holes *h, xmlChar **slot, int numbers, size_t r) {
@@ -217,24 +253,7 @@ static void hole(holes *h, xmlChar **slot, int numbers, size_t r) {
     h->unsafe = 1;
     return;
   }
-  char rname[24];
-  snprintf(rname, sizeof rname, "%zu", r);
-  region *g = &h->reg[r];
-  size_t k = (size_t)xmlHashLookup2(h->index, v, BAD_CAST rname);
-  if (!k) {
-    if (h->n == h->cap) {
-      h->cap = h->cap ? 2 * h->cap : 64;
-      h->values = mg_xrealloc(h->values, h->cap * sizeof *h->values);
-    }
-    h->values[h->n++] = (const char *)v;
-    if (g->n == g->cap) {
-      g->cap = g->cap ? 2 * g->cap : 16;
-      g->flat = mg_xrealloc(g->flat, g->cap * sizeof *g->flat);
-    }
-    g->flat[g->n++] = h->n - 1;
-    k = g->n; /* local number + 1 */
-    xmlHashAddEntry2(h->index, v, BAD_CAST rname, (void *)k);
-  }
+  size_t k = intern(h, (const char *)v, r);
   if (h->nswaps == h->swcap) {
     h->swcap = h->swcap ? 2 * h->swcap : 64;
     h->swaps = mg_xrealloc(h->swaps, h->swcap * sizeof *h->swaps);
@@ -309,8 +328,19 @@ static void holeify(holes *h, xmlNodePtr n, int in_hall, size_t r) {
     size_t rr = r;
     if (is_body(n)) { /* a region of its own */
       rr = new_region(h);
+      size_t bi = h->nbodies;
       h->bodies = mg_xrealloc(h->bodies, (h->nbodies + 1) * sizeof *h->bodies);
       h->bodies[h->nbodies++] = n;
+      if (h->lz && (bi >= mg_lazy_count(h->lz) || mg_lazy_node(h->lz, bi) != n))
+        h->unsafe = 1; /* not a body it traced: cannot be */
+      else if (h->lz && !mg_lazy_made(h->lz, bi)) {
+        /* its values, as the trace has them; the body itself is empty */
+        char **v;
+        size_t nv = mg_lazy_values(h->lz, bi, &v);
+        for (size_t k = 0; k < nv; k++)
+          intern(h, v[k], rr);
+        h->unsafe |= mg_lazy_unsafe(h->lz, bi);
+      }
     }
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
       xmlNodePtr t = a->children;
@@ -768,9 +798,9 @@ static int splice(mg_splicer *s, const shape *sh, const cut_page *const *byb,
   return 0;
 }
 
-/* The digest of what follows, for a cache's key. */
+/* The digest of what follows (a tree, or a string), for a cache's key. */
 static void key_of(char key[33], const mg_templates *tpl, const char **hparams,
-                   const char *kind, xmlNodePtr tree) {
+                   const char *kind, xmlNodePtr tree, const char *str) {
   mg_digest *d = mg_digest_new();
   mg_digest_update(d, kind, strlen(kind) + 1);
   mg_digest_update(d, tpl->digest, sizeof tpl->digest);
@@ -778,7 +808,29 @@ static void key_of(char key[33], const mg_templates *tpl, const char **hparams,
     mg_digest_update(d, *p, strlen(*p) + 1);
   if (tree)
     mg_digest_tree(d, tree);
+  if (str)
+    mg_digest_update(d, str, strlen(str) + 1);
   mg_digest_finish(d, key);
+}
+
+/* Makes lazy body b, unless it is made, and holes it. Returns h->unsafe:
+ * 1 when the hall cannot be spliced. */
+static int make_body(holes *h, size_t b) {
+  if (!h->lz || mg_lazy_made(h->lz, b))
+    return h->unsafe;
+  size_t traced = h->reg[b + 1].n;
+  mg_lazy_make(h->lz, b);
+  holeify(h, h->bodies[b]->children, 0, b + 1);
+  if (h->reg[b + 1].n != traced)
+    h->unsafe = 1; /* a value its trace did not have: cannot be */
+  return h->unsafe;
+}
+
+static int make_bodies(holes *h) {
+  for (size_t b = 0; b < h->nbodies; b++)
+    if (make_body(h, b))
+      return 1;
+  return 0;
 }
 
 /* One thread renders an entry of table; the others of it wait. Returns
@@ -826,7 +878,7 @@ static int by_shape(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
                     const char **hparams, const holes *h, mg_pages *out,
                     const char *what) {
   char key[33];
-  key_of(key, tpl, hparams, "shape", xmlDocGetRootElement(doc));
+  key_of(key, tpl, hparams, "shape", xmlDocGetRootElement(doc), NULL);
   shape *mine;
   shape *sh = claim(s, s->shapes, key, &mine);
   shape *own = NULL; /* rendered for this hall alone (the cache is full) */
@@ -1005,18 +1057,21 @@ static void unslot(const holes *h, xmlNodePtr *first, xmlNodePtr *last) {
  * without running the drivers, whatever the combination of its
  * branches. Returns 0, 1 (not possible: use by_shape), or -1. */
 static int by_sections(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
-                       const char **hparams, const holes *h, mg_pages *out,
+                       const char **hparams, holes *h, mg_pages *out,
                        const char *what) {
   size_t nb = h->nbodies;
   char(*bkey)[33] = mg_xcalloc(nb, sizeof *bkey);
   for (size_t i = 0; i < nb; i++)
-    key_of(bkey[i], tpl, hparams, "body", h->bodies[i]->children);
+    if (h->lz) /* what its trace says */
+      key_of(bkey[i], tpl, hparams, "traced body", NULL, mg_lazy_key(h->lz, i));
+    else
+      key_of(bkey[i], tpl, hparams, "body", h->bodies[i]->children, NULL);
   /* the skeleton: each body a slot */
   xmlNodePtr *first = mg_xcalloc(nb, sizeof *first);
   xmlNodePtr *last = mg_xcalloc(nb, sizeof *last);
   slot(h, doc, NULL, first, last);
   char skey[33];
-  key_of(skey, tpl, hparams, "skeleton", xmlDocGetRootElement(doc));
+  key_of(skey, tpl, hparams, "skeleton", xmlDocGetRootElement(doc), NULL);
   shape *mine;
   shape *sk = claim(s, s->skels, skey, &mine);
   int rc = 0;
@@ -1074,6 +1129,20 @@ static int by_sections(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
     for (size_t q = 0; q < np * nb; q++)
       if (fkeys[q][0] && !byb[q])
         real[q % nb] = 1;
+    for (size_t b = 0; b < nb; b++)
+      if (real[b] && make_body(h, b)) {
+        free(real);
+        pthread_mutex_lock(&s->lock);
+        sk->busy = 0;
+        pthread_cond_broadcast(&s->done);
+        pthread_mutex_unlock(&s->lock);
+        free(byb);
+        free(fkeys);
+        free(bkey);
+        free(first);
+        free(last);
+        return 1;
+      }
     slot(h, doc, real, first, last);
     mg_pages full = {0};
     int failed = run_drivers(tpl, doc, hparams, &full, what);
@@ -1112,22 +1181,36 @@ static int by_sections(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   return rc;
 }
 
-int mg_splice_pages(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
-                    const char **hparams, mg_pages *out, const char *what) {
+int mg_splice_lazy(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
+                   mg_lazy *lz, const char **hparams, mg_pages *out,
+                   const char *what) {
   holes h = {0};
   h.index = xmlHashCreate(64);
+  h.lz = lz;
   new_region(&h); /* 0: the skeleton */
   holeify(&h, xmlDocGetRootElement(doc), 0, 0);
+  if (lz && h.nbodies != mg_lazy_count(lz))
+    h.unsafe = 1;
   int rc = 1;
   if (!h.unsafe) {
     rc = h.nbodies ? by_sections(s, tpl, doc, hparams, &h, out, what) : 1;
-    if (rc == 1)
+    if (rc == 1 && !make_bodies(&h))
       rc = by_shape(s, tpl, doc, hparams, &h, out, what);
   }
   restore(&h);
+  size_t made = 0;
+  for (size_t i = 0; lz && i < mg_lazy_count(lz); i++)
+    made += (size_t)mg_lazy_made(lz, i);
+  __atomic_add_fetch(&s->made, made, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&s->bodies, lz ? mg_lazy_count(lz) : 0, __ATOMIC_RELAXED);
   if (rc)
     __atomic_add_fetch(&s->fallbacks, rc == 1, __ATOMIC_RELAXED);
   else
     __atomic_add_fetch(&s->spliced, 1, __ATOMIC_RELAXED);
   return rc;
+}
+
+int mg_splice_pages(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
+                    const char **hparams, mg_pages *out, const char *what) {
+  return mg_splice_lazy(s, tpl, doc, NULL, hparams, out, what);
 }

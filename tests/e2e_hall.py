@@ -142,6 +142,32 @@ def test_site_url_must_be_https():
     assert r.code == 1 and "defaults.xml" in r.err and "site-url" in r.err, r
 
 
+def test_site_url_too_long_for_a_qr_code_fails_without_pdfs_too():
+    """Pages without PDFs draw no QR code, so the code is not made for
+    them when the address is well under what one holds (2,331 bytes); an
+    address too long for one is still reported, by check and by a build
+    without PDFs, and one just over that mark still builds."""
+    ws = harness.workspace()
+    path = os.path.join(ws, "content", "defaults.xml")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    base = "https://manuals.example.com.cn/"
+    assert base in text
+    for extra, ok in (("a" * 2100 + "/", True), ("b" * 2400 + "/", False)):
+        write(ws, "defaults.xml", text.replace(base, base + extra))
+        for args in (["check"], ["build", "--out", "out"]):
+            r = run(args + ["--content", "content"], ws)
+            if ok:
+                assert r.code == 0, (args, r)
+            else:
+                assert r.code == 1 and "too long for a QR code" in r.err, r
+                assert "defaults.xml:" in r.err, r
+    # a hall's resolved manual, which print reads, has its code
+    write(ws, "defaults.xml", text.replace(base, base + "a" * 2100 + "/"))
+    qr = hall_of(ws).find(M + "qr")
+    assert qr is not None and len(qr.get("modules")) > 100 * 100, qr
+
+
 def test_zone_checklists_have_a_task_list_under_each_zone_of_every_sample_hall():
     stores = sorted(f[:-4] for f in os.listdir(
         os.path.join(harness.ROOT, "content", "stores")) if f.endswith(".xml"))

@@ -33,12 +33,20 @@ def stats(err):
     return tuple(int(x) for x in m.groups())
 
 
+def bodies(err):
+    """(made, of): the lazy section bodies the splicer made to render."""
+    m = re.search(r"; (\d+) of (\d+) section bodies made", err)
+    assert m, "no body counts in:\n" + err
+    return tuple(int(x) for x in m.groups())
+
+
 def both_ways(ws, content="content"):
     """Builds content into out-splice and out-reference; returns the
     splicer's counts after requiring the same bytes."""
     a = harness.run(["build", "--content", content, "--out", "out-splice"],
                     ws, MANUALGEN_SPLICE_STATS="1")
     assert a.code == 0, a
+    both_ways.made = bodies(a.err)
     b = harness.run(["build", "--content", content, "--out", "out-reference",
                      "--no-splice"], ws, MANUALGEN_SPLICE_STATS="1")
     assert b.code == 0, b
@@ -90,6 +98,10 @@ def test_splice_renders_each_shape_once_for_cloned_halls():
         # each shape once: a thread that meets a shape being rendered
         # waits for it
         assert rendered == 3, (rendered, spliced, through)
+        # and only the first hall of each made its section bodies: the
+        # others were traced, found known, and spliced
+        made, of = both_ways.made
+        assert 0 < made and 7 * made == of, (made, of)
     finally:
         shutil.rmtree(ws, ignore_errors=True)
 
@@ -335,9 +347,52 @@ def test_section_bodies_are_reused_across_shapes():
         # a-std-1 (a-std's combination) nothing; a-std-2 and a-std-3 the
         # one body each adds; a-std-4 nothing; b-county its own
         assert stats(r.err) == (5, 7, 0), r
+        # the bodies made: a-std-1 and a-std-4 none, a-std-2 and -3 one each
+        per = open(os.path.join(ws, "one", "draft", "stores", "a-std",
+                                "handbook.html"),
+                   encoding="utf-8").read().count('class="section"')
+        made, of = bodies(r.err)
+        assert per > 2 and made == of - 4 * per + 2, (made, of, per)
         page = open(os.path.join(ws, "one", "draft", "stores", "a-std-4",
                                  "duties.html"), encoding="utf-8").read()
         assert "服务质量不足七成" in page and "店长是新店长" in page, page
         assert "店长：王五" in page, page
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_values_in_link_destinations_tell_bodies_apart():
+    """A placeholder in a link's destination is not holed (the URL filter
+    must see it): two halls of one shape whose managers differ have two
+    variants of that section's body, each rendered, not one spliced into
+    the other's page."""
+    ws = harness.workspace()
+    try:
+        harness.write(ws, "sections/x3.md", "---\nid: x3\ntitle: 联系\n---\n"
+                      "[找店长](<https://example.com.cn/m?who={{ manager }}>)，"
+                      "店长{{ manager }}。\n")
+        p = os.path.join(ws, "content", "manual.xml")
+        with open(p, encoding="utf-8") as f:
+            m = f.read()
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(m.replace('<section href="sections/lobby.md"/>',
+                              '<section href="sections/lobby.md"/>\n'
+                              '    <section href="sections/x3.md"/>'))
+        d = os.path.join(ws, "content", "stores")
+        with open(os.path.join(d, "a-std.xml"), encoding="utf-8") as f:
+            std = f.read()
+        for i, mgr in enumerate(["王五", "赵六"], 1):
+            t = std.replace('id="a-std"', f'id="a-std-{i}"')
+            t = t.replace("<manager>李二</manager>", f"<manager>{mgr}</manager>")
+            with open(os.path.join(d, f"a-std-{i}.xml"), "w",
+                      encoding="utf-8") as f:
+                f.write(t)
+        rendered, spliced, through = both_ways(ws)
+        assert spliced == 5 and through == 0, (rendered, spliced, through)
+        for sid, mgr in (("a-std-1", "王五"), ("a-std-2", "赵六")):
+            page = open(os.path.join(ws, "out-splice", "draft", "stores", sid,
+                                     "handbook.html"), encoding="utf-8").read()
+            want = "who=" + "".join(f"%{b:02X}" for b in mgr.encode())
+            assert want in page and "店长" + mgr in page, (sid, page[-3000:])
     finally:
         shutil.rmtree(ws, ignore_errors=True)
