@@ -1300,6 +1300,9 @@ static int load(run *r) {
       r->tpl = mg_templates_load(o->templates_dir, r->tree->outline->lang);
     if (!r->params || !r->tree || !r->tpl)
       return -1;
+    /* check reports what the print drivers hold too */
+    if (o->cmd == MG_CHECK && mg_templates_load_print(r->tpl))
+      return -1;
     if (o->cmd == MG_CHECK || o->cmd == MG_BUILD) {
       /* the draft's own checks (releases are frozen) */
       r->rules =
@@ -1460,6 +1463,13 @@ static int setup_pdf(run *r) {
       return -1;
     r->own_cur_tpl = 1;
   }
+  /* the print drivers of every template set a PDF may be made with */
+  int bad = mg_templates_load_print(r->cur_tpl);
+  for (size_t k = 0; k < r->neds; k++)
+    if (mg_templates_load_print(r->eds[k].tpl))
+      bad = -1;
+  if (bad)
+    return -1;
   mg_digest *d = mg_digest_new();
   DIR *dir = opendir(MG_FONT_DIR);
   mg_strv names = {0};

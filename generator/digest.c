@@ -30,19 +30,28 @@ void mg_digest_update(mg_digest *d, const void *data, size_t len) {
   XXH3_128bits_update((XXH3_state_t *)d, data, len);
 }
 
+static void to_hex(const XXH128_canonical_t *c, char hex[33]) {
+  static const char digits[] = "0123456789abcdef";
+  for (int i = 0; i < 16; i++) {
+    hex[2 * i] = digits[c->digest[i] >> 4];
+    hex[2 * i + 1] = digits[c->digest[i] & 15];
+  }
+  hex[32] = '\0';
+}
+
 void mg_digest_finish(mg_digest *d, char hex[33]) {
   XXH128_hash_t h = XXH3_128bits_digest((XXH3_state_t *)d);
   XXH128_canonical_t c;
   XXH128_canonicalFromHash(&c, h);
-  for (int i = 0; i < 16; i++)
-    snprintf(hex + 2 * i, 3, "%02x", c.digest[i]);
+  to_hex(&c, hex);
   XXH3_freeState((XXH3_state_t *)d);
 }
 
 void mg_hash_hex(const void *data, size_t len, char hex[33]) {
-  mg_digest *d = mg_digest_new();
-  mg_digest_update(d, data, len);
-  mg_digest_finish(d, hex);
+  /* one call, no state to allocate: the hash of many short keys */
+  XXH128_canonical_t c;
+  XXH128_canonicalFromHash(&c, XXH3_128bits(data, len));
+  to_hex(&c, hex);
 }
 
 static int write_cb(void *ctx, const char *buf, int len) {

@@ -833,6 +833,10 @@ struct mg_named {
     size_t name; /* index into v */
   } * at;
   size_t nat, atcap;
+  /* the elements of the manual whose copy is the same in every hall and
+   * name nothing (mg_named_inert): a set by node, open addressing */
+  const void **inert;
+  size_t isize, ninert;
 };
 
 static size_t lead_of(const char *s) {
@@ -955,6 +959,61 @@ static void add_text(struct mg_named *nm, xmlNodePtr t) {
   nm->ntexts++;
 }
 
+static size_t inert_slot(const struct mg_named *nm, const void *node) {
+  uint64_t h = (uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15u;
+  size_t i = (size_t)(h >> 32) & (nm->isize - 1);
+  while (nm->inert[i] && nm->inert[i] != node)
+    i = (i + 1) & (nm->isize - 1);
+  return i;
+}
+
+static void add_inert(struct mg_named *nm, const void *node) {
+  if (2 * (nm->ninert + 1) > nm->isize) {
+    const void **old = nm->inert;
+    size_t osize = nm->isize;
+    nm->isize = osize ? 2 * osize : 1024;
+    nm->inert = mg_xcalloc(nm->isize, sizeof *nm->inert);
+    for (size_t k = 0; k < osize; k++)
+      if (old[k])
+        nm->inert[inert_slot(nm, old[k])] = old[k];
+    free(old);
+  }
+  nm->inert[inert_slot(nm, node)] = node;
+  nm->ninert++;
+}
+
+int mg_named_inert(const struct mg_named *nm, xmlNodePtr el) {
+  return nm && nm->isize && nm->inert[inert_slot(nm, el)] == el;
+}
+
+static int is_ns(xmlNsPtr ns, const char *href) {
+  return ns && !strcmp((const char *)ns->href, href);
+}
+
+/* Whether element n (of a section's body) is inert: resolve.c copies it
+ * alike for every hall -- no placeholder, no condition, no link (whose
+ * target a hall may leave out or fill in), no duty item -- and no text
+ * under it names a post or a zone. Notes every inert element. */
+static int mark_inert(struct mg_named *nm, xmlNodePtr n) {
+  if (n->type != XML_ELEMENT_NODE)
+    return 1; /* its text is copied as it is; the rest is not copied */
+  int inert = !is_ns(n->ns, MG_NS) && strcmp((const char *)n->name, "link") &&
+              strcmp((const char *)n->name, "image");
+  for (xmlAttrPtr a = n->properties; a && inert; a = a->next)
+    if (is_ns(a->ns, MG_NS) && !strcmp((const char *)a->name, "duty"))
+      inert = 0;
+  if (inert && !strcmp((const char *)n->name, "text") && is_ns(n->ns, MD_NS)) {
+    const struct text_names *t = text_entry(nm, n);
+    inert = !t || !t->node;
+  }
+  for (xmlNodePtr k = n->children; k; k = k->next)
+    if (!mark_inert(nm, k))
+      inert = 0;
+  if (inert)
+    add_inert(nm, n);
+  return inert;
+}
+
 /* Every md:text under n. */
 static void index_walk(struct mg_named *nm, xmlNodePtr n) {
   for (; n; n = n->next) {
@@ -968,11 +1027,18 @@ static void index_walk(struct mg_named *nm, xmlNodePtr n) {
   }
 }
 
-static void index_texts(struct mg_named *nm, xmlDocPtr doc) {
-  if (!doc || !nm->n)
+static void index_texts(struct mg_named *nm, const mg_manual *man) {
+  if (!man->doc)
     return;
-  nm->doc = doc;
-  index_walk(nm, doc->children);
+  nm->doc = man->doc;
+  if (nm->n)
+    index_walk(nm, man->doc->children);
+  /* then which elements of the bodies are inert, knowing the texts */
+  for (size_t i = 0; i < man->nsections; i++) {
+    xmlNodePtr body = mg_manual_body(man->sections[i]);
+    for (xmlNodePtr k = body ? body->children : NULL; k; k = k->next)
+      mark_inert(nm, k);
+  }
 }
 
 void mg_duties_learn_names(mg_manual *man, mg_params *p) {
@@ -1009,7 +1075,7 @@ void mg_duties_learn_names(mg_manual *man, mg_params *p) {
       nm->lead[b / 8] |= (unsigned char)(1u << (b % 8));
     }
   }
-  index_texts(nm, man->doc);
+  index_texts(nm, man);
   mg_named_free(man->named);
   man->named = nm;
 }
@@ -1025,6 +1091,7 @@ void mg_named_free(struct mg_named *n) {
   xmlHashFree(n->first, free_list);
   free(n->texts);
   free(n->at);
+  free(n->inert);
   free(n);
 }
 

@@ -147,9 +147,43 @@ char *mg_qr_modules(const char *text, int *size) {
   return s;
 }
 
+static void too_long(xmlNodePtr site, const char *url) {
+  const char *file = NULL;
+  long line = 0;
+  mg_params_origin(site, &file, &line);
+  mg_diag(MG_ERROR, file, (int)line, 0,
+          "the hall's online address '%s' is too long for a QR code: "
+          "shorten <site-url>",
+          url);
+}
+
+/* The hall's online address, if any, fits a QR code: 0, or -1 after
+ * reporting. A QR code (version 40, level M) holds 2,331 bytes of any
+ * kind: an address well under that is not encoded. */
+static int check_address(xmlNodePtr root, const char *store_id) {
+  xmlNodePtr site = mg_child(root, "site-url");
+  xmlChar *base = site ? xmlNodeGetContent(site) : NULL;
+  int rc = 0;
+  if (base && *base) {
+    char *url = mg_hall_online_url((const char *)base, store_id);
+    int size;
+    char *mod = strlen(url) <= 2000 ? NULL : mg_qr_modules(url, &size);
+    if (strlen(url) > 2000 && !mod) {
+      too_long(site, url);
+      rc = -1;
+    }
+    free(mod);
+    free(url);
+  }
+  xmlFree(base);
+  return rc;
+}
+
 int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
-                  const char *store_id, int qr) {
+                  const char *store_id) {
   xmlNodePtr root = xmlDocGetRootElement(params);
+  if (!parent) /* only the checks: the address must fit a QR code */
+    return check_address(root, store_id);
   xmlNodePtr hall = xmlNewChild(parent, m, BAD_CAST "hall", NULL);
 
   xmlNodePtr hours = xmlNewChild(hall, m, BAD_CAST "hours", NULL);
@@ -180,25 +214,16 @@ int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
     xmlNodePtr on = xmlNewChild(hall, m, BAD_CAST "online", NULL);
     xmlNewProp(on, BAD_CAST "href", BAD_CAST url);
     int size = 0;
-    /* a QR code (version 40, level M) holds 2,331 bytes of any kind: an
-     * address well under that needs no code when none is drawn */
-    int fits = strlen(url) <= 2000;
-    char *mod = qr || !fits ? mg_qr_modules(url, &size) : NULL;
-    if (mod && qr) {
+    char *mod = mg_qr_modules(url, &size);
+    if (mod) {
       xmlNodePtr q = xmlNewChild(hall, m, BAD_CAST "qr", NULL);
       char num[16];
       snprintf(num, sizeof num, "%d", size);
       xmlNewProp(q, BAD_CAST "href", BAD_CAST url);
       xmlNewProp(q, BAD_CAST "size", BAD_CAST num);
       xmlNewProp(q, BAD_CAST "modules", BAD_CAST mod);
-    } else if (!mod && (qr || !fits)) {
-      const char *file = NULL;
-      long line = 0;
-      mg_params_origin(site, &file, &line);
-      mg_diag(MG_ERROR, file, (int)line, 0,
-              "the hall's online address '%s' is too long for a QR code: "
-              "shorten <site-url>",
-              url);
+    } else {
+      too_long(site, url);
       rc = -1;
     }
     free(mod);

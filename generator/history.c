@@ -33,17 +33,22 @@ void mg_content_digest(xmlDocPtr resolved, char hex[33]) {
 /* RFC 6068: everything but the unreserved characters %-encoded. */
 static void pct(mg_buf *b, const char *s) {
   static const char hex[] = "0123456789ABCDEF";
+  mg_buf_reserve(b, 3 * strlen(s));
+  char *o = b->data + b->len;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     unsigned char c = *p;
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
         c == '~') {
-      mg_buf_put(b, &c, 1);
+      *o++ = (char)c;
     } else {
-      char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-      mg_buf_put(b, e, 3);
+      *o++ = '%';
+      *o++ = hex[c >> 4];
+      *o++ = hex[c & 15];
     }
   }
+  *o = '\0';
+  b->len = (size_t)(o - b->data);
 }
 
 /* Every m:section of doc gets feedback="mailto:…" naming the edition,

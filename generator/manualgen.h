@@ -57,6 +57,8 @@ typedef struct {
   size_t len, cap;
 } mg_buf;
 void mg_buf_put(mg_buf *b, const void *p, size_t n);
+/* Room for n more bytes, so that puts do not move the data. */
+void mg_buf_reserve(mg_buf *b, size_t n);
 void mg_buf_puts(mg_buf *b, const char *s);
 void mg_buf_printf(mg_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -735,10 +737,10 @@ xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
  * zones (with their owners' post titles), contacts and, when params set
  * <site-url>, m:online and m:qr. Pure: reads params only. Returns 0, or
  * -1 after reporting an address too long for a QR code (m:hall is then
- * written without m:qr). qr 0: no m:qr (only print draws it), the address
- * only checked. */
+ * written without m:qr). parent NULL: nothing is written, the address
+ * only checked (pages and checks need no m:hall: only print reads it). */
 int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
-                  const char *store_id, int qr);
+                  const char *store_id);
 /* The hall's online address: site (trailing slashes dropped) +
  * "/latest/stores/ID/index.html". Caller frees. */
 char *mg_hall_online_url(const char *site, const char *store_id);
@@ -822,6 +824,11 @@ int mg_named_next(const struct mg_named *n, const unsigned char *absent,
  * manual's (then scan it with mg_named_next). */
 int mg_named_next_in(const struct mg_named *n, const unsigned char *absent,
                      xmlNodePtr text, size_t *pos, mg_named_hit *hit);
+/* Whether element el of a section's body is inert: its copy is the same
+ * in every hall (no placeholder, condition, link or duty item under it)
+ * and no text under it names a post or a zone; found once, with the
+ * names. 0 when not known (n NULL). */
+int mg_named_inert(const struct mg_named *nm, xmlNodePtr el);
 
 /* ---------------------------------------------------------- transform.c */
 
@@ -847,12 +854,17 @@ typedef struct {
    * NULL when absent; has_print: the templates have a print/ folder */
   xsltStylesheetPtr print[MG_PRINT_N];
   int has_print;
+  int print_loaded;   /* print[] compiled (mg_templates_load_print) */
   xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
   char digest[33]; /* every file of the templates, and the version */
 } mg_templates;
 
 mg_templates *mg_templates_load(const char *templates_dir, const char *lang);
+/* Compiles t's print drivers (print[]), once; before the threads that use
+ * them start. Returns 0, or -1 after reporting a driver that does not
+ * compile. t may be NULL. */
+int mg_templates_load_print(mg_templates *t);
 void mg_templates_free(mg_templates *t);
 
 /* One generated page. */

@@ -68,8 +68,12 @@ struct trace {
 };
 
 static void trace_int(rctx *c, char tag, long v) {
-  if (c->tr)
-    mg_buf_printf(&c->tr->b, "%c%ld;", tag, v);
+  if (!c->tr)
+    return;
+  char b[1 + sizeof v];
+  b[0] = tag;
+  memcpy(b + 1, &v, sizeof v);
+  mg_buf_put(&c->tr->b, b, sizeof b);
 }
 
 /* a string put in an attribute (never holed) */
@@ -77,7 +81,7 @@ static void trace_str(rctx *c, char tag, const char *v) {
   if (!c->tr)
     return;
   v = v ? v : "";
-  mg_buf_printf(&c->tr->b, "%c%zu:", tag, strlen(v));
+  trace_int(c, tag, (long)strlen(v));
   mg_buf_puts(&c->tr->b, v);
   c->tr->unsafe |= mg_splice_token_chars(v);
 }
@@ -410,6 +414,10 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
     return;
   }
   if (n->type != XML_ELEMENT_NODE)
+    return;
+  /* traced: what is the same in every hall and names nothing is not
+   * walked */
+  if (!dst && mg_named_inert(c->man->named, n))
     return;
   if (mg_is_m(n, "ph")) {
     char *v = value(c, expr_of(n, 0));
@@ -790,8 +798,9 @@ static xmlDocPtr resolve(const mg_manual *man, xmlDocPtr params,
   mg_params_identity(params, &ident);
   mg_identity_set_props(&ident, st);
   mg_identity_free(&ident);
-  /* the QR code is for print: a lazy resolve is for pages or checks */
-  if (c->xp && mg_hall_write(root, c->m, params, store_id, !lazy) < 0)
+  /* m:hall is for print: a lazy resolve is for pages or checks, which
+   * only check it */
+  if (c->xp && mg_hall_write(lazy ? NULL : root, c->m, params, store_id) < 0)
     c->errors++;
   if (man->duties || man->forms) {
     c->duties = mg_duties_assign(man, params, store_id);

@@ -168,6 +168,7 @@ typedef struct {
 typedef struct {
   size_t *flat; /* local number -> index in holes.values */
   size_t n, cap;
+  char name[24]; /* its number, the second key of holes.index */
 } region;
 
 typedef struct {
@@ -180,8 +181,9 @@ typedef struct {
   size_t nbodies;
   swap *swaps;
   size_t nswaps, swcap;
-  int unsafe;  /* a string of the doc holds the token characters */
-  mg_lazy *lz; /* the doc's bodies are lazy (mg_resolve_lazy), or NULL */
+  int unsafe;   /* a string of the doc holds the token characters */
+  mg_lazy *lz;  /* the doc's bodies are lazy (mg_resolve_lazy), or NULL */
+  char ctx[33]; /* the templates and parameters (context_of) */
 } holes;
 
 static int has_token_chars(const xmlChar *s) {
@@ -220,25 +222,37 @@ int mg_splice_holeable(const char *v, int numbers) {
 
 int mg_splice_token_chars(const char *s) { return has_token_chars(BAD_CAST s); }
 
+/* Appends v, a new value, to region r (no index entry: index_region). */
+static void append_value(holes *h, const char *v, size_t r) {
+  region *g = &h->reg[r];
+  if (h->n == h->cap) {
+    h->cap = h->cap ? 2 * h->cap : 64;
+    h->values = mg_xrealloc(h->values, h->cap * sizeof *h->values);
+  }
+  h->values[h->n++] = v;
+  if (g->n == g->cap) {
+    g->cap = g->cap ? 2 * g->cap : 16;
+    g->flat = mg_xrealloc(g->flat, g->cap * sizeof *g->flat);
+  }
+  g->flat[g->n++] = h->n - 1;
+}
+
+/* Enters region r's values in the index, for intern to find. */
+static void index_region(holes *h, size_t r) {
+  region *g = &h->reg[r];
+  for (size_t k = 0; k < g->n; k++)
+    xmlHashAddEntry2(h->index, BAD_CAST h->values[g->flat[k]], BAD_CAST g->name,
+                     (void *)(k + 1));
+}
+
 /* The number + 1 of value v in region r, added when new. */
 static size_t intern(holes *h, const char *v, size_t r) {
-  char rname[24];
-  snprintf(rname, sizeof rname, "%zu", r);
   region *g = &h->reg[r];
-  size_t k = (size_t)xmlHashLookup2(h->index, BAD_CAST v, BAD_CAST rname);
+  size_t k = (size_t)xmlHashLookup2(h->index, BAD_CAST v, BAD_CAST g->name);
   if (!k) {
-    if (h->n == h->cap) {
-      h->cap = h->cap ? 2 * h->cap : 64;
-      h->values = mg_xrealloc(h->values, h->cap * sizeof *h->values);
-    }
-    h->values[h->n++] = v;
-    if (g->n == g->cap) {
-      g->cap = g->cap ? 2 * g->cap : 16;
-      g->flat = mg_xrealloc(g->flat, g->cap * sizeof *g->flat);
-    }
-    g->flat[g->n++] = h->n - 1;
+    append_value(h, v, r);
     k = g->n; /* local number + 1 */
-    xmlHashAddEntry2(h->index, BAD_CAST v, BAD_CAST rname, (void *)k);
+    xmlHashAddEntry2(h->index, BAD_CAST v, BAD_CAST g->name, (void *)k);
   }
   return k;
 }
@@ -297,6 +311,7 @@ static int own_attr(xmlNodePtr el, xmlAttrPtr a, int in_hall) {
 static size_t new_region(holes *h) {
   h->reg = mg_xrealloc(h->reg, (h->nreg + 1) * sizeof *h->reg);
   h->reg[h->nreg] = (region){0};
+  snprintf(h->reg[h->nreg].name, sizeof h->reg[h->nreg].name, "%zu", h->nreg);
   return h->nreg++;
 }
 
@@ -337,8 +352,8 @@ static void holeify(holes *h, xmlNodePtr n, int in_hall, size_t r) {
         /* its values, as the trace has them; the body itself is empty */
         char **v;
         size_t nv = mg_lazy_values(h->lz, bi, &v);
-        for (size_t k = 0; k < nv; k++)
-          intern(h, v[k], rr);
+        for (size_t k = 0; k < nv; k++) /* distinct: no lookup */
+          append_value(h, v[k], rr);
         h->unsafe |= mg_lazy_unsafe(h->lz, bi);
       }
     }
@@ -707,6 +722,24 @@ static shape *render(const mg_templates *tpl, xmlDocPtr doc,
 
 /* ----------------------------------------------------------- splice */
 
+/* Whether v is written as it is in ctx: printable ASCII that neither the
+ * entity escaping of text or attributes (<, >, &, quotes) nor
+ * xmlURIEscapeStr (all but its unreserved characters and "@" and the
+ * list escaped() gives it) would change. Most of a hall's URIs are. */
+static int plain(const char *v, int ctx) {
+  for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+    unsigned char c = *p;
+    if (c < 0x20 || c > 0x7E || c == '<' || c == '>' || c == '&' || c == '"' ||
+        c == '\'')
+      return 0;
+    if (ctx == CTX_URI && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || strchr("-_.!~*()", c) ||
+                            strchr("@/:=?;#%,+", c)))
+      return 0;
+  }
+  return *v != '\0';
+}
+
 /* Value k escaped for ctx, as the serializer would have written it (NULL:
  * it cannot be: the attribute's quotes or a URI's leading blanks would
  * change). Memoized in esc[ctx][k]; caller frees the table. */
@@ -717,6 +750,8 @@ static const char *escaped(mg_splicer *s, const holes *h, char **esc[NCTX],
     return NULL;
   if (uri_start && (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r'))
     return NULL;
+  if (!esc[ctx][k] && plain(v, ctx)) /* as it is, in any place */
+    esc[ctx][k] = mg_xstrdup(v);
   if (!esc[ctx][k]) {
     xmlChar *e;
     if (ctx == CTX_TEXT) {
@@ -772,8 +807,18 @@ static int splice(mg_splicer *s, const shape *sh, const cut_page *const *byb,
   int rc = 0;
   for (size_t i = 0; i < sh->npages && !rc; i++) {
     mg_buf b = {0};
-    rc = put_segs(s, h, esc, &sh->pages[i], byb ? byb + i * h->nbodies : NULL,
-                  &b);
+    /* room for the page: its text, its bodies', a little for values */
+    const cut_page *cp = &sh->pages[i];
+    size_t room = cp->len + 64 * cp->nseg;
+    for (size_t j = 0; byb && j < cp->nseg; j++) {
+      long k = cp->segs[j].body;
+      const cut_page *f = k >= 0 && (size_t)k < h->nbodies
+                              ? byb[i * h->nbodies + (size_t)k]
+                              : NULL;
+      room += f ? f->len + 64 * f->nseg : 0;
+    }
+    mg_buf_reserve(&b, room);
+    rc = put_segs(s, h, esc, cp, byb ? byb + i * h->nbodies : NULL, &b);
     pv[i].href = mg_xstrdup(sh->pages[i].href);
     pv[i].len = b.len;
     pv[i].data = b.data ? b.data : mg_xstrdup("");
@@ -798,18 +843,37 @@ static int splice(mg_splicer *s, const shape *sh, const cut_page *const *byb,
   return 0;
 }
 
-/* The digest of what follows (a tree, or a string), for a cache's key. */
-static void key_of(char key[33], const mg_templates *tpl, const char **hparams,
-                   const char *kind, xmlNodePtr tree, const char *str) {
+/* What every key of a hall's pages starts with: the templates and the
+ * drivers' parameters (the CSS among them), digested once a hall. */
+static void context_of(char ctx[33], const mg_templates *tpl,
+                       const char **hparams) {
   mg_digest *d = mg_digest_new();
-  mg_digest_update(d, kind, strlen(kind) + 1);
   mg_digest_update(d, tpl->digest, sizeof tpl->digest);
   for (const char **p = hparams; p && *p; p++)
     mg_digest_update(d, *p, strlen(*p) + 1);
+  mg_digest_finish(d, ctx);
+}
+
+/* The digest of what follows (a tree, or a short string), for a cache's
+ * key. */
+static void key_of(char key[33], const char *ctx, const char *kind,
+                   xmlNodePtr tree, const char *str) {
+  size_t kl = strlen(kind) + 1, sl = str ? strlen(str) + 1 : 0;
+  char b[256];
+  if (!tree && kl + 32 + sl <= sizeof b) {
+    memcpy(b, kind, kl);
+    memcpy(b + kl, ctx, 32);
+    memcpy(b + kl + 32, str, sl);
+    mg_hash_hex(b, kl + 32 + sl, key);
+    return;
+  }
+  mg_digest *d = mg_digest_new();
+  mg_digest_update(d, kind, kl);
+  mg_digest_update(d, ctx, 32);
   if (tree)
     mg_digest_tree(d, tree);
   if (str)
-    mg_digest_update(d, str, strlen(str) + 1);
+    mg_digest_update(d, str, sl);
   mg_digest_finish(d, key);
 }
 
@@ -820,6 +884,7 @@ static int make_body(holes *h, size_t b) {
     return h->unsafe;
   size_t traced = h->reg[b + 1].n;
   mg_lazy_make(h->lz, b);
+  index_region(h, b + 1);
   holeify(h, h->bodies[b]->children, 0, b + 1);
   if (h->reg[b + 1].n != traced)
     h->unsafe = 1; /* a value its trace did not have: cannot be */
@@ -878,7 +943,7 @@ static int by_shape(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
                     const char **hparams, const holes *h, mg_pages *out,
                     const char *what) {
   char key[33];
-  key_of(key, tpl, hparams, "shape", xmlDocGetRootElement(doc), NULL);
+  key_of(key, h->ctx, "shape", xmlDocGetRootElement(doc), NULL);
   shape *mine;
   shape *sh = claim(s, s->shapes, key, &mine);
   shape *own = NULL; /* rendered for this hall alone (the cache is full) */
@@ -1004,12 +1069,22 @@ static int extract(mg_splicer *s, const holes *h, const cut_page *sk,
  * the slot, the body's own holed tree, the page. */
 static void frag_key(char out[33], const char *skel, size_t i, const char *body,
                      const char *href) {
-  mg_digest *d = mg_digest_new();
-  mg_digest_update(d, skel, 32);
-  mg_digest_update(d, &i, sizeof i);
-  mg_digest_update(d, body, 32);
-  mg_digest_update(d, href, strlen(href) + 1);
-  mg_digest_finish(d, out);
+  char b[32 + sizeof i + 32 + 256];
+  size_t hl = strlen(href);
+  if (hl >= 256) { /* never so long: cut pages are named by the drivers */
+    mg_digest *d = mg_digest_new();
+    mg_digest_update(d, skel, 32);
+    mg_digest_update(d, &i, sizeof i);
+    mg_digest_update(d, body, 32);
+    mg_digest_update(d, href, hl + 1);
+    mg_digest_finish(d, out);
+    return;
+  }
+  memcpy(b, skel, 32);
+  memcpy(b + 32, &i, sizeof i);
+  memcpy(b + 32 + sizeof i, body, 32);
+  memcpy(b + 64 + sizeof i, href, hl + 1);
+  mg_hash_hex(b, 64 + sizeof i + hl + 1, out);
 }
 
 /* Puts a slot (a md:text of BODY_OPEN i BODY_CLOSE) in place of the
@@ -1063,15 +1138,15 @@ static int by_sections(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   char(*bkey)[33] = mg_xcalloc(nb, sizeof *bkey);
   for (size_t i = 0; i < nb; i++)
     if (h->lz) /* what its trace says */
-      key_of(bkey[i], tpl, hparams, "traced body", NULL, mg_lazy_key(h->lz, i));
+      key_of(bkey[i], h->ctx, "traced body", NULL, mg_lazy_key(h->lz, i));
     else
-      key_of(bkey[i], tpl, hparams, "body", h->bodies[i]->children, NULL);
+      key_of(bkey[i], h->ctx, "body", h->bodies[i]->children, NULL);
   /* the skeleton: each body a slot */
   xmlNodePtr *first = mg_xcalloc(nb, sizeof *first);
   xmlNodePtr *last = mg_xcalloc(nb, sizeof *last);
   slot(h, doc, NULL, first, last);
   char skey[33];
-  key_of(skey, tpl, hparams, "skeleton", xmlDocGetRootElement(doc), NULL);
+  key_of(skey, h->ctx, "skeleton", xmlDocGetRootElement(doc), NULL);
   shape *mine;
   shape *sk = claim(s, s->skels, skey, &mine);
   int rc = 0;
@@ -1187,6 +1262,7 @@ int mg_splice_lazy(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   holes h = {0};
   h.index = xmlHashCreate(64);
   h.lz = lz;
+  context_of(h.ctx, tpl, hparams);
   new_region(&h); /* 0: the skeleton */
   holeify(&h, xmlDocGetRootElement(doc), 0, 0);
   if (lz && h.nbodies != mg_lazy_count(lz))

@@ -147,16 +147,12 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
   t->feed = compile_optional(dir, "feed.xsl");
   t->editions = compile_optional(dir, "editions.xsl");
   /* the print drivers: releases made before them froze no print/ folder
-   * (build.c then uses the current templates' drivers) */
+   * (build.c then uses the current templates' drivers). Compiled when
+   * asked for (mg_templates_load_print): pages alone need none */
   char *pdir = mg_xasprintf("%s/print", dir);
   struct stat sb;
   t->has_print = lstat(pdir, &sb) == 0 && S_ISDIR(sb.st_mode);
   free(pdir);
-  for (int k = 0; k < MG_PRINT_N && t->has_print; k++) {
-    char *name = mg_xasprintf("print/%s.xsl", mg_print_names[k]);
-    t->print[k] = compile_optional(dir, name);
-    free(name);
-  }
   t->l10n_doc = build_l10n(dir, lang);
   /* every file of the templates, read once for the digest: one that
    * cannot be read (a FIFO, a link out of the folder) is reported there */
@@ -176,6 +172,19 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
     return NULL;
   }
   return t;
+}
+
+int mg_templates_load_print(mg_templates *t) {
+  if (!t || !t->has_print || t->print_loaded)
+    return 0;
+  t->print_loaded = 1;
+  int errors = mg_diag_errors();
+  for (int k = 0; k < MG_PRINT_N; k++) {
+    char *name = mg_xasprintf("print/%s.xsl", mg_print_names[k]);
+    t->print[k] = compile_optional(t->templates_dir, name);
+    free(name);
+  }
+  return mg_diag_errors() > errors ? -1 : 0;
 }
 
 void mg_templates_free(mg_templates *t) {

@@ -69,6 +69,8 @@ static void buf_grow(mg_buf *b, size_t extra) {
   b->cap = cap;
 }
 
+void mg_buf_reserve(mg_buf *b, size_t n) { buf_grow(b, n); }
+
 void mg_buf_put(mg_buf *b, const void *p, size_t n) {
   buf_grow(b, n);
   memcpy(b->data + b->len, p, n);

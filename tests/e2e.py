@@ -279,6 +279,28 @@ def test_missing_string_falls_back_to_english():
     assert "Next chapter" in p.text and "目录" in p.text
 
 
+def test_broken_print_driver_is_reported_by_check_and_by_builds_with_pdfs():
+    """The print drivers are compiled only when PDFs are made (pages need
+    none), and by check: a driver that does not compile fails those, with
+    its file named, while a build of pages alone goes on."""
+    ws = harness.workspace()
+    tpl = os.path.join(ws, "templates")
+    shutil.copytree(os.path.join(ROOT, "templates"), tpl)
+    drv = os.path.join(tpl, "print", "patrol-sheets.xsl")
+    s = open(drv, encoding="utf-8").read()
+    open(drv, "w", encoding="utf-8").write(
+        s.replace("</xsl:stylesheet>", "<xsl:bogus/></xsl:stylesheet>"))
+    args = ["--content", "content", "--templates", tpl]
+    r = run(["check"] + args, ws)
+    assert r.code == 1 and "patrol-sheets.xsl" in r.err, r
+    r = run(["build", "--out", "pdfs"] + args, ws, pdf=True)
+    assert r.code == 1 and "patrol-sheets.xsl" in r.err, r
+    assert not os.path.exists(os.path.join(ws, "pdfs", "draft")), r
+    r = run(["build", "--out", "pages"] + args, ws)
+    assert r.code == 0, r
+    assert os.path.exists(os.path.join(ws, "pages", "draft", "index.html"))
+
+
 def test_output_is_deterministic():
     ws = harness.workspace()
     build(ws)
