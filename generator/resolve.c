@@ -942,11 +942,37 @@ void mg_lazy_make_all(mg_lazy *lz) {
 
 void mg_lazy_free(mg_lazy *lz) { lazy_free(lz); }
 
+/* The string of l10n (an m:l10n) under key, or NULL. */
+static xmlChar *l10n_string(xmlNodePtr l10n, const char *key) {
+  for (xmlNodePtr k = l10n ? l10n->children : NULL; k; k = k->next) {
+    if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, "string"))
+      continue;
+    xmlChar *v = xmlGetProp(k, BAD_CAST "key");
+    int same = v && !strcmp((const char *)v, key);
+    xmlFree(v);
+    if (same)
+      return xmlNodeGetContent(k);
+  }
+  return NULL;
+}
+
 void mg_resolved_decorate(xmlDocPtr doc, const mg_edition *ed,
                           xmlNodePtr l10n) {
   xmlNodePtr root = xmlDocGetRootElement(doc);
   xmlNsPtr m = xmlSearchNsByHref(doc, root, BAD_CAST MG_NS);
   xmlNodePtr store = mg_m_child(root, "store");
+  /* the label of the hall's type, as titlepage.xsl would look it up:
+   * the pages then only print the type (splice.c holes it) */
+  xmlChar *type = store ? xmlGetProp(store, BAD_CAST "type") : NULL;
+  if (type && l10n) {
+    char *key = mg_xasprintf("store-type.%s", (const char *)type);
+    xmlChar *label = l10n_string(l10n, key);
+    if (label)
+      xmlSetProp(store, BAD_CAST "type-label", label);
+    xmlFree(label);
+    free(key);
+  }
+  xmlFree(type);
   xmlNodePtr edn = xmlNewNode(m, BAD_CAST "edition");
   xmlNewProp(edn, BAD_CAST "name", BAD_CAST ed->name);
   xmlNewProp(edn, BAD_CAST "date", BAD_CAST ed->date);

@@ -7,7 +7,7 @@
  * stylesheets are not run per hall. Instead:
  *
  *   1. holes: the hall's own strings (the values placeholders printed,
- *      m:store's id and names, the feedback addresses, everything under
+ *      m:store's id, names and type, the feedback addresses, everything under
  *      m:hall) are swapped, in the hall's document, for tokens
  *      U+E000 <n> U+E001, n numbering the hall's distinct values in
  *      order of first appearance (the same value, the same token). What
@@ -184,6 +184,12 @@ typedef struct {
   int unsafe;   /* a string of the doc holds the token characters */
   mg_lazy *lz;  /* the doc's bodies are lazy (mg_resolve_lazy), or NULL */
   char ctx[33]; /* the templates and parameters (context_of) */
+  /* the root's m:l10n: the templates' strings in the manual's language,
+   * which the context and the root's lang determine */
+  xmlNodePtr l10n;
+  /* both drivers declare that they only print m:store/@type and its
+   * label (m:prints-store): those are holed too */
+  int type_printed;
 } holes;
 
 static int has_token_chars(const xmlChar *s) {
@@ -289,7 +295,7 @@ static int is_named(xmlNodePtr n, const char *ns, const char *name) {
 }
 
 /* The attributes of m: elements that are the hall's own strings. */
-static int own_attr(xmlNodePtr el, xmlAttrPtr a, int in_hall) {
+static int own_attr(const holes *h, xmlNodePtr el, xmlAttrPtr a, int in_hall) {
   const char *an = (const char *)a->name;
   if (in_hall)
     return strcmp(an, "key") && strcmp(an, "kind");
@@ -300,7 +306,9 @@ static int own_attr(xmlNodePtr el, xmlAttrPtr a, int in_hall) {
       el->parent->type == XML_ELEMENT_NODE &&
       !strcmp((const char *)el->parent->name, "manual"))
     return !strcmp(an, "id") || !strcmp(an, "name") || !strcmp(an, "city") ||
-           !strcmp(an, "city-name");
+           !strcmp(an, "city-name") ||
+           (h->type_printed &&
+            (!strcmp(an, "type") || !strcmp(an, "type-label")));
   /* a hall's id where the ledger names the hall that gave feedback: a
    * stylesheet compares it with m:store/@id, so both are holed alike */
   if (!strcmp(an, "store"))
@@ -339,6 +347,8 @@ static void holeify(holes *h, xmlNodePtr n, int in_hall, size_t r) {
         h->unsafe = 1;
       continue;
     }
+    if (n == h->l10n)
+      continue; /* the templates' strings: cut() refuses tokens in them */
     int hall = in_hall || (is_m(n) && !strcmp((const char *)n->name, "hall"));
     size_t rr = r;
     if (is_body(n)) { /* a region of its own */
@@ -360,7 +370,7 @@ static void holeify(holes *h, xmlNodePtr n, int in_hall, size_t r) {
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
       xmlNodePtr t = a->children;
       int single = t && !t->next && t->type == XML_TEXT_NODE;
-      if (single && own_attr(n, a, hall))
+      if (single && own_attr(h, n, a, hall))
         hole(h, &t->content, hall, rr);
       else
         for (; t; t = t->next)
@@ -843,6 +853,25 @@ static int splice(mg_splicer *s, const shape *sh, const cut_page *const *byb,
   return 0;
 }
 
+/* Whether driver style declares that it only prints m:store/@name
+ * (m:prints-store on its xsl:stylesheet, a list of names). */
+static int prints_store(xsltStylesheetPtr style, const char *name) {
+  xmlNodePtr root =
+      style && style->doc ? xmlDocGetRootElement(style->doc) : NULL;
+  xmlChar *v =
+      root ? xmlGetNsProp(root, BAD_CAST "prints-store", BAD_CAST MG_NS) : NULL;
+  int found = 0;
+  size_t n = strlen(name);
+  for (const char *p = (const char *)v; p && *p && !found;) {
+    p += strspn(p, " \t\r\n");
+    size_t k = strcspn(p, " \t\r\n");
+    found = k == n && !memcmp(p, name, n);
+    p += k;
+  }
+  xmlFree(v);
+  return found;
+}
+
 /* What every key of a hall's pages starts with: the templates and the
  * drivers' parameters (the CSS among them), digested once a hall. */
 static void context_of(char ctx[33], const mg_templates *tpl,
@@ -1146,7 +1175,19 @@ static int by_sections(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   xmlNodePtr *last = mg_xcalloc(nb, sizeof *last);
   slot(h, doc, NULL, first, last);
   char skey[33];
+  /* the strings of the templates, the same in every hall of the
+   * templates and the root's language, are not hashed again */
+  xmlNodePtr l10n_at = h->l10n ? h->l10n->prev : NULL;
+  xmlNodePtr l10n_parent = h->l10n ? h->l10n->parent : NULL;
+  if (h->l10n)
+    xmlUnlinkNode(h->l10n);
   key_of(skey, h->ctx, "skeleton", xmlDocGetRootElement(doc), NULL);
+  if (h->l10n && l10n_at)
+    xmlAddNextSibling(l10n_at, h->l10n);
+  else if (h->l10n && l10n_parent->children)
+    xmlAddPrevSibling(l10n_parent->children, h->l10n);
+  else if (h->l10n)
+    xmlAddChild(l10n_parent, h->l10n);
   shape *mine;
   shape *sk = claim(s, s->skels, skey, &mine);
   int rc = 0;
@@ -1263,6 +1304,13 @@ int mg_splice_lazy(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   h.index = xmlHashCreate(64);
   h.lz = lz;
   context_of(h.ctx, tpl, hparams);
+  h.type_printed = prints_store(tpl->site, "type") &&
+                   prints_store(tpl->site, "type-label") &&
+                   prints_store(tpl->handbook, "type") &&
+                   prints_store(tpl->handbook, "type-label");
+  for (xmlNodePtr k = xmlDocGetRootElement(doc)->children; k; k = k->next)
+    if (is_named(k, MG_NS, "l10n"))
+      h.l10n = k;
   new_region(&h); /* 0: the skeleton */
   holeify(&h, xmlDocGetRootElement(doc), 0, 0);
   if (lz && h.nbodies != mg_lazy_count(lz))

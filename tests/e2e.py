@@ -453,8 +453,9 @@ def test_resolve_command_prints_the_stylesheets_input():
     r = run(["resolve", "a-flag", "--content", "content"], ws)
     assert r.code == 0, r
     assert r.out.startswith('<?xml version="1.0" encoding="UTF-8"?>'), r
+    # with the label of its type, as the stylesheets' strings have it
     assert '<m:store id="a-flag" name="甲市旗舰厅" city="alpha" ' \
-        'city-name="甲市" type="flagship"/>' in r.out
+        'city-name="甲市" type="flagship" type-label="旗舰厅"/>' in r.out
     assert 'id="lobby"' in r.out and "{{" not in r.out.replace(
         "{{ not-a-placeholder }}", "")
 

@@ -40,15 +40,16 @@ def bodies(err):
     return tuple(int(x) for x in m.groups())
 
 
-def both_ways(ws, content="content"):
+def both_ways(ws, content="content", templates=None):
     """Builds content into out-splice and out-reference; returns the
     splicer's counts after requiring the same bytes."""
-    a = harness.run(["build", "--content", content, "--out", "out-splice"],
-                    ws, MANUALGEN_SPLICE_STATS="1")
+    more = ["--templates", templates] if templates else []
+    a = harness.run(["build", "--content", content, "--out", "out-splice"]
+                    + more, ws, MANUALGEN_SPLICE_STATS="1")
     assert a.code == 0, a
     both_ways.made = bodies(a.err)
     b = harness.run(["build", "--content", content, "--out", "out-reference",
-                     "--no-splice"], ws, MANUALGEN_SPLICE_STATS="1")
+                     "--no-splice"] + more, ws, MANUALGEN_SPLICE_STATS="1")
     assert b.code == 0, b
     assert "splice:" not in b.err, b  # the reference made no shape
     ta = tree(os.path.join(ws, "out-splice"))
@@ -394,5 +395,48 @@ def test_values_in_link_destinations_tell_bodies_apart():
                                      "handbook.html"), encoding="utf-8").read()
             want = "who=" + "".join(f"%{b:02X}" for b in mgr.encode())
             assert want in page and "店长" + mgr in page, (sid, page[-3000:])
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_halls_of_other_types_share_pages_when_the_drivers_only_print_it():
+    """The drivers declare (m:prints-store) that they only print the
+    hall's type and its label: halls that differ only in type then share
+    one skeleton. Without the declaration (a copy of the templates that
+    drops it, as templates frozen by an older release have none) each
+    type has its own, and both ways give the reference's bytes."""
+    ws = harness.workspace()
+    try:
+        d = os.path.join(ws, "content", "stores")
+        with open(os.path.join(d, "a-std.xml"), encoding="utf-8") as f:
+            std = f.read()
+        assert "<type>" not in std  # a-std's type comes from its city
+        for i, typ in enumerate(["flagship", "self-operated", "standard"], 1):
+            t = std.replace('id="a-std"', f'id="a-std-{i}"')
+            t = t.replace("<manager>", f"<type>{typ}</type>\n  <manager>")
+            with open(os.path.join(d, f"a-std-{i}.xml"), "w",
+                      encoding="utf-8") as f:
+                f.write(t)
+        declared = both_ways(ws)
+        tpl = os.path.join(ws, "templates")
+        shutil.copytree(os.path.join(ROOT, "templates"), tpl)
+        for drv in ("site.xsl", "handbook.xsl"):
+            p = os.path.join(tpl, "html", drv)
+            with open(p, encoding="utf-8") as f:
+                s = f.read()
+            assert 'm:prints-store="type type-label"' in s, drv
+            with open(p, "w", encoding="utf-8") as f:
+                f.write(s.replace('m:prints-store="type type-label"', ""))
+        shutil.rmtree(os.path.join(ws, "out-splice"))
+        shutil.rmtree(os.path.join(ws, "out-reference"))
+        undeclared = both_ways(ws, templates=tpl)
+        assert declared[1] == undeclared[1] == 6, (declared, undeclared)
+        # a-std and its copies: one skeleton (a copy renders only what its
+        # type's branches add), or one for each type, each rendered whole
+        assert declared[0] < undeclared[0], (declared, undeclared)
+        page = open(os.path.join(ws, "out-splice", "draft", "stores",
+                                 "a-std-2", "index.html"),
+                    encoding="utf-8").read()
+        assert 'store-type-self-operated">自建自营厅<' in page, page[:3000]
     finally:
         shutil.rmtree(ws, ignore_errors=True)

@@ -20,8 +20,16 @@
     feed.href        here       the store's Atom feed, on  '../../../feeds/
                                 versions.html              <store id>.xml'
                                 ('' leaves the link out)
+
+  m:prints-store: attributes of the hall's m:store that this driver (with
+  what it imports) only prints, never tests or takes apart, besides its
+  id, names and city, which every driver must only print or compare. The
+  build renders one page for halls that differ only in those
+  (generator/splice.c): drop a name from the list before a template
+  branches on that attribute.
 -->
 <xsl:stylesheet version="1.0"
+                m:prints-store="type type-label"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
                 xmlns:m="urn:manualgen"
                 xmlns:md="http://commonmark.org/xml/1.0"

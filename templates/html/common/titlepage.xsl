@@ -28,11 +28,22 @@
     </p>
   </xsl:template>
 
+  <!-- The hall's type. A hall's own manual carries its label, looked up
+       by the build in these same strings (@type-label): the type is then
+       only printed, which lets the build render one page for halls of
+       every type and put each one's type in (generator/splice.c). -->
   <xsl:template match="m:store" mode="store.type">
     <span class="store-type store-type-{@type}">
-      <xsl:call-template name="gentext">
-        <xsl:with-param name="key" select="concat('store-type.', @type)"/>
-      </xsl:call-template>
+      <xsl:choose>
+        <xsl:when test="@type-label">
+          <xsl:value-of select="@type-label"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="gentext">
+            <xsl:with-param name="key" select="concat('store-type.', @type)"/>
+          </xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
     </span>
   </xsl:template>
 
