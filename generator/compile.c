@@ -112,7 +112,13 @@ static mg_expr *compile_one(mg_manual *m, const char *src, const char *file,
     return NULL;
   }
   mg_expr *e = mg_xmalloc(sizeof *e);
-  *e = (mg_expr){mg_xstrdup(src), comp, file, line, col};
+  /* the same text, the same value in a hall: resolve.c asks it once */
+  size_t u = (size_t)xmlHashLookup(m->uniq, BAD_CAST src);
+  if (!u) {
+    u = ++m->nuniq;
+    xmlHashAddEntry(m->uniq, BAD_CAST src, (void *)u);
+  }
+  *e = (mg_expr){mg_xstrdup(src), comp, file, line, col, u - 1};
   if (m->nexprs == m->cap) {
     m->cap = m->cap ? m->cap * 2 : 64;
     m->exprs = mg_xrealloc(m->exprs, m->cap * sizeof *m->exprs);
@@ -219,6 +225,7 @@ mg_manual *mg_manual_compile(xmlDocPtr doc, int owns,
   m->owns = owns;
   m->names = names;
   m->files = xmlDictCreate();
+  m->uniq = xmlHashCreate(64);
   m->ids = xmlHashCreate(64);
   xmlNodePtr root = xmlDocGetRootElement(doc);
   if (!root || !mg_is_m(root, "manual")) {
@@ -307,6 +314,7 @@ void mg_manual_free(mg_manual *m) {
   if (m->owns)
     xmlFreeDoc(m->doc);
   xmlDictFree(m->files);
+  xmlHashFree(m->uniq, NULL);
   free(m->base);
   free(m->lang);
   free(m->title);

@@ -70,18 +70,21 @@ static void feedback_links(xmlDocPtr doc, const char *email,
         continue;
       xmlChar *id = xmlGetProp(s, BAD_CAST "id");
       xmlChar *title = xmlNodeGetContent(mg_m_child(s, "title"));
-      char *subject =
-          mg_xasprintf("[%s] %s (%s) / %s (%s)", edition,
-                       sname ? (char *)sname : "", sid ? (char *)sid : "",
-                       title ? (char *)title : "", id ? (char *)id : "");
+      /* "[edition] hall (id) / section (id)", percent-encoded */
+      const char *part[] = {"[",    edition,
+                            "] ",   sname ? (char *)sname : "",
+                            " (",   sid ? (char *)sid : "",
+                            ") / ", title ? (char *)title : "",
+                            " (",   id ? (char *)id : "",
+                            ")"};
       mg_buf b = {0};
       mg_buf_puts(&b, "mailto:");
       mg_buf_puts(&b, email);
       mg_buf_puts(&b, "?subject=");
-      pct(&b, subject);
+      for (size_t k = 0; k < sizeof part / sizeof *part; k++)
+        pct(&b, part[k]);
       xmlSetProp(s, BAD_CAST "feedback", BAD_CAST b.data);
       mg_buf_free(&b);
-      free(subject);
       xmlFree(title);
       xmlFree(id);
     }

@@ -308,6 +308,8 @@ typedef struct {
   xmlXPathCompExprPtr comp;
   const char *file; /* borrowed */
   int line, col;
+  size_t uniq; /* the same for every expression of the manual with this
+                  src: 0 .. mg_manual.nuniq - 1 (compile.c) */
 } mg_expr;
 
 typedef struct mg_schema_names mg_schema_names;
@@ -466,9 +468,11 @@ typedef struct {
   mg_expr **exprs;     /* every expression, in document order */
   size_t nexprs, cap;
   mg_expr_list *lists;
-  xmlDictPtr files; /* the file names messages show */
-  char *base;       /* the content folder: sections' files are below it */
-  int errors;       /* expressions that did not compile (reported) */
+  xmlDictPtr files;     /* the file names messages show */
+  xmlHashTablePtr uniq; /* an expression's text -> its uniq + 1 */
+  size_t nuniq;         /* how many texts the expressions have */
+  char *base;           /* the content folder: sections' files are below it */
+  int errors;           /* expressions that did not compile (reported) */
   /* declared duties and forms (duties.c), NULL when none */
   xmlNodePtr duties, forms;  /* m:duties, m:forms */
   xmlHashTablePtr duty_decl; /* duty id -> its m:duty */

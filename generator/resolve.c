@@ -48,9 +48,11 @@ typedef struct {
    * quiet: a traced body being made, whose messages were given */
   struct trace *tr;
   int quiet;
-  /* the hall's value of each expression (by its text) met so far, and of
-   * each condition: a manual asks the same few many times */
-  xmlHashTablePtr values, conds;
+  /* the hall's value of each expression (by its text, mg_expr.uniq) met
+   * so far, and of each condition (0 unknown, 1 false, 2 true): a manual
+   * asks the same few many times */
+  char **values;
+  unsigned char *conds;
 } rctx;
 
 /* What a hall's copy of one section's body is a function of, besides the
@@ -122,22 +124,24 @@ static int cond(rctx *c, const mg_expr *e) {
     c->errors++;
     return 0;
   }
-  if (!c->conds)
-    c->conds = xmlHashCreate(64);
-  intptr_t known = (intptr_t)xmlHashLookup(c->conds, BAD_CAST e->src);
-  if (known)
-    return known == 2;
+  int memo = e->uniq < c->man->nuniq;
+  if (memo && !c->conds)
+    c->conds = mg_xcalloc(c->man->nuniq, 1);
+  if (memo && c->conds[e->uniq])
+    return c->conds[e->uniq] == 2;
   int b = mg_expr_bool(c->xp, e, c->store);
   if (b < 0)
     c->errors++; /* reported; asked again, reported again */
-  else
-    xmlHashAddEntry(c->conds, BAD_CAST e->src, (void *)(intptr_t)(b ? 2 : 1));
+  else if (memo)
+    c->conds[e->uniq] = b ? 2 : 1;
   return b > 0;
 }
 
-static void free_value(void *payload, const xmlChar *name) {
-  (void)name;
-  free(payload);
+static void free_memo(rctx *c) {
+  for (size_t i = 0; c->values && i < c->man->nuniq; i++)
+    free(c->values[i]);
+  free(c->values);
+  free(c->conds);
 }
 
 static char *value(rctx *c, const mg_expr *e) {
@@ -151,18 +155,18 @@ static char *value(rctx *c, const mg_expr *e) {
     c->errors++;
     return mg_xstrdup("");
   }
-  if (!c->values)
-    c->values = xmlHashCreate(64);
-  const char *known = xmlHashLookup(c->values, BAD_CAST e->src);
-  if (known)
-    return mg_xstrdup(known);
+  int memo = e->uniq < c->man->nuniq;
+  if (memo && !c->values)
+    c->values = mg_xcalloc(c->man->nuniq, sizeof *c->values);
+  if (memo && c->values[e->uniq])
+    return mg_xstrdup(c->values[e->uniq]);
   char *s = mg_expr_string(c->xp, e, c->store);
   if (!s) {
     c->errors++;
     return mg_xstrdup("");
   }
-  if (xmlHashAddEntry(c->values, BAD_CAST e->src, s) == 0)
-    return mg_xstrdup(s);
+  if (memo)
+    c->values[e->uniq] = mg_xstrdup(s);
   return s;
 }
 
@@ -755,8 +759,7 @@ static void lazy_free(mg_lazy *lz) {
   mg_strv_free(&lz->c.lits);
   xmlHashFree(lz->c.form_id, free_id);
   xmlHashFree(lz->c.duty, NULL);
-  xmlHashFree(lz->c.values, free_value);
-  xmlHashFree(lz->c.conds, NULL);
+  free_memo(&lz->c);
   xmlFreeNode(lz->c.duties);
   xmlXPathFreeContext(lz->c.xp);
   free(lz);
@@ -875,7 +878,9 @@ static xmlDocPtr resolve(const mg_manual *man, xmlDocPtr params,
       lz->src[i] = s;
       lz->dst[i] = body;
       struct trace *tr = &lz->tr[i];
-      mg_buf_printf(&tr->b, "manualgen body 1;%s;%zu;", seed ? seed : "", si);
+      mg_buf_puts(&tr->b, "manualgen body 1;");
+      mg_buf_puts(&tr->b, seed ? seed : "");
+      mg_buf_put(&tr->b, &si, sizeof si);
       section_body(c, s, NULL, tr);
       mg_hash_hex(tr->b.data, tr->b.len, lz->key[i]);
     }
@@ -1003,8 +1008,7 @@ xmlDocPtr mg_resolve_section(const mg_manual *man, xmlNodePtr section,
   if (body)
     copy_children(&c, body, root);
   free(included);
-  xmlHashFree(c.values, free_value);
-  xmlHashFree(c.conds, NULL);
+  free_memo(&c);
   if (c.xp)
     xmlXPathFreeContext(c.xp);
   if (c.errors) {
