@@ -1280,6 +1280,19 @@ static void select_halls(run *r, edition *e) {
 
 /* Loads everything that is the same for every hall: the content (the
  * draft), the releases, the ledger. Returns 0, or -1 after reporting. */
+typedef struct {
+  const char *dir;
+  char *lang;
+  mg_templates *tpl;
+} tpl_job;
+
+static void *load_templates(void *arg) {
+  tpl_job *j = arg;
+  mg_diag_install_xml_handlers();
+  j->tpl = mg_templates_load(j->dir, j->lang);
+  return NULL;
+}
+
 static int load(run *r) {
   const mg_build_opts *o = r->o;
   int want_releases = o->cmd == MG_BUILD || o->cmd == MG_INDEX || o->release ||
@@ -1287,8 +1300,16 @@ static int load(run *r) {
   int want_content = o->cmd == MG_DIFF ? !strcmp(o->to, "draft") : !o->release;
   r->history = xmlHashCreate(64);
   if (want_content) { /* a release needs nothing of the content */
-    r->params = mg_params_load(o->content_dir, o->templates_dir);
+    /* the stylesheets compile on a thread of their own while the content
+     * is read: they need only its language (messages are sorted when
+     * they are printed, whichever thread gave them) */
     mg_outline *outline = mg_outline_load(o->content_dir);
+    tpl_job job = {o->templates_dir, outline ? mg_xstrdup(outline->lang) : NULL,
+                   NULL};
+    pthread_t tid;
+    int threaded =
+        outline && pthread_create(&tid, NULL, load_templates, &job) == 0;
+    r->params = mg_params_load(o->content_dir, o->templates_dir);
     if (r->params && outline)
       r->tree = mg_tree_parse(outline, o->content_dir, r->params->names);
     else
@@ -1296,8 +1317,16 @@ static int load(run *r) {
     if (o->cmd == MG_CHECK || o->cmd == MG_BUILD)
       mg_outline_warn_unlisted(r->tree ? r->tree->outline : NULL,
                                o->content_dir);
-    if (r->tree)
-      r->tpl = mg_templates_load(o->templates_dir, r->tree->outline->lang);
+    if (threaded)
+      pthread_join(tid, NULL);
+    else if (outline)
+      load_templates(&job);
+    free(job.lang);
+    r->tpl = job.tpl;
+    if (r->tpl && !r->tree) { /* the content failed: they are not needed */
+      mg_templates_free(r->tpl);
+      r->tpl = NULL;
+    }
     if (!r->params || !r->tree || !r->tpl)
       return -1;
     /* check reports what the print drivers hold too */
