@@ -147,29 +147,38 @@ char *mg_qr_modules(const char *text, int *size) {
   return s;
 }
 
-static void too_long(xmlNodePtr site, const char *url) {
-  const char *file = NULL;
-  long line = 0;
-  mg_params_origin(site, &file, &line);
-  mg_diag(MG_ERROR, file, (int)line, 0,
-          "the hall's online address '%s' is too long for a QR code: "
-          "shorten <site-url>",
-          url);
-}
-
-/* The hall's online address, if any, fits a QR code: 0, or -1 after
- * reporting. A QR code (version 40, level M) holds 2,331 bytes of any
- * kind: an address well under that is not encoded. */
-static int check_address(xmlNodePtr root, const char *store_id) {
+/* The hall's online address and its QR code, under hall; hall NULL: only
+ * checked. A QR code (version 40, level M) holds 2,331 bytes of any kind:
+ * when none is drawn, an address well under that is not encoded. Returns
+ * 0, or -1 after reporting an address too long for one. */
+static int write_online(xmlNodePtr root, const char *store_id, xmlNodePtr hall,
+                        xmlNsPtr m) {
   xmlNodePtr site = mg_child(root, "site-url");
   xmlChar *base = site ? xmlNodeGetContent(site) : NULL;
   int rc = 0;
   if (base && *base) {
     char *url = mg_hall_online_url((const char *)base, store_id);
-    int size;
-    char *mod = strlen(url) <= 2000 ? NULL : mg_qr_modules(url, &size);
-    if (strlen(url) > 2000 && !mod) {
-      too_long(site, url);
+    int size = 0, encode = hall || strlen(url) > 2000;
+    char *mod = encode ? mg_qr_modules(url, &size) : NULL;
+    if (hall) {
+      xmlNodePtr on = xmlNewChild(hall, m, BAD_CAST "online", NULL);
+      xmlNewProp(on, BAD_CAST "href", BAD_CAST url);
+    }
+    if (hall && mod) {
+      xmlNodePtr q = xmlNewChild(hall, m, BAD_CAST "qr", NULL);
+      char num[16];
+      snprintf(num, sizeof num, "%d", size);
+      xmlNewProp(q, BAD_CAST "href", BAD_CAST url);
+      xmlNewProp(q, BAD_CAST "size", BAD_CAST num);
+      xmlNewProp(q, BAD_CAST "modules", BAD_CAST mod);
+    } else if (encode && !mod) {
+      const char *file = NULL;
+      long line = 0;
+      mg_params_origin(site, &file, &line);
+      mg_diag(MG_ERROR, file, (int)line, 0,
+              "the hall's online address '%s' is too long for a QR code: "
+              "shorten <site-url>",
+              url);
       rc = -1;
     }
     free(mod);
@@ -183,7 +192,7 @@ int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
                   const char *store_id) {
   xmlNodePtr root = xmlDocGetRootElement(params);
   if (!parent) /* only the checks: the address must fit a QR code */
-    return check_address(root, store_id);
+    return write_online(root, store_id, NULL, m);
   xmlNodePtr hall = xmlNewChild(parent, m, BAD_CAST "hall", NULL);
 
   xmlNodePtr hours = xmlNewChild(hall, m, BAD_CAST "hours", NULL);
@@ -206,29 +215,5 @@ int mg_hall_write(xmlNodePtr parent, xmlNsPtr m, xmlDocPtr params,
   static const char *const contact[] = {"key", "label", "name", "phone", NULL};
   copy_list(root, hall, m, "contacts", "contact", contact, 0);
 
-  xmlNodePtr site = mg_child(root, "site-url");
-  xmlChar *base = site ? xmlNodeGetContent(site) : NULL;
-  int rc = 0;
-  if (base && *base) {
-    char *url = mg_hall_online_url((const char *)base, store_id);
-    xmlNodePtr on = xmlNewChild(hall, m, BAD_CAST "online", NULL);
-    xmlNewProp(on, BAD_CAST "href", BAD_CAST url);
-    int size = 0;
-    char *mod = mg_qr_modules(url, &size);
-    if (mod) {
-      xmlNodePtr q = xmlNewChild(hall, m, BAD_CAST "qr", NULL);
-      char num[16];
-      snprintf(num, sizeof num, "%d", size);
-      xmlNewProp(q, BAD_CAST "href", BAD_CAST url);
-      xmlNewProp(q, BAD_CAST "size", BAD_CAST num);
-      xmlNewProp(q, BAD_CAST "modules", BAD_CAST mod);
-    } else {
-      too_long(site, url);
-      rc = -1;
-    }
-    free(mod);
-    free(url);
-  }
-  xmlFree(base);
-  return rc;
+  return write_online(root, store_id, hall, m);
 }

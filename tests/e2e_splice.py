@@ -78,6 +78,33 @@ def clone_halls(ws, n):
                 fh.write(t)
 
 
+def copies_of(ws, store, edits):
+    """Writes copies of the store: STORE-1, STORE-2, ..., the i-th with
+    the (old, new) replacements of edits[i - 1] made in its file."""
+    d = os.path.join(ws, "content", "stores")
+    with open(os.path.join(d, f"{store}.xml"), encoding="utf-8") as f:
+        text = f.read()
+    for i, pairs in enumerate(edits, 1):
+        t = text.replace(f'id="{store}"', f'id="{store}-{i}"')
+        for old, new in pairs:
+            assert old in t, (store, old)
+            t = t.replace(old, new)
+        with open(os.path.join(d, f"{store}-{i}.xml"), "w",
+                  encoding="utf-8") as f:
+            f.write(t)
+
+
+def add_sections(ws, *names):
+    """Lists sections/NAME.md after lobby.md in the manual."""
+    p = os.path.join(ws, "content", "manual.xml")
+    with open(p, encoding="utf-8") as f:
+        m = f.read()
+    more = "".join(f'\n    <section href="sections/{n}.md"/>' for n in names)
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(m.replace('<section href="sections/lobby.md"/>',
+                          '<section href="sections/lobby.md"/>' + more))
+
+
 def test_splice_sample_with_releases_is_byte_identical():
     ws = tempfile.mkdtemp(prefix="mgtest-")
     try:
@@ -318,27 +345,13 @@ def test_section_bodies_are_reused_across_shapes():
                       "<!-- if: manager = '李二' -->\n店长是老店长。\n"
                       "<!-- else -->\n店长是新店长。\n<!-- endif -->\n\n"
                       "店长：{{ manager }}。\n")
-        p = os.path.join(ws, "content", "manual.xml")
-        with open(p, encoding="utf-8") as f:
-            m = f.read()
-        m = m.replace('<section href="sections/lobby.md"/>',
-                      '<section href="sections/lobby.md"/>\n'
-                      '    <section href="sections/x1.md"/>\n'
-                      '    <section href="sections/x2.md"/>')
-        with open(p, "w", encoding="utf-8") as f:
-            f.write(m)
-        d = os.path.join(ws, "content", "stores")
-        with open(os.path.join(d, "a-std.xml"), encoding="utf-8") as f:
-            std = f.read()
+        add_sections(ws, "x1", "x2")
         combos = [(70, "李二"), (60, "李二"), (70, "王五"), (60, "王五")]
-        for i, (pc, mgr) in enumerate(combos, 1):
-            t = std.replace('id="a-std"', f'id="a-std-{i}"')
-            t = t.replace("<manager>李二</manager>", f"<manager>{mgr}</manager>")
-            t = t.replace('percent="70"', f'percent="{pc}"')
-            t = t.replace('percent="30"', f'percent="{100 - pc}"')
-            with open(os.path.join(d, f"a-std-{i}.xml"), "w",
-                      encoding="utf-8") as f:
-                f.write(t)
+        copies_of(ws, "a-std", [
+            [("<manager>李二</manager>", f"<manager>{mgr}</manager>"),
+             ('percent="70"', f'percent="{pc}"'),
+             ('percent="30"', f'percent="{100 - pc}"')]
+            for pc, mgr in combos])
         rendered, spliced, through = both_ways(ws)
         assert spliced == 7 and through == 0, (rendered, spliced, through)
         r = harness.run(["build", "--content", "content", "--out", "one",
@@ -372,22 +385,10 @@ def test_values_in_link_destinations_tell_bodies_apart():
         harness.write(ws, "sections/x3.md", "---\nid: x3\ntitle: 联系\n---\n"
                       "[找店长](<https://example.com.cn/m?who={{ manager }}>)，"
                       "店长{{ manager }}。\n")
-        p = os.path.join(ws, "content", "manual.xml")
-        with open(p, encoding="utf-8") as f:
-            m = f.read()
-        with open(p, "w", encoding="utf-8") as f:
-            f.write(m.replace('<section href="sections/lobby.md"/>',
-                              '<section href="sections/lobby.md"/>\n'
-                              '    <section href="sections/x3.md"/>'))
-        d = os.path.join(ws, "content", "stores")
-        with open(os.path.join(d, "a-std.xml"), encoding="utf-8") as f:
-            std = f.read()
-        for i, mgr in enumerate(["王五", "赵六"], 1):
-            t = std.replace('id="a-std"', f'id="a-std-{i}"')
-            t = t.replace("<manager>李二</manager>", f"<manager>{mgr}</manager>")
-            with open(os.path.join(d, f"a-std-{i}.xml"), "w",
-                      encoding="utf-8") as f:
-                f.write(t)
+        add_sections(ws, "x3")
+        copies_of(ws, "a-std", [
+            [("<manager>李二</manager>", f"<manager>{mgr}</manager>")]
+            for mgr in ["王五", "赵六"]])
         rendered, spliced, through = both_ways(ws)
         assert spliced == 5 and through == 0, (rendered, spliced, through)
         for sid, mgr in (("a-std-1", "王五"), ("a-std-2", "赵六")):
@@ -407,16 +408,12 @@ def test_halls_of_other_types_share_pages_when_the_drivers_only_print_it():
     type has its own, and both ways give the reference's bytes."""
     ws = harness.workspace()
     try:
-        d = os.path.join(ws, "content", "stores")
-        with open(os.path.join(d, "a-std.xml"), encoding="utf-8") as f:
-            std = f.read()
-        assert "<type>" not in std  # a-std's type comes from its city
-        for i, typ in enumerate(["flagship", "self-operated", "standard"], 1):
-            t = std.replace('id="a-std"', f'id="a-std-{i}"')
-            t = t.replace("<manager>", f"<type>{typ}</type>\n  <manager>")
-            with open(os.path.join(d, f"a-std-{i}.xml"), "w",
-                      encoding="utf-8") as f:
-                f.write(t)
+        with open(os.path.join(ws, "content", "stores", "a-std.xml"),
+                  encoding="utf-8") as f:
+            assert "<type>" not in f.read()  # its city's type
+        copies_of(ws, "a-std", [
+            [("<manager>", f"<type>{typ}</type>\n  <manager>")]
+            for typ in ["flagship", "self-operated", "standard"]])
         declared = both_ways(ws)
         tpl = os.path.join(ws, "templates")
         shutil.copytree(os.path.join(ROOT, "templates"), tpl)
