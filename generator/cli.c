@@ -110,9 +110,9 @@ static const mg_command_info commands[] = {
      "Gather every shard's OUT into one folder and run `manualgen index`\n"
      "there (docs/sharding.md).\n"},
     {"check", MG_CMD_CHECK, 0,
-     O_CONTENT | O_TEMPLATES | O_STORE | O_JOBS | O_SHARD,
+     O_CONTENT | O_TEMPLATES | O_STORE | O_JOBS | O_SHARD | O_FORMAT,
      "usage: manualgen check [--content DIR] [--store ID]... [--shard K/N]\n"
-     "                       [--jobs N] [--templates DIR]\n"
+     "                       [--jobs N] [--templates DIR] [--format FMT]\n"
      "\n"
      "Validates the outline, every section, every store's parameters and\n"
      "every store's handbook (conditions, placeholders, cross references),\n"
@@ -122,6 +122,10 @@ static const mg_command_info commands[] = {
      "draft, and reports every problem as\n"
      "FILE:LINE:COL: error|warning: MESSAGE [RULE] (stores).\n"
      "--shard K/N checks the stores of shard K of N alone (see build).\n"
+     "--format json prints each message on standard output as one JSON\n"
+     "object a line instead: {\"file\", \"line\", \"column\", \"severity\",\n"
+     "\"message\", \"halls\"} (line and column 0 when unknown; halls: every\n"
+     "store the message is about). --format text is the default.\n"
      "Writes nothing. Exit status 1 when there is an error.\n"},
     {"compile", MG_CMD_COMPILE, 0, O_CONTENT | O_TEMPLATES | O_OUTPUT,
      "usage: manualgen compile [-o FILE] [--content DIR] [--templates DIR]\n"
@@ -624,6 +628,12 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
       c->status = optarg;
       break;
     case OPT_FORMAT:
+      if (c->cmd->kind == MG_CMD_CHECK) {
+        if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+          return fail(c, "--format takes 'text' or 'json', not '%s'", optarg);
+        c->json = !strcmp(optarg, "json");
+        break;
+      }
       if (strcmp(optarg, "html") && strcmp(optarg, "pdf"))
         return fail(c, "--format takes 'html' or 'pdf', not '%s'", optarg);
       c->pdf = !strcmp(optarg, "pdf");

@@ -28,6 +28,9 @@ static diag *diags;
 static size_t ndiags, cap;
 static int nerrors, nwarnings;
 static int printed_errors, printed_warnings;
+static int json; /* mg_diag_json */
+
+void mg_diag_json(void) { json = 1; }
 
 void mg_vdiag(mg_level lvl, const char *file, int line, int col,
               const char *store, const char *fmt, va_list ap) {
@@ -128,6 +131,60 @@ static void put_escaped(mg_buf *out, const char *s) {
   mg_buf_put(out, s + run, n - run);
 }
 
+/* s as a JSON string: quotes, backslash and control characters
+ * escaped, bytes that are not UTF-8 as U+FFFD (JSON text is UTF-8). */
+static void put_json(mg_buf *out, const char *s) {
+  mg_buf_puts(out, "\"");
+  size_t n = s ? strlen(s) : 0;
+  for (size_t i = 0; i < n;) {
+    unsigned cp;
+    int k = mg_utf8_decode(s + i, n - i, &cp);
+    if (!k) {
+      mg_buf_puts(out, "\\ufffd");
+      i++;
+    } else if (cp == '"' || cp == '\\') {
+      mg_buf_printf(out, "\\%c", (char)cp);
+      i += (size_t)k;
+    } else if (cp < 0x20 || cp == 0x7F) {
+      mg_buf_printf(out, "\\u%04x", cp);
+      i += (size_t)k;
+    } else {
+      mg_buf_put(out, s + i, (size_t)k);
+      i += (size_t)k;
+    }
+  }
+  mg_buf_puts(out, "\"");
+}
+
+/* diags[i..j), one message, as a JSON object and a newline. */
+static void render_json(mg_buf *out, size_t i, size_t j) {
+  const diag *d = &diags[i];
+  mg_buf_puts(out, "{\"file\":");
+  if (d->file)
+    put_json(out, d->file);
+  else
+    mg_buf_puts(out, "null");
+  mg_buf_printf(out,
+                ",\"line\":%d,\"column\":%d,\"severity\":\"%s\","
+                "\"message\":",
+                d->line > 0 ? d->line : 0,
+                d->line > 0 && d->col > 0 ? d->col : 0,
+                d->lvl == MG_ERROR ? "error" : "warning");
+  put_json(out, d->msg);
+  mg_buf_puts(out, ",\"halls\":[");
+  int first = 1;
+  for (size_t k = i; k < j; k++) {
+    if (!diags[k].store ||
+        (k > i && !strcmp0(diags[k].store, diags[k - 1].store)))
+      continue;
+    if (!first)
+      mg_buf_puts(out, ",");
+    put_json(out, diags[k].store);
+    first = 0;
+  }
+  mg_buf_puts(out, "]}\n");
+}
+
 static void render(mg_buf *out) {
   pthread_mutex_lock(&lock);
   if (ndiags)
@@ -139,6 +196,15 @@ static void render(mg_buf *out) {
            diags[j].col == d->col && !strcmp0(diags[j].file, d->file) &&
            !strcmp(diags[j].msg, d->msg))
       j++;
+    if (json) {
+      if (d->lvl == MG_ERROR)
+        printed_errors++;
+      else
+        printed_warnings++;
+      render_json(out, i, j);
+      i = j;
+      continue;
+    }
     if (d->file) {
       put_escaped(out, d->file);
       if (d->line > 0) {
@@ -196,6 +262,8 @@ static void render(mg_buf *out) {
 void mg_diag_flush(FILE *out) {
   mg_buf b = {0};
   render(&b);
+  if (json) /* the messages are the output */
+    out = stdout;
   if (b.len)
     fputs(b.data, out);
   fflush(out);

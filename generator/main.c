@@ -563,6 +563,8 @@ static int run(int argc, char **argv) {
     rc = usage_error(&c);
   } else {
     char *tpl = NULL;
+    if (c.json)
+      mg_diag_json();
     rc = setup(&c, &tpl);
     if (rc == 0) {
       switch (c.cmd->kind) {

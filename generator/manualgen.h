@@ -163,6 +163,7 @@ typedef struct {
    * (a status mg_fb_status_parse knows) */
   const char *sub, *item, *section, *post, *text, *answer, *status;
   int pdf;                   /* handbook --format pdf */
+  int json;                  /* check --format json */
   int no_pdf;                /* build --no-pdf */
   int no_splice;             /* build --no-splice */
   unsigned shard_k, shard_n; /* build, check --shard K/N (n 0: none) */
@@ -202,6 +203,10 @@ int mg_diag_printed_errors(void);
 int mg_diag_printed_warnings(void);
 /* Prints and clears everything collected so far. */
 void mg_diag_flush(FILE *out);
+/* From now on mg_diag_flush prints to standard output, whatever out it is
+ * given, one JSON object a line: {"file", "line", "column", "severity",
+ * "message", "halls"} (`check --format json`, for editors and CI). */
+void mg_diag_json(void);
 /* Forgets every message collected so far but those about file (all of
  * them when file is NULL): `render` previews one section and does not
  * report another's mistakes. */
