@@ -940,7 +940,8 @@ static int build_index(run *r, edition *e) {
   } else {
     xmlNewProp(ed, BAD_CAST "kind", BAD_CAST "draft");
   }
-  /* every hall of the edition, not only those built this time */
+  /* every hall of the edition there will be, not only those built this
+   * time */
   const mg_strv *all = e->rel ? &e->rel->store_ids : &r->params->store_ids;
   for (size_t i = 0; i < all->n; i++) {
     const char *id = all->v[i];
@@ -952,6 +953,14 @@ static int build_index(run *r, edition *e) {
       if (!strcmp(e->results[k].id, id))
         ident = &e->results[k].ident;
     if (!ident) {
+      /* not built this time (--store): listed only when its pages are
+       * there, kept from the edition as it was published */
+      char *page = mg_xasprintf("stores/%s/index.html", id);
+      int fd = e->pub ? mg_publish_open_old(e->pub, page) : -1;
+      free(page);
+      if (fd < 0)
+        continue;
+      close(fd);
       xmlDocPtr eff = e->rel ? mg_release_params(e->rel, id)
                              : mg_params_effective(r->params, id);
       if (!eff)

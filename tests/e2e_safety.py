@@ -11,6 +11,7 @@ blocked a build for ever.
 """
 import glob
 import os
+import re
 import resource
 import signal
 import stat
@@ -304,6 +305,25 @@ def test_partial_build_keeps_the_other_halls():
     assert "店长 王五" in page(ws, STORE + "a-flag/duties.html").text
     assert read(ws, STORE + "a-std/duties.html") == std   # not touched
     assert exists(ws, STORE + "b-county/index.html")
+
+
+def test_partial_build_indexes_only_the_halls_that_are_there():
+    """build --store A --store B into a new folder lists A and B alone:
+    the edition's index links to no hall whose pages are not there; a
+    partial build over a full one lists every hall it keeps."""
+    ws = harness.workspace()
+    r = build(ws, "--store", "a-flag", "--store", "b-county")
+    assert "built 2 handbooks," in r.err, r
+    index = read(ws, "out/draft/index.html")
+    linked = sorted(set(re.findall(r'href="stores/([^/"]+)/', index)))
+    assert linked == ["a-flag", "b-county"], linked
+    for sid in linked:
+        assert exists(ws, STORE + sid + "/index.html"), sid
+    build(ws)
+    build(ws, "--store", "a-std")
+    index = read(ws, "out/draft/index.html")
+    linked = sorted(set(re.findall(r'href="stores/([^/"]+)/', index)))
+    assert linked == ["a-flag", "a-std", "b-county"], linked
 
 
 def test_nothing_changed_touches_nothing():
