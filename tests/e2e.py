@@ -301,6 +301,29 @@ def test_broken_print_driver_is_reported_by_check_and_by_builds_with_pdfs():
     assert os.path.exists(os.path.join(ws, "pages", "draft", "index.html"))
 
 
+def test_task_list_boxes_are_named_by_their_items():
+    """Every checkbox has an accessible name: a task list item's first
+    paragraph (a placeholder's value too, spliced or not), a form's item
+    its text."""
+    ws = harness.workspace()
+    write(ws, "sections/lobby.md", read(ws, "content/sections/lobby.md") +
+          "\n- [ ] 开门前检查叫号机\n- [x] 店长{{ manager }}签字\n"
+          "  - [ ] 复核\n")
+    for extra in ([], ["--no-splice"]):
+        shutil.rmtree(os.path.join(ws, "out"), ignore_errors=True)
+        build(ws, *extra)
+        for rel in ("a-flag/handbook.html", "a-flag/duties.html"):
+            html = re.sub(r"<style>.*?</style>", "", read(ws, STORE + rel),
+                          flags=re.S)
+            boxes = re.findall(r"<input [^>]*>", html)
+            assert len(boxes) >= 5, boxes
+            labels = [re.search(r'aria-label="([^"]+)"', b) for b in boxes]
+            assert all(labels), boxes
+            names = [m.group(1) for m in labels]
+            for want in ("开门前检查叫号机", "店长王一签字", "复核"):
+                assert want in names, (want, names)
+
+
 def test_output_is_deterministic():
     ws = harness.workspace()
     build(ws)

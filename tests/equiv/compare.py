@@ -18,6 +18,8 @@ Normalisation (the deviations manualgen accepts on purpose):
 - id dropped on h1-h6;
 - end tags an HTML serializer may omit (empty <li>, <td>, <p>...) restored;
 - boolean attributes written bare (checked) equal the empty value (checked="");
+- aria-label dropped on a task list's checkbox (manualgen names each box by
+  its item's text, for screen readers);
 - attributes sorted.
 """
 import difflib
@@ -78,6 +80,9 @@ class Tokens(html.parser.HTMLParser):
         for name, value in attrs:
             value = "" if value is None else value
             if name == "id" and tag in HEADINGS:
+                continue
+            if (name == "aria-label" and tag == "input"
+                    and ("type", "checkbox") in attrs):
                 continue
             norm[name] = value
         self.out.append(("<", tag, tuple(sorted(norm.items()))))

@@ -103,7 +103,9 @@
     <li><xsl:apply-templates select="*"/></li>
   </xsl:template>
 
-  <!-- GFM task list item: the checkbox, a space, then the content. -->
+  <!-- GFM task list item: the checkbox, a space, then the content. The
+       box is named by the item's first paragraph (aria-label), which a
+       screen reader announces with it; cmark-gfm names it not at all. -->
   <xsl:template match="md:tasklist">
     <li>
       <input type="checkbox">
@@ -111,6 +113,11 @@
           <xsl:attribute name="checked"/>
         </xsl:if>
         <xsl:attribute name="disabled"/>
+        <xsl:if test="string(md:paragraph[1]) != ''">
+          <xsl:attribute name="aria-label">
+            <xsl:value-of select="md:paragraph[1]"/>
+          </xsl:attribute>
+        </xsl:if>
       </input>
       <xsl:text> </xsl:text>
       <xsl:apply-templates select="*"/>

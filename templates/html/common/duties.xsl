@@ -198,7 +198,7 @@
         <xsl:if test="m:item">
           <ul class="form-items">
             <xsl:for-each select="m:item">
-              <li><input type="checkbox" disabled=""/><xsl:text> </xsl:text><xsl:value-of select="."/></li>
+              <li><input type="checkbox" disabled="" aria-label="{.}"/><xsl:text> </xsl:text><xsl:value-of select="."/></li>
             </xsl:for-each>
           </ul>
         </xsl:if>
