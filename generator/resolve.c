@@ -16,7 +16,6 @@
  * mg_resolved_decorate, so that a hall's content can be compared across
  * editions without the date making every hall "changed". */
 #define _DEFAULT_SOURCE
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
