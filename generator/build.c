@@ -673,7 +673,8 @@ static int release_digest(run *r, edition *e, size_t i, mg_templates *pt,
 static int draft_fresh(run *r, edition *e, size_t i, mg_templates *pt,
                        char digest[33]) {
   hall_result *res = &e->results[i];
-  xmlDocPtr eff = mg_params_effective(e->params, e->ids[i]);
+  /* merged, not yet checked: a hall carried over was valid when made */
+  xmlDocPtr eff = mg_params_merge(e->params, e->ids[i]);
   if (!eff)
     return -1;
   mg_digest *d = mg_digest_new();
@@ -683,6 +684,8 @@ static int draft_fresh(run *r, edition *e, size_t i, mg_templates *pt,
   int engine = pt ? digest_print(r, e, pt, d) : 0;
   mg_digest_finish(d, digest);
   int fresh = engine ? -1 : keep_if_fresh(r, e, i, digest);
+  if (fresh == 0 && mg_params_effective_check(e->params, eff, e->ids[i]))
+    fresh = -1;     /* to be made, and not valid */
   if (fresh == 1) { /* what the edition's index shows of it */
     mg_params_identity(eff, &res->ident);
     res->feedback_email = child_text(eff, "feedback-email");

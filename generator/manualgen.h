@@ -602,6 +602,13 @@ void mg_params_free(mg_params *p);
  * name of the file that set it (static for the life of p). NULL after
  * reporting errors. Thread-safe: p is only read. */
 xmlDocPtr mg_params_effective(mg_params *p, const char *store_id);
+/* mg_params_effective in two steps: the merge, and the check that the
+ * result is a valid store (0, or -1 after reporting; then free it). A
+ * build checks only a hall it must make: one whose digest is that of a
+ * hall it made before was valid then. */
+xmlDocPtr mg_params_merge(mg_params *p, const char *store_id);
+int mg_params_effective_check(mg_params *p, xmlDocPtr eff,
+                              const char *store_id);
 /* Frees what mg_params_effective returned. */
 void mg_params_effective_free(xmlDocPtr eff);
 /* Where node n of effective parameters was set: the file (static for the

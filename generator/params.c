@@ -333,6 +333,31 @@ static const char *origin_of(xmlDocPtr d) {
 }
 
 xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
+  xmlDocPtr eff = mg_params_merge(p, store_id);
+  if (eff && mg_params_effective_check(p, eff, store_id)) {
+    mg_params_effective_free(eff);
+    return NULL;
+  }
+  return eff;
+}
+
+int mg_params_effective_check(mg_params *p, xmlDocPtr eff,
+                              const char *store_id) {
+  /* the merged result must itself be a valid store */
+  if (!validate(p, eff))
+    return 0;
+  char **found = bsearch(&store_id, p->store_ids.v, p->store_ids.n,
+                         sizeof(char *), cmp_id);
+  xmlDocPtr sdoc = found ? p->store_docs[found - p->store_ids.v] : NULL;
+  xmlNodePtr sroot = sdoc ? xmlDocGetRootElement(sdoc) : NULL;
+  mg_diag(MG_ERROR, sdoc ? (const char *)sdoc->URL : NULL,
+          sroot ? (int)xmlGetLineNo(sroot) : 0, 0,
+          "the effective parameters of store '%s' are not valid (see above)",
+          store_id);
+  return -1;
+}
+
+xmlDocPtr mg_params_merge(mg_params *p, const char *store_id) {
   if (!mg_is_id(store_id)) {
     mg_diag(MG_ERROR, NULL, 0, 0,
             "invalid store id '%s' (lowercase letters, digits and '-')",
@@ -389,15 +414,6 @@ xmlDocPtr mg_params_effective(mg_params *p, const char *store_id) {
   merge(eff, root, sroot, origin_of(sdoc));
   xmlSetProp(root, BAD_CAST "city", city);
   xmlFree(city);
-  /* the merged result must itself be a valid store */
-  if (validate(p, eff)) {
-    mg_diag(MG_ERROR, (const char *)sdoc->URL, (int)xmlGetLineNo(sroot), 0,
-            "the effective parameters of store '%s' are not valid (see "
-            "above)",
-            store_id);
-    mg_params_effective_free(eff);
-    return NULL;
-  }
   return eff;
 }
 
