@@ -819,24 +819,22 @@ struct mg_named {
    * text start no name, and are passed over without a lookup */
   unsigned char lead[65536 / 8];
   int short_name; /* a name of one byte: every position is looked up */
-  /* the names in each md:text of the manual (doc), found once: every
-   * hall then only asks which of them it lacks. A table by node (open
-   * addressing; texts without a name are not in it) of runs of `at` */
+  /* what is known of nodes of the manual (doc), found once: the names
+   * in each md:text (every hall then only asks which of them it lacks;
+   * runs of `at`), and whether an element is inert (mg_named_inert). A
+   * table by node, open addressing; a node neither is of is not in it */
   xmlDocPtr doc;
-  struct text_names {
+  struct node_info {
     const void *node;
-    size_t first, n; /* at[first .. first + n) */
-  } * texts;
-  size_t tsize, ntexts; /* tsize: a power of two, or 0 */
+    size_t first, n; /* its names: at[first .. first + n) */
+    int inert;
+  } * nodes;
+  size_t nsize, nnodes; /* nsize: a power of two, or 0 */
   struct name_at {
     size_t off;  /* bytes, in the text */
     size_t name; /* index into v */
   } * at;
   size_t nat, atcap;
-  /* the elements of the manual whose copy is the same in every hall and
-   * name nothing (mg_named_inert): a set by node, open addressing */
-  const void **inert;
-  size_t isize, ninert;
 };
 
 static size_t lead_of(const char *s) {
@@ -913,26 +911,47 @@ void mg_named_digest(const mg_manual *man, mg_digest *d) {
 static size_t scan(const struct mg_named *n, const unsigned char *absent,
                    const char *text, size_t len, size_t *pos, size_t *off);
 
-static size_t slot_of(const struct mg_named *nm, const void *node) {
-  uint64_t h = (uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15u;
-  return (size_t)(h >> 32) & (nm->tsize - 1);
-}
-
-static struct text_names *text_entry(const struct mg_named *nm,
-                                     const void *node) {
-  if (!nm->tsize)
+/* node's entry in the table, or the empty slot it would take (NULL: no
+ * table yet). */
+static struct node_info *node_entry(const struct mg_named *nm,
+                                    const void *node) {
+  if (!nm->nsize)
     return NULL;
-  for (size_t i = slot_of(nm, node);; i = (i + 1) & (nm->tsize - 1))
-    if (nm->texts[i].node == node || !nm->texts[i].node)
-      return &nm->texts[i];
+  uint64_t h = (uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15u;
+  for (size_t i = (size_t)(h >> 32) & (nm->nsize - 1);;
+       i = (i + 1) & (nm->nsize - 1))
+    if (nm->nodes[i].node == node || !nm->nodes[i].node)
+      return &nm->nodes[i];
 }
 
+/* node's entry, added (zeroed) when it has none. */
+static struct node_info *node_add(struct mg_named *nm, const void *node) {
+  struct node_info *e = node_entry(nm, node);
+  if (e && e->node)
+    return e;
+  if (2 * (nm->nnodes + 1) > nm->nsize) { /* grow: rehash */
+    struct node_info *old = nm->nodes;
+    size_t osize = nm->nsize;
+    nm->nsize = osize ? 2 * osize : 1024;
+    nm->nodes = mg_xcalloc(nm->nsize, sizeof *nm->nodes);
+    for (size_t k = 0; k < osize; k++)
+      if (old[k].node)
+        *node_entry(nm, old[k].node) = old[k];
+    free(old);
+  }
+  e = node_entry(nm, node);
+  *e = (struct node_info){node, 0, 0, 0};
+  nm->nnodes++;
+  return e;
+}
+
+/* The names in md:text t, whether a hall has them or not: which names are
+ * found does not depend on it (a name found is passed over whole either
+ * way). */
 static void add_text(struct mg_named *nm, xmlNodePtr t) {
   xmlChar *s = xmlNodeGetContent(t);
   size_t len = s ? strlen((const char *)s) : 0, pos = 0, first = nm->nat;
   size_t i, off;
-  /* every name, whether a hall has it or not: which names are found does
-   * not depend on it (a name found is passed over whole either way) */
   while (s &&
          (i = scan(nm, NULL, (const char *)s, len, &pos, &off)) != SIZE_MAX) {
     if (nm->nat == nm->atcap) {
@@ -945,45 +964,20 @@ static void add_text(struct mg_named *nm, xmlNodePtr t) {
   xmlFree(s);
   if (nm->nat == first)
     return;
-  if (2 * (nm->ntexts + 1) > nm->tsize) { /* grow: rehash */
-    struct text_names *old = nm->texts;
-    size_t osize = nm->tsize;
-    nm->tsize = osize ? 2 * osize : 256;
-    nm->texts = mg_xcalloc(nm->tsize, sizeof *nm->texts);
-    for (size_t k = 0; k < osize; k++)
-      if (old[k].node)
-        *text_entry(nm, old[k].node) = old[k];
-    free(old);
-  }
-  *text_entry(nm, t) = (struct text_names){t, first, nm->nat - first};
-  nm->ntexts++;
+  struct node_info *e = node_add(nm, t);
+  e->first = first;
+  e->n = nm->nat - first;
 }
 
-static size_t inert_slot(const struct mg_named *nm, const void *node) {
-  uint64_t h = (uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15u;
-  size_t i = (size_t)(h >> 32) & (nm->isize - 1);
-  while (nm->inert[i] && nm->inert[i] != node)
-    i = (i + 1) & (nm->isize - 1);
-  return i;
-}
-
-static void add_inert(struct mg_named *nm, const void *node) {
-  if (2 * (nm->ninert + 1) > nm->isize) {
-    const void **old = nm->inert;
-    size_t osize = nm->isize;
-    nm->isize = osize ? 2 * osize : 1024;
-    nm->inert = mg_xcalloc(nm->isize, sizeof *nm->inert);
-    for (size_t k = 0; k < osize; k++)
-      if (old[k])
-        nm->inert[inert_slot(nm, old[k])] = old[k];
-    free(old);
-  }
-  nm->inert[inert_slot(nm, node)] = node;
-  nm->ninert++;
+/* Whether text t names anything (it was indexed). */
+static int names_in(const struct mg_named *nm, const void *t) {
+  const struct node_info *e = node_entry(nm, t);
+  return e && e->node && e->n;
 }
 
 int mg_named_inert(const struct mg_named *nm, xmlNodePtr el) {
-  return nm && nm->isize && nm->inert[inert_slot(nm, el)] == el;
+  const struct node_info *e = nm ? node_entry(nm, el) : NULL;
+  return e && e->node && e->inert;
 }
 
 static int is_ns(xmlNsPtr ns, const char *href) {
@@ -1002,15 +996,13 @@ static int mark_inert(struct mg_named *nm, xmlNodePtr n) {
   for (xmlAttrPtr a = n->properties; a && inert; a = a->next)
     if (is_ns(a->ns, MG_NS) && !strcmp((const char *)a->name, "duty"))
       inert = 0;
-  if (inert && !strcmp((const char *)n->name, "text") && is_ns(n->ns, MD_NS)) {
-    const struct text_names *t = text_entry(nm, n);
-    inert = !t || !t->node;
-  }
+  if (inert && !strcmp((const char *)n->name, "text") && is_ns(n->ns, MD_NS))
+    inert = !names_in(nm, n);
   for (xmlNodePtr k = n->children; k; k = k->next)
     if (!mark_inert(nm, k))
       inert = 0;
   if (inert)
-    add_inert(nm, n);
+    node_add(nm, n)->inert = 1;
   return inert;
 }
 
@@ -1089,9 +1081,8 @@ void mg_named_free(struct mg_named *n) {
   }
   free(n->v);
   xmlHashFree(n->first, free_list);
-  free(n->texts);
+  free(n->nodes);
   free(n->at);
-  free(n->inert);
   free(n);
 }
 
@@ -1200,7 +1191,7 @@ int mg_named_next_in(const struct mg_named *n, const unsigned char *absent,
                      xmlNodePtr text, size_t *pos, mg_named_hit *hit) {
   if (!n->doc || text->doc != n->doc)
     return -1;
-  const struct text_names *t = text_entry(n, text);
+  const struct node_info *t = node_entry(n, text);
   if (!t || !t->node)
     return 0; /* no name in it */
   /* the names of the text, in order; skipped whole when the hall has

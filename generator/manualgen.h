@@ -870,7 +870,10 @@ typedef struct {
    * NULL when absent; has_print: the templates have a print/ folder */
   xsltStylesheetPtr print[MG_PRINT_N];
   int has_print;
-  int print_loaded;   /* print[] compiled (mg_templates_load_print) */
+  int print_loaded; /* print[] compiled (mg_templates_load_print) */
+  /* site.xsl and handbook.xsl both declare that they only print
+   * m:store/@type and @type-label (m:prints-store): splice.c holes them */
+  int prints_type;
   xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
   char digest[33]; /* every file of the templates, and the version */

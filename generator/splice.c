@@ -853,25 +853,6 @@ static int splice(mg_splicer *s, const shape *sh, const cut_page *const *byb,
   return 0;
 }
 
-/* Whether driver style declares that it only prints m:store/@name
- * (m:prints-store on its xsl:stylesheet, a list of names). */
-static int prints_store(xsltStylesheetPtr style, const char *name) {
-  xmlNodePtr root =
-      style && style->doc ? xmlDocGetRootElement(style->doc) : NULL;
-  xmlChar *v =
-      root ? xmlGetNsProp(root, BAD_CAST "prints-store", BAD_CAST MG_NS) : NULL;
-  int found = 0;
-  size_t n = strlen(name);
-  for (const char *p = (const char *)v; p && *p && !found;) {
-    p += strspn(p, " \t\r\n");
-    size_t k = strcspn(p, " \t\r\n");
-    found = k == n && !memcmp(p, name, n);
-    p += k;
-  }
-  xmlFree(v);
-  return found;
-}
-
 /* What every key of a hall's pages starts with: the templates and the
  * drivers' parameters (the CSS among them), digested once a hall. */
 static void context_of(char ctx[33], const mg_templates *tpl,
@@ -1304,10 +1285,7 @@ int mg_splice_lazy(mg_splicer *s, const mg_templates *tpl, xmlDocPtr doc,
   h.index = xmlHashCreate(64);
   h.lz = lz;
   context_of(h.ctx, tpl, hparams);
-  h.type_printed = prints_store(tpl->site, "type") &&
-                   prints_store(tpl->site, "type-label") &&
-                   prints_store(tpl->handbook, "type") &&
-                   prints_store(tpl->handbook, "type-label");
+  h.type_printed = tpl->prints_type;
   for (xmlNodePtr k = xmlDocGetRootElement(doc)->children; k; k = k->next)
     if (is_named(k, MG_NS, "l10n"))
       h.l10n = k;

@@ -128,6 +128,25 @@ static xmlDocPtr build_l10n(const char *dir, const char *lang) {
   return out;
 }
 
+/* Whether driver style declares that it only prints m:store/@name
+ * (m:prints-store on its xsl:stylesheet, a list of names). */
+static int prints_store(xsltStylesheetPtr style, const char *name) {
+  xmlNodePtr root =
+      style && style->doc ? xmlDocGetRootElement(style->doc) : NULL;
+  xmlChar *v =
+      root ? xmlGetNsProp(root, BAD_CAST "prints-store", BAD_CAST MG_NS) : NULL;
+  int found = 0;
+  size_t n = strlen(name);
+  for (const char *p = (const char *)v; p && *p && !found;) {
+    p += strspn(p, " \t\r\n");
+    size_t k = strcspn(p, " \t\r\n");
+    found = k == n && !memcmp(p, name, n);
+    p += k;
+  }
+  xmlFree(v);
+  return found;
+}
+
 mg_templates *mg_templates_load(const char *dir, const char *lang) {
   static int once;
   if (!once) {
@@ -141,6 +160,10 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
   t->handbook = compile(dir, "handbook.xsl");
   t->index = compile(dir, "index.xsl");
   t->body = compile(dir, "body.xsl");
+  t->prints_type = prints_store(t->site, "type") &&
+                   prints_store(t->site, "type-label") &&
+                   prints_store(t->handbook, "type") &&
+                   prints_store(t->handbook, "type-label");
   /* the drivers a release's frozen templates may predate: compiled when
    * there, refused when needed and missing */
   t->feedback = compile_optional(dir, "feedback.xsl");
