@@ -278,6 +278,29 @@ static void type_attributes(const schema *sc, mg_schema_names *names,
   }
 }
 
+/* Remembers the named type of element declaration decl's text, under
+ * (name, ""): its own type's, or, for a complex type of simple content
+ * (a value with attributes, like EmailValue), the type it derives from. */
+static void element_type(const schema *sc, mg_schema_names *names,
+                         const xmlChar *name, xmlNodePtr decl) {
+  xmlNodePtr t = named(sc->types, decl, "type");
+  xmlNodePtr content =
+      is_xs(t, "complexType") ? xs_child(t, "simpleContent") : NULL;
+  xmlNodePtr by = NULL;
+  for (xmlNodePtr d = content ? content->children : NULL; d && !by; d = d->next)
+    if (is_xs(d, "extension") || is_xs(d, "restriction"))
+      by = d;
+  xmlChar *q = xmlGetProp(by ? by : decl, BAD_CAST(by ? "base" : "type"));
+  if (!q)
+    return;
+  const xmlChar *colon = xmlStrchr(q, ':');
+  xmlChar *local = xmlStrdup(colon ? colon + 1 : q);
+  xmlFree(q);
+  if (xmlHashLookup2(names->attr_types, name, BAD_CAST "") ||
+      xmlHashAddEntry2(names->attr_types, name, BAD_CAST "", local) != 0)
+    xmlFree(local);
+}
+
 /* Records the values of every element declaration's content and
  * attributes. */
 static void declarations(const schema *sc, mg_schema_names *names,
@@ -297,6 +320,7 @@ static void declarations(const schema *sc, mg_schema_names *names,
       valueset_add(names->element_values, name, NULL, is_enum, &vals);
       if (is_xs(type, "complexType"))
         type_attributes(sc, names, name, type, 0);
+      element_type(sc, names, name, n);
       xmlFree(name);
     }
     declarations(sc, names, n->children);
@@ -1320,6 +1344,13 @@ int mg_expr_bool(xmlXPathContextPtr ctx, const mg_expr *e, const char *store) {
 
 char *mg_expr_string(xmlXPathContextPtr ctx, const mg_expr *e,
                      const char *store) {
+  return mg_expr_value(ctx, e, store, NULL, NULL);
+}
+
+char *mg_expr_value(xmlXPathContextPtr ctx, const mg_expr *e, const char *store,
+                    const mg_schema_names *names, const char **type) {
+  if (type)
+    *type = NULL;
   xmlXPathObjectPtr r = eval(ctx, e, store);
   if (!r)
     return NULL;
@@ -1343,6 +1374,15 @@ char *mg_expr_string(xmlXPathContextPtr ctx, const mg_expr *e,
     }
     xmlXPathFreeObject(r);
     return b.data ? b.data : mg_xstrdup("");
+  }
+  /* one attribute or element: the type the schema gives its value */
+  if (type && names && r->type == XPATH_NODESET) {
+    xmlNodePtr a = r->nodesetval->nodeTab[0];
+    if (a->type == XML_ATTRIBUTE_NODE && a->parent)
+      *type = mg_schema_attr_type(names, (const char *)a->parent->name,
+                                  (const char *)a->name);
+    else if (a->type == XML_ELEMENT_NODE)
+      *type = mg_schema_attr_type(names, (const char *)a->name, "");
   }
   xmlChar *s = xmlXPathCastToString(r);
   xmlXPathFreeObject(r);

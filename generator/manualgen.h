@@ -341,7 +341,9 @@ mg_schema_names *mg_schema_names_extend(const mg_schema_names *base,
                                         const char *const *attributes);
 /* The local name of the named type that the schema gives attribute
  * `attribute` of element `element` ("Time", "string"), or NULL (an
- * inline type, or no such declaration). Borrowed from n. */
+ * inline type, or no such declaration). Borrowed from n. With attribute
+ * "", the type of the element's text (for a value with attributes, the
+ * simple type it derives from: "Email" for EmailValue). */
 const char *mg_schema_attr_type(const mg_schema_names *n, const char *element,
                                 const char *attribute);
 
@@ -414,6 +416,11 @@ int mg_expr_bool(xmlXPathContextPtr ctx, const mg_expr *e, const char *store);
  * `{{ scope/business/@name }}` lists the hall's business. */
 char *mg_expr_string(xmlXPathContextPtr ctx, const mg_expr *e,
                      const char *store);
+/* The same; and when the value is one attribute's or element's, *type is
+ * the local name of the type names gives it ("Phone", "Email"), else
+ * NULL. */
+char *mg_expr_value(xmlXPathContextPtr ctx, const mg_expr *e, const char *store,
+                    const mg_schema_names *names, const char **type);
 /* The separator of a list in language lang: "、" for zh-CN, ", " else. */
 const char *mg_list_separator(const char *lang);
 /* Sets the list separator of ctx's placeholders (a static string). */
@@ -876,6 +883,10 @@ typedef struct {
   int prints_type;
   xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
+  /* js/search.js, the search page's script, written beside each hall's
+   * pages; NULL when the templates have none (a release's frozen
+   * templates may predate it) */
+  char *search_js;
   char digest[33]; /* every file of the templates, and the version */
 } mg_templates;
 
@@ -1336,6 +1347,9 @@ typedef struct {
   mg_manual *manual;
   mg_templates *tpl;
   mg_strv store_ids; /* sorted */
+  /* its templates' params.xsd: the types of the values placeholders
+   * print (a phone number is a link), NULL when it cannot be read */
+  mg_schema_names *names;
 } mg_release_data;
 /* NULL after reporting errors. */
 mg_release_data *mg_release_open(const mg_releases *r, const mg_release *rel);

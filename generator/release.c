@@ -319,6 +319,16 @@ mg_release_data *mg_release_open(const mg_releases *r, const mg_release *rel) {
   free(base);
   free(cpath);
   d->tpl = d->manual ? mg_templates_load(tpl, d->manual->lang) : NULL;
+  /* the names are not checked again (the release was checked when it
+   * was made), only their types read */
+  char *xsd = mg_path_join(tpl, "schema/params.xsd");
+  xmlDocPtr xdoc = d->manual ? mg_safe_read_xml(xsd) : NULL;
+  if (xdoc) {
+    d->names = mg_schema_names_load(xdoc, xsd);
+    d->manual->names = d->names;
+    xmlFreeDoc(xdoc);
+  }
+  free(xsd);
   free(tpl);
   char *pdir = mg_path_join(d->dir, "params");
   if (mg_list_dir(pdir, ".xml", &d->store_ids) != 0)
@@ -358,6 +368,7 @@ void mg_release_close(mg_release_data *d) {
     return;
   mg_manual_free(d->manual);
   mg_templates_free(d->tpl);
+  mg_schema_names_free(d->names);
   mg_strv_free(&d->store_ids);
   free(d->dir);
   free(d);

@@ -51,6 +51,7 @@ typedef struct {
    * so far, and of each condition (0 unknown, 1 false, 2 true): a manual
    * asks the same few many times */
   char **values;
+  const char **types; /* the schema type of each value's attribute */
   unsigned char *conds;
 } rctx;
 
@@ -140,10 +141,15 @@ static void free_memo(rctx *c) {
   for (size_t i = 0; c->values && i < c->man->nuniq; i++)
     free(c->values[i]);
   free(c->values);
+  free(c->types);
   free(c->conds);
 }
 
-static char *value(rctx *c, const mg_expr *e) {
+/* The hall's value of e (caller frees); *type, when asked for, the schema
+ * type of the attribute it is (mg_expr_value). */
+static char *value(rctx *c, const mg_expr *e, const char **type) {
+  if (type)
+    *type = NULL;
   if (!e) {
     c->errors++;
     return mg_xstrdup("");
@@ -155,17 +161,27 @@ static char *value(rctx *c, const mg_expr *e) {
     return mg_xstrdup("");
   }
   int memo = e->uniq < c->man->nuniq;
-  if (memo && !c->values)
+  if (memo && !c->values) {
     c->values = mg_xcalloc(c->man->nuniq, sizeof *c->values);
-  if (memo && c->values[e->uniq])
+    c->types = mg_xcalloc(c->man->nuniq, sizeof *c->types);
+  }
+  if (memo && c->values[e->uniq]) {
+    if (type)
+      *type = c->types[e->uniq];
     return mg_xstrdup(c->values[e->uniq]);
-  char *s = mg_expr_string(c->xp, e, c->store);
+  }
+  const char *t;
+  char *s = mg_expr_value(c->xp, e, c->store, c->man->names, &t);
   if (!s) {
     c->errors++;
     return mg_xstrdup("");
   }
-  if (memo)
+  if (memo) {
     c->values[e->uniq] = mg_xstrdup(s);
+    c->types[e->uniq] = t;
+  }
+  if (type)
+    *type = t;
   return s;
 }
 
@@ -182,7 +198,7 @@ static char *fill(rctx *c, xmlNodePtr n, const char *s, size_t *at) {
       break;
     }
     mg_buf_put(&b, p, (size_t)(o - p));
-    char *v = value(c, expr_of(n, (*at)++));
+    char *v = value(c, expr_of(n, (*at)++), NULL);
     mg_buf_puts(&b, v);
     free(v);
     p = e + 2;
@@ -423,10 +439,21 @@ static void copy_node(rctx *c, xmlNodePtr n, xmlNodePtr dst) {
   if (!dst && mg_named_inert(c->man->named, n))
     return;
   if (mg_is_m(n, "ph")) {
-    char *v = value(c, expr_of(n, 0));
+    const char *type;
+    char *v = value(c, expr_of(n, 0), &type);
     trace_value(c, v);
+    /* a phone number or an e-mail address: the pages make it a link
+     * (m:link, the scheme), unless it is inside one already */
+    const char *scheme = NULL;
+    if (type && !c->in_link && *v)
+      scheme = !strcmp(type, "Phone")   ? "tel"
+               : !strcmp(type, "Email") ? "mailto"
+                                        : NULL;
+    trace_int(c, 'K', scheme ? *scheme : 0);
     if (dst) {
       xmlNodePtr t = xmlNewChild(dst, c->md, BAD_CAST "text", NULL);
+      if (scheme)
+        xmlNewNsProp(t, c->m, BAD_CAST "link", BAD_CAST scheme);
       xmlNodePtr tv = xmlNewText(BAD_CAST v);
       /* the hall's own string: splice.c renders it as a hole */
       tv->_private = (void *)&mg_placeholder_mark;

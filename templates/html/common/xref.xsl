@@ -13,6 +13,12 @@
     xref.style = 'site'  forms.html#form.<id>;
     xref.style = 'page'  #form.<id> (the handbook's forms part).
   Any other link keeps its destination, escaped as cmark does (md.href).
+
+  A placeholder's value that is a phone number or an e-mail address
+  (md:text with m:link="tel" or "mailto", set by the resolver from the
+  parameter's schema type) is a link to call or write to it, unless it
+  is inside a link already.  The value is only printed, never taken
+  apart (generator/splice.c holes it).
 -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -40,6 +46,10 @@
     <xsl:call-template name="md.href">
       <xsl:with-param name="url" select="@destination"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="md:text[@m:link][not(*)]">
+    <a class="contact" href="{@m:link}:{.}"><xsl:value-of select="."/></a>
   </xsl:template>
 
 </xsl:stylesheet>
