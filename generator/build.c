@@ -777,6 +777,13 @@ static void build_hall(run *r, size_t i) {
     mg_manifest_add(&m, "manual.css", e->tpl->css, csslen);
     free(rel);
   }
+  if (!rc && e->tpl->search_js) {
+    char *rel = mg_xasprintf("stores/%s/search.js", res->id);
+    size_t jslen = strlen(e->tpl->search_js);
+    rc = put_file(r, e, rel, e->tpl->search_js, jslen);
+    mg_manifest_add(&m, "search.js", e->tpl->search_js, jslen);
+    free(rel);
+  }
   if (!rc && pt)
     rc = build_pdfs(r, e, pt, doc, res->id, &m);
   xmlFreeDoc(doc);

@@ -189,8 +189,19 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
     mg_diag(MG_ERROR, css, 0, 0, "cannot read the stylesheet: %s",
             mg_read_error());
   free(css);
-  if (unreadable || !t->site || !t->handbook || !t->index || !t->body ||
-      !t->l10n_doc || !t->css) {
+  /* the search page's script: optional, but unreadable is an error */
+  char *js = mg_xasprintf("%s/js/search.js", dir);
+  int js_bad = 0;
+  if (lstat(js, &sb) == 0) {
+    t->search_js = mg_safe_read_file(js, NULL);
+    js_bad = !t->search_js;
+    if (js_bad && !unreadable)
+      mg_diag(MG_ERROR, js, 0, 0, "cannot read the script: %s",
+              mg_read_error());
+  }
+  free(js);
+  if (unreadable || js_bad || !t->site || !t->handbook || !t->index ||
+      !t->body || !t->l10n_doc || !t->css) {
     mg_templates_free(t);
     return NULL;
   }
@@ -232,6 +243,7 @@ void mg_templates_free(mg_templates *t) {
       xsltFreeStylesheet(t->print[k]);
   xmlFreeDoc(t->l10n_doc);
   free(t->css);
+  free(t->search_js);
   free(t->templates_dir);
   free(t);
 }
