@@ -253,7 +253,9 @@ def test_serve_refuses_traversal_links_hidden_files_and_methods():
         os.symlink(os.path.join(hall, "index.html"),
                    os.path.join(hall, "inside.html"))  # even within OUT
         cases = {
+            "/../secret.txt": (403,),
             "/../etc/passwd": (403,),
+            "/draft/stores/../../../secret.txt": (403,),
             "/draft/../../etc/passwd": (403,),
             "/draft/..%2f..%2fetc/passwd": (403,),
             "/draft/%2e%2e/%2e%2e/etc/passwd": (403,),
