@@ -401,7 +401,9 @@ static enum MHD_Result send_file(server *s, struct MHD_Connection *c,
     if (fd >= 0)
       fstat(fd, &sb);
   }
-  if (fd < 0) {
+  if (fd < 0 && !*rel && err == ENOENT) {
+    ret = redirect(c, ERRORS_PATH); /* no good build yet: why */
+  } else if (fd < 0) {
     ret = send_status(c, err == ELOOP || err == EACCES ? 403 : 404);
   } else if (!S_ISREG(sb.st_mode)) {
     close(fd);

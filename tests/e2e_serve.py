@@ -220,6 +220,7 @@ def test_serve_rebuilds_on_save_and_shows_errors_until_fixed():
         assert page, ("no errors page", s.err())
         for line in expect:
             assert line in pre_lines(page, "errors"), (line, page)
+        assert "&#39;nosuch&#39;" in page and "'nosuch'" not in page  # escaped
         assert wait_for(lambda: ev.find("errors"), 5), ev.got
         # the last good page, with the panel
         st, _, body = s.request(A_FLAG)
@@ -236,6 +237,26 @@ def test_serve_rebuilds_on_save_and_shows_errors_until_fixed():
         assert s.stop(signal.SIGTERM)[0] == 0, s.err()
     finally:
         ev.close()
+        s.kill()
+        shutil.rmtree(ws, ignore_errors=True)
+
+
+def test_serve_without_a_good_build_shows_why():
+    ws = harness.workspace()
+    edit(ws, LOBBY, "大堂经理共", "大堂经理{{ nosuch }}共")
+    s = Server(ws)
+    try:
+        st, h, _ = s.request("/")
+        assert st == 302 and h["location"] == "/_manualgen/errors", (st, h)
+        lines = pre_lines(s.request("/_manualgen/errors")[2], "errors")
+        assert any(l.startswith("content/sections/lobby.md:9:") and
+                   ": error: unknown parameter 'nosuch'" in l
+                   for l in lines), lines
+        assert s.request(A_FLAG)[0] == 404  # nothing was ever built
+        edit(ws, LOBBY, "大堂经理{{ nosuch }}共", "大堂经理共")
+        assert wait_for(lambda: s.request(A_FLAG)[0] == 200, 10), s.err()
+        assert s.stop(signal.SIGTERM)[0] == 0, s.err()
+    finally:
         s.kill()
         shutil.rmtree(ws, ignore_errors=True)
 
