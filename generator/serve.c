@@ -378,11 +378,12 @@ static enum MHD_Result send_file(server *s, struct MHD_Connection *c,
   int dir = open(s->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   int fd = dir >= 0 ? open_beneath(dir, rel) : -1;
   int err = errno;
-  struct stat sb;
+  struct stat sb = {0}; /* a descriptor that fstat refuses: not regular */
   enum MHD_Result ret;
   if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
     size_t n = strlen(rel);
     if (n && rel[n - 1] != '/') { /* so that relative links work */
+      close(fd);
       char *to = mg_xasprintf("%s/", url);
       ret = redirect(c, to);
       free(to);

@@ -307,6 +307,14 @@ def test_serve_refuses_traversal_links_hidden_files_and_methods():
             st, h, body = s.request(A_FLAG, m)
             assert st == 405 and h.get("allow") == "GET, HEAD", (m, st, h)
             assert "甲市" not in body, m
+        # no descriptor is left open by a request, whatever its answer
+        fds = lambda: len(os.listdir(f"/proc/{s.p.pid}/fd"))
+        before = fds()
+        for _ in range(3):
+            for path in list(cases) + ["/draft/stores/a-flag", "/draft/",
+                                       A_FLAG, "/draft/manual.css"]:
+                s.request(path)
+        assert wait_for(lambda: fds() <= before, 2), (before, fds())
         # the planted files are still there, and the real page still served
         assert os.path.islink(os.path.join(hall, "leak.html"))
         assert s.request(A_FLAG)[0] == 200
