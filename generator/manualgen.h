@@ -10,6 +10,8 @@
  *   write.c                               staged, atomic output files
  *   build.c                               the per-store loop, in parallel
  *   main.c                                the command line
+ *   serve.c                               the preview server (a child
+ *                                         build after every save)
  *
  * Ownership: unless a comment says otherwise, a function returning a
  * pointer gives the caller ownership; free it with the matching *_free. */
