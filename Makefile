@@ -5,7 +5,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 DATADIR  = $(PREFIX)/share/manualgen
 
-PKGS    = libxml-2.0 libxslt libexslt libcmark-gfm yaml-0.1 libxxhash libqrencode fontconfig
+PKGS    = libxml-2.0 libxslt libexslt libcmark-gfm yaml-0.1 libxxhash libqrencode fontconfig \
+          libmicrohttpd
 CC     ?= cc
 CFLAGS ?= -O2 -g
 WARN    = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes

@@ -31,7 +31,8 @@ enum {
   O_FORMAT = 1 << 16,    /* handbook --format html|pdf */
   O_NO_PDF = 1 << 17,    /* build */
   O_NO_SPLICE = 1 << 18, /* build */
-  O_SHARD = 1 << 19      /* build, check */
+  O_SHARD = 1 << 19,     /* build, check */
+  O_PORT = 1 << 20       /* serve */
 };
 
 const char *mg_usage_main =
@@ -52,6 +53,7 @@ const char *mg_usage_main =
     "  resolve   print a store's resolved manual (the stylesheets' input)\n"
     "  feedback  the field-feedback ledger: add, list, show, accept, reject\n"
     "  index     write the indexes of a build gathered from shards\n"
+    "  serve     preview the draft on 127.0.0.1, rebuilt on every save\n"
     "\n"
     "options for every command:\n"
     "  --content DIR     the content folder (default: content)\n"
@@ -239,6 +241,28 @@ static const mg_command_info commands[] = {
      "OUT/feedback.html, byte for byte what one `build` of every store\n"
      "writes. A missing shard is an error, and then nothing is written.\n"
      "The content (releases, feedback, templates) is read as build does.\n"},
+    {"serve", MG_CMD_SERVE, 0,
+     O_CONTENT | O_TEMPLATES | O_OUT | O_STORE | O_PORT,
+     "usage: manualgen serve [--port N] [--store ID]... [--content DIR]\n"
+     "                       [--out DIR] [--templates DIR]\n"
+     "\n"
+     "A preview server on 127.0.0.1 (never another address): builds the\n"
+     "draft as `build --no-pdf` does (the PDFs, slow, are left to build),\n"
+     "serves OUT (default output) at http://127.0.0.1:N/ (N: --port,\n"
+     "default 8000; 0 takes any free port) and prints that address once\n"
+     "the first build is done. Every save below the content and templates\n"
+     "folders builds again, the same incremental build (bursts of changes\n"
+     "within 100 ms are one build; a change during a build queues one\n"
+     "more), and the open pages of the stores whose pages changed reload.\n"
+     "When the content has errors, every page shows them, as the terminal\n"
+     "does (FILE:LINE:COL: error: MESSAGE), until they are fixed; the last\n"
+     "good pages stay served meanwhile. Also at /_manualgen/errors.\n"
+     "--store builds those stores alone (repeatable), as build does.\n"
+     "Only files below OUT are served: no symbolic link, no hidden file,\n"
+     "no '..'; GET and HEAD only. The pages on disk are those of a build:\n"
+     "the reload script is added as they are sent. Ctrl-C (SIGINT),\n"
+     "SIGTERM or SIGHUP stops the build under way and the server; the exit\n"
+     "status is then 0.\n"},
 };
 
 const mg_command_info *mg_cli_command(const char *name) {
@@ -267,7 +291,8 @@ enum {
   OPT_FORMAT,
   OPT_NO_PDF,
   OPT_NO_SPLICE,
-  OPT_SHARD
+  OPT_SHARD,
+  OPT_PORT
 };
 
 static const struct option longopts[] = {
@@ -291,6 +316,7 @@ static const struct option longopts[] = {
     {"no-pdf", no_argument, NULL, OPT_NO_PDF},
     {"no-splice", no_argument, NULL, OPT_NO_SPLICE},
     {"shard", required_argument, NULL, OPT_SHARD},
+    {"port", required_argument, NULL, OPT_PORT},
     {NULL, 0, NULL, 0}};
 #define NOPTS (sizeof longopts / sizeof *longopts)
 
@@ -489,6 +515,8 @@ static int bit(int code) {
     return O_NO_SPLICE;
   case OPT_SHARD:
     return O_SHARD;
+  case OPT_PORT:
+    return O_PORT;
   default:
     return -1; /* --help, --version: every command */
   }
@@ -497,6 +525,7 @@ static int bit(int code) {
 int mg_cli_parse(int argc, char **argv, mg_cli *c) {
   memset(c, 0, sizeof *c);
   c->content = "content";
+  c->port = -1;
   if (argc < 2)
     return fail(c, "%s", "no command given");
   const char *name = argv[1];
@@ -651,6 +680,17 @@ int mg_cli_parse(int argc, char **argv, mg_cli *c) {
                     "such as 0/4, not '%s'",
                     optarg);
       break;
+    case OPT_PORT: {
+      char *end;
+      long port = strtol(optarg, &end, 10);
+      if (!*optarg || *end || port < 0 || port > 65535)
+        return fail(c,
+                    "--port takes a number from 0 (any free port) to 65535, "
+                    "not '%s'",
+                    optarg);
+      c->port = (int)port;
+      break;
+    }
     case 'h':
       c->help = 1;
       return -1;

@@ -2,7 +2,8 @@
  * build, check, handbook and resolve over the halls (build.c), and index
  * (build.c, index.c), which joins the outputs of shards; render and
  * params, which look at one section or one hall; feedback, the ledger of
- * what the halls reported (feedback.c). */
+ * what the halls reported (feedback.c); serve, the preview server
+ * (serve.c). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -194,6 +195,18 @@ static int cmd_halls(mg_cli *c, const char *tpl) {
   int rc = mg_build(&o);
   free(print_dir);
   return rc;
+}
+
+/* `serve`: the preview server (serve.c). */
+static int cmd_serve(mg_cli *c, const char *tpl) {
+  mg_serve_opts o = {0};
+  o.content_dir = c->content;
+  o.out_dir = c->out ? c->out : "output";
+  o.templates_dir = tpl;
+  o.stores = c->stores;
+  o.nstores = c->nstores;
+  o.port = c->port >= 0 ? c->port : 8000;
+  return mg_serve(&o);
 }
 
 static int cmd_params(mg_cli *c, const char *tpl) {
@@ -582,6 +595,9 @@ static int run(int argc, char **argv) {
         break;
       case MG_CMD_FEEDBACK:
         rc = cmd_feedback(&c, tpl);
+        break;
+      case MG_CMD_SERVE:
+        rc = cmd_serve(&c, tpl);
         break;
       default:
         rc = cmd_halls(&c, tpl);

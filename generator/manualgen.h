@@ -10,6 +10,8 @@
  *   write.c                               staged, atomic output files
  *   build.c                               the per-store loop, in parallel
  *   main.c                                the command line
+ *   serve.c                               the preview server (a child
+ *                                         build after every save)
  *
  * Ownership: unless a comment says otherwise, a function returning a
  * pointer gives the caller ownership; free it with the matching *_free. */
@@ -136,7 +138,8 @@ typedef enum {
   MG_CMD_HANDBOOK,
   MG_CMD_RESOLVE,
   MG_CMD_FEEDBACK,
-  MG_CMD_INDEX
+  MG_CMD_INDEX,
+  MG_CMD_SERVE
 } mg_cmd_kind;
 
 typedef struct {
@@ -167,6 +170,7 @@ typedef struct {
   int no_pdf;                /* build --no-pdf */
   int no_splice;             /* build --no-splice */
   unsigned shard_k, shard_n; /* build, check --shard K/N (n 0: none) */
+  int port;                  /* serve --port N (-1: not given) */
   int help, version;         /* asked for; cmd is NULL for the program's own */
   char *error;               /* the usage error, when mg_cli_parse returned 2 */
 } mg_cli;
@@ -1546,6 +1550,37 @@ typedef struct {
 int mg_build(const mg_build_opts *o);
 /* The edition for this run (SOURCE_DATE_EPOCH when set). */
 void mg_edition_init(mg_edition *ed, const char *name);
+
+/* -------------------------------------------------------------- serve.c */
+
+/* `manualgen serve`: a preview server of the draft edition. */
+typedef struct {
+  const char *content_dir, *out_dir, *templates_dir;
+  const char **stores; /* --store: the halls the previews build (none: all) */
+  size_t nstores;
+  int port; /* on 127.0.0.1; 0: any free port (the one bound is printed) */
+} mg_serve_opts;
+
+/* Serves OUT on 127.0.0.1:port until SIGINT, SIGTERM or SIGHUP. Builds
+ * the draft once (a child process: `manualgen build --no-pdf`), then
+ * again after every change below the content and templates folders
+ * (inotify, bursts of changes 100 ms apart taken as one), and tells the
+ * open pages of the halls whose pages changed to reload (Server-Sent
+ * Events). A failed build's messages are shown on every page, the last
+ * good pages served meanwhile. Prints the URL on stderr once the first
+ * build is done. Returns 0 when stopped by a signal, 1 when it could not
+ * listen or watch (after saying why). */
+int mg_serve(const mg_serve_opts *o);
+/* Checks the path of a request URL (as sent: percent-encoded, without
+ * the query) and decodes it once. Returns 0 and sets *rel to the path
+ * relative to the served folder ("" for "/", a trailing '/' kept for a
+ * folder), which the caller frees; or an HTTP status with *rel NULL:
+ * 400 for a malformed path (no leading '/', "//", a bad or NUL %-escape,
+ * a control character), 403 for traversal (a "." or ".." segment, plain
+ * or encoded, a '/' encoded inside a segment, a '\' in any form), 404
+ * for a hidden file (any other segment starting with '.': the build's
+ * own files). Pure: touches no file. */
+int mg_serve_path(const char *url, char **rel);
 
 /* -------------------------------------------------------------- index.c */
 
