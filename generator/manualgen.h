@@ -912,6 +912,12 @@ typedef struct {
   size_t n;
 } mg_pages;
 void mg_pages_free(mg_pages *p);
+/* The UI strings of the templates in dir for language lang: every key of
+ * l10n/en.xml, in lang where it has one (<m:l10n><m:string key>). NULL
+ * after reporting that a file cannot be read. Caller frees. */
+xmlDocPtr mg_l10n_load(const char *dir, const char *lang);
+/* The string of key in l10n (caller frees), or NULL. */
+char *mg_l10n_string(xmlDocPtr l10n, const char *key);
 
 /* Applies a driver to doc and serializes each page of its m:pages result
  * as HTML5. params: NULL-terminated name/value pairs, passed as literal

@@ -133,7 +133,9 @@ typedef struct {
   char *events[NEVENTS]; /* events[i % NEVENTS]: "event: ...\n\n" */
   char *errors;          /* the failed build's messages, or NULL */
   char lang[16];         /* the manual's language, from its pages */
+  char *words[3];        /* the panel's words in that language, or NULL */
   const char *out_dir;   /* read-only after start */
+  const char *templates_dir;
 } server;
 
 /* Appends an event for the events streams and wakes them. Takes the
@@ -151,16 +153,28 @@ static void push_event(server *s, const char *name, const char *data) {
 /* ------------------------------------------------------- the words */
 
 /* The panel's few words, in the manual's language (the built pages'
- * <html lang>); other languages get English. */
+ * <html lang>), from the templates' language strings; the key itself if
+ * they could not be read. Under the lock. */
+static const char *const word_keys[] = {"preview.errors", "preview.ok",
+                                        "preview.title"};
+
 static const char *word(const server *s, int k) {
-  static const char *const zh[] = {
-      "内容有错误：修正后预览自动更新。下面仍是上次成功构建的页面。",
-      "没有错误：预览是最新的。", "构建错误"};
-  static const char *const en[] = {
-      "The content has errors: the preview updates once they are fixed. "
-      "The pages are those of the last good build.",
-      "No errors: the preview is up to date.", "Build errors"};
-  return !strncmp(s->lang, "zh", 2) ? zh[k] : en[k];
+  return s->words[k] ? s->words[k] : word_keys[k];
+}
+
+/* Loads the words of language lang (the lock is not held). */
+static void load_words(server *s, const char *lang) {
+  xmlDocPtr l10n = mg_l10n_load(s->templates_dir, lang);
+  char *w[3];
+  for (int k = 0; k < 3; k++)
+    w[k] = l10n ? mg_l10n_string(l10n, word_keys[k]) : NULL;
+  xmlFreeDoc(l10n);
+  pthread_mutex_lock(&s->mu);
+  for (int k = 0; k < 3; k++) {
+    free(s->words[k]);
+    s->words[k] = w[k];
+  }
+  pthread_mutex_unlock(&s->mu);
 }
 
 static void put_escaped(mg_buf *b, const char *t) {
@@ -609,11 +623,17 @@ static void read_lang(server *s) {
     l += 12;
     size_t n = strcspn(l, "\"");
     pthread_mutex_lock(&s->mu);
+    int fresh = n < sizeof s->lang &&
+                (strlen(s->lang) != n || memcmp(s->lang, l, n) || !s->words[0]);
     if (n < sizeof s->lang) {
       memcpy(s->lang, l, n);
       s->lang[n] = '\0';
     }
+    char lang[sizeof s->lang];
+    memcpy(lang, s->lang, sizeof lang);
     pthread_mutex_unlock(&s->mu);
+    if (fresh)
+      load_words(s, lang);
   }
   free(text);
   free(idx);
@@ -867,7 +887,8 @@ int mg_serve(const mg_serve_opts *o) {
   signal(SIGPIPE, SIG_IGN);
   int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 
-  server s = {.out_dir = o->out_dir, .lang = "en"};
+  server s = {
+      .out_dir = o->out_dir, .templates_dir = o->templates_dir, .lang = "en"};
   pthread_mutex_init(&s.mu, NULL);
   pthread_cond_init(&s.cv, NULL);
   builder b = {.o = o, .errfd = -1};
@@ -993,6 +1014,8 @@ out:
   for (size_t i = 0; i < NEVENTS; i++)
     free(s.events[i]);
   free(s.errors);
+  for (int k = 0; k < 3; k++)
+    free(s.words[k]);
   pthread_cond_destroy(&s.cv);
   pthread_mutex_destroy(&s.mu);
   return rc;

@@ -73,6 +73,8 @@ static xmlDocPtr load_strings(const char *dir, const char *lang) {
   return d;
 }
 
+static xmlDocPtr build_l10n(const char *dir, const char *lang);
+
 static xmlNodePtr find_string(xmlDocPtr d, const xmlChar *key) {
   if (!d)
     return NULL;
@@ -90,6 +92,18 @@ static xmlNodePtr find_string(xmlDocPtr d, const xmlChar *key) {
 
 /* <m:l10n lang>: every key of en.xml, in the manual's language where it
  * has one, in English (with a warning) where it does not. */
+xmlDocPtr mg_l10n_load(const char *dir, const char *lang) {
+  return build_l10n(dir, lang);
+}
+
+char *mg_l10n_string(xmlDocPtr l10n, const char *key) {
+  xmlNodePtr n = find_string(l10n, BAD_CAST key);
+  xmlChar *v = n ? xmlNodeGetContent(n) : NULL;
+  char *out = v ? mg_xstrdup((const char *)v) : NULL;
+  xmlFree(v);
+  return out;
+}
+
 static xmlDocPtr build_l10n(const char *dir, const char *lang) {
   xmlDocPtr en = load_strings(dir, "en");
   xmlDocPtr tr = strcmp(lang, "en") ? load_strings(dir, lang) : NULL;

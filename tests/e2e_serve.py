@@ -157,6 +157,14 @@ def edit(ws, rel, old, new):
     os.replace(tmp, p)
 
 
+def l10n_strings(lang):
+    """The UI strings of the templates for lang: key -> text."""
+    import xml.etree.ElementTree as ET
+    root = ET.parse(os.path.join(harness.ROOT, "templates", "l10n",
+                                 lang + ".xml")).getroot()
+    return {e.get("key"): e.text for e in root}
+
+
 def test_serve_serves_a_page_and_head():
     ws = harness.workspace()
     s = Server(ws)
@@ -226,12 +234,17 @@ def test_serve_rebuilds_on_save_and_shows_errors_until_fixed():
         st, _, body = s.request(A_FLAG)
         assert st == 200 and "修订一" in body, body[:300]
         assert expect[0] in pre_lines(body, "manualgen-errors"), body
+        # the panel speaks the manual's language, from its strings
+        words = l10n_strings("zh-CN")
+        assert words["preview.errors"] in body, body[-2000:]
+        assert f"<h1>{words['preview.title']}</h1>" in page, page
 
         # fixed: the errors are cleared (event and page), the new text
         edit(ws, LOBBY, "大堂经理{{ nosuch }}共", "大堂经理（修订二）共")
         assert wait_for(lambda: ev.find("ok"), 10), (ev.got, s.err())
         st, _, page = s.request("/_manualgen/errors")
         assert 'id="no-errors"' in page and 'id="errors"' not in page, page
+        assert words["preview.ok"] in page, page
         st, _, body = s.request(A_FLAG)
         assert "修订二" in body and "manualgen-errors" not in body, body[:300]
         assert s.stop(signal.SIGTERM)[0] == 0, s.err()
