@@ -35,6 +35,21 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- A hall's printed pages: the hall and the manual at the top left,
+       the edition at the top right, as CSS strings in custom properties
+       that manual.css's @page margin boxes show (Chromium prints them). -->
+  <xsl:template match="m:manual" mode="page.running">
+    <xsl:variable name="edition">
+      <xsl:apply-templates select="m:edition" mode="titlepage"/>
+    </xsl:variable>
+    <xsl:attribute name="style">
+      <xsl:value-of select="concat('--mg-running-hall:&quot;', m:store/@name,
+                                   ' · ', m:title, '&quot;;',
+                                   '--mg-running-edition:&quot;',
+                                   normalize-space($edition), '&quot;')"/>
+    </xsl:attribute>
+  </xsl:template>
+
   <xsl:template name="search.form">
     <xsl:param name="id" select="'search-box'"/>
     <form class="search-form" role="search" action="{$search.href}">

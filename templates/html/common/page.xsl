@@ -3,7 +3,7 @@
   page.xsl: the skeleton shared by every HTML page, and the m:pages wrapper.
 
   page (named): one <m:page href=$href> holding
-    <html lang>
+    <html lang> (and the running heads of print, mode page.running)
       <head> charset, viewport, <title>, the stylesheet </head>
       <body> skip link, notices (mode page.notice on the input's root,
              with $href: release.xsl's "superseded" notice; nothing
@@ -35,6 +35,7 @@
     <xsl:param name="content"/>   <!-- nodes inside <main> -->
     <m:page href="{$href}">
       <html lang="{$page.lang}">
+        <xsl:apply-templates select="/*" mode="page.running"/>
         <head>
           <meta charset="utf-8"/>
           <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -102,6 +103,11 @@
       </html>
     </m:page>
   </xsl:template>
+
+  <!-- Attributes of <html> that give printed pages their running heads
+       (the page's @page margin boxes in manual.css): none unless a module
+       imported after this one says otherwise (header.xsl, for a hall). -->
+  <xsl:template match="/*" mode="page.running"/>
 
   <!-- Notices at the top of every page: none unless a module imported
        after this one says otherwise. -->
