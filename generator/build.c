@@ -991,6 +991,9 @@ static int build_index(run *r, edition *e) {
     rc = put_file(r, e, pg.v[k].href, pg.v[k].data, pg.v[k].len);
   if (!rc)
     rc = put_file(r, e, "manual.css", e->tpl->css, strlen(e->tpl->css));
+  if (!rc && e->tpl->stores_js)
+    rc = put_file(r, e, "stores.js", e->tpl->stores_js,
+                  strlen(e->tpl->stores_js));
   e->index_pages += pg.n;
   mg_pages_free(&pg);
   xmlFreeDoc(doc);

@@ -891,6 +891,9 @@ typedef struct {
    * pages; NULL when the templates have none (a release's frozen
    * templates may predate it) */
   char *search_js;
+  /* js/stores.js, the edition index's filter, written beside it; NULL
+   * when the templates have none */
+  char *stores_js;
   char digest[33]; /* every file of the templates, and the version */
 } mg_templates;
 

@@ -75,6 +75,25 @@ static xmlDocPtr load_strings(const char *dir, const char *lang) {
 
 static xmlDocPtr build_l10n(const char *dir, const char *lang);
 
+/* Reads DIR/js/NAME into *out when there is such a file (a release's
+ * frozen templates may predate it). Returns 1 when it is there but cannot
+ * be read (reported unless quiet), else 0. */
+static int read_script(const char *dir, const char *name, char **out,
+                       int quiet) {
+  char *path = mg_xasprintf("%s/js/%s", dir, name);
+  struct stat sb;
+  int bad = 0;
+  if (lstat(path, &sb) == 0) {
+    *out = mg_safe_read_file(path, NULL);
+    bad = !*out;
+    if (bad && !quiet)
+      mg_diag(MG_ERROR, path, 0, 0, "cannot read the script: %s",
+              mg_read_error());
+  }
+  free(path);
+  return bad;
+}
+
 static xmlNodePtr find_string(xmlDocPtr d, const xmlChar *key) {
   if (!d)
     return NULL;
@@ -203,17 +222,9 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
     mg_diag(MG_ERROR, css, 0, 0, "cannot read the stylesheet: %s",
             mg_read_error());
   free(css);
-  /* the search page's script: optional, but unreadable is an error */
-  char *js = mg_xasprintf("%s/js/search.js", dir);
-  int js_bad = 0;
-  if (lstat(js, &sb) == 0) {
-    t->search_js = mg_safe_read_file(js, NULL);
-    js_bad = !t->search_js;
-    if (js_bad && !unreadable)
-      mg_diag(MG_ERROR, js, 0, 0, "cannot read the script: %s",
-              mg_read_error());
-  }
-  free(js);
+  /* the scripts beside the pages: optional, but unreadable is an error */
+  int js_bad = read_script(dir, "search.js", &t->search_js, unreadable) |
+               read_script(dir, "stores.js", &t->stores_js, unreadable);
   if (unreadable || js_bad || !t->site || !t->handbook || !t->index ||
       !t->body || !t->l10n_doc || !t->css) {
     mg_templates_free(t);
@@ -258,6 +269,7 @@ void mg_templates_free(mg_templates *t) {
   xmlFreeDoc(t->l10n_doc);
   free(t->css);
   free(t->search_js);
+  free(t->stores_js);
   free(t->templates_dir);
   free(t);
 }

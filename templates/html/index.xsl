@@ -9,6 +9,12 @@
   date, links to the list of every edition (../index.html), and when
   superseded starts with a notice linking to ../latest/index.html
   (release.xsl).
+  Above the list, a form filters the halls by city, type and name; it is
+  hidden until stores.js (templates/js, written beside the page) shows
+  it, since without a script it could do nothing.  Each row and city
+  carries data-city, data-type for it; the form's initial values come
+  from the address (index.html?city=nanjing&type=county).  From 60em on,
+  the cities sit side by side.
 
   Parameters (declared in the modules named):
     css.href         page.xsl   'manual.css'
@@ -29,6 +35,7 @@
 
   <!-- Stores by city, for grouping (Muenchian). -->
   <xsl:key name="stores-by-city" match="m:stores/m:store" use="@city"/>
+  <xsl:key name="stores-by-type" match="m:stores/m:store" use="@type"/>
 
   <xsl:template match="/">
     <xsl:if test="not(m:stores)">
@@ -84,14 +91,86 @@
             </xsl:for-each>
           </ul>
         </nav>
-        <xsl:apply-templates select="$cities" mode="city"/>
+        <xsl:call-template name="store.filter">
+          <xsl:with-param name="cities" select="$cities"/>
+        </xsl:call-template>
+        <div class="cities">
+          <xsl:apply-templates select="$cities" mode="city"/>
+        </div>
+        <script src="stores.js"></script>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
+  <!-- The filter: city, type, name; #filter-count says how many show
+       (filter.count: {1} shown, {2} in all). -->
+  <xsl:template name="store.filter">
+    <xsl:param name="cities"/>
+    <form class="store-filter" id="store-filter" hidden="">
+      <xsl:attribute name="aria-label">
+        <xsl:call-template name="gentext">
+          <xsl:with-param name="key" select="'filter.legend'"/>
+        </xsl:call-template>
+      </xsl:attribute>
+      <p>
+        <label for="filter-city">
+          <xsl:call-template name="gentext">
+            <xsl:with-param name="key" select="'city'"/>
+          </xsl:call-template>
+        </label>
+        <select id="filter-city" name="city">
+          <option value="">
+            <xsl:call-template name="gentext">
+              <xsl:with-param name="key" select="'filter.all-cities'"/>
+            </xsl:call-template>
+          </option>
+          <xsl:for-each select="$cities">
+            <option value="{@city}"><xsl:value-of select="@city-name"/></option>
+          </xsl:for-each>
+        </select>
+      </p>
+      <p>
+        <label for="filter-type">
+          <xsl:call-template name="gentext">
+            <xsl:with-param name="key" select="'type'"/>
+          </xsl:call-template>
+        </label>
+        <select id="filter-type" name="type">
+          <option value="">
+            <xsl:call-template name="gentext">
+              <xsl:with-param name="key" select="'filter.all-types'"/>
+            </xsl:call-template>
+          </option>
+          <xsl:for-each select="m:store[generate-id() =
+                                generate-id(key('stores-by-type', @type)[1])]">
+            <option value="{@type}">
+              <xsl:value-of select="normalize-space(
+                  (@type-label | key('l10n', concat('store-type.', @type)))[1])"/>
+            </option>
+          </xsl:for-each>
+        </select>
+      </p>
+      <p>
+        <label for="filter-name">
+          <xsl:call-template name="gentext">
+            <xsl:with-param name="key" select="'filter.name'"/>
+          </xsl:call-template>
+        </label>
+        <input type="search" id="filter-name" name="q" autocomplete="off"/>
+      </p>
+      <p id="filter-count" class="filter-count" role="status">
+        <xsl:attribute name="data-count">
+          <xsl:call-template name="gentext">
+            <xsl:with-param name="key" select="'filter.count'"/>
+          </xsl:call-template>
+        </xsl:attribute>
+      </p>
+    </form>
+  </xsl:template>
+
   <!-- One city: its heading and a table of its stores. -->
   <xsl:template match="m:store" mode="city">
-    <section class="city" id="city-{@city}">
+    <section class="city" id="city-{@city}" data-city="{@city}">
       <h2><xsl:value-of select="@city-name"/></h2>
       <div class="table-wrap">
         <table class="stores">
@@ -112,7 +191,7 @@
   </xsl:template>
 
   <xsl:template match="m:store" mode="row">
-    <tr>
+    <tr data-city="{@city}" data-type="{@type}" data-id="{@id}">
       <td><a href="stores/{@id}/index.html"><xsl:value-of select="@name"/></a></td>
       <td class="col-city"><xsl:value-of select="@city-name"/></td>
       <td><xsl:apply-templates select="." mode="store.type"/></td>
