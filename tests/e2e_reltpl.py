@@ -27,7 +27,7 @@ VNU = os.path.join(ROOT, "tests/node_modules/vnu-jar/build/dist/vnu.jar")
 M = "{urn:manualgen}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_PAGES = ("index.html", "duties.html", "patrol.html", "changes.html",
-              "versions.html", "search.html")
+              "versions.html")
 
 
 # ------------------------------------------------------------------ helpers
@@ -198,9 +198,8 @@ def test_reltpl_change_page_lists_changes_with_links_and_feedback():
     fb5 = Page(between(pages["changes.html"], 'id="feedback.FB-0005"', "</li>"))
     assert "乙县营业厅" in fb5.text and "县级厅补充规定" in fb5.text
     assert fb5.hrefs() == []    # a section this store does not have
-    # linked from the contents page and from every page's sidebar (the
-    # search page has none: its header leads back to the contents)
-    for href in SITE_PAGES[:-1]:
+    # linked from the contents page and from every page's sidebar
+    for href in SITE_PAGES:
         q = Page(pages[href])
         assert "changes.html" in q.hrefs(), href
         assert "versions.html" in q.hrefs(), href
@@ -332,7 +331,7 @@ def test_reltpl_draft_has_feedback_links_and_nothing_of_a_release():
     pages = site("draft-a-flag.xml")
     pages["handbook.html"] = handbook("draft-a-flag.xml")
     assert sorted(pages) == ["duties.html", "handbook.html", "index.html",
-                             "patrol.html", "search.html"], sorted(pages)
+                             "patrol.html"], sorted(pages)
     for href, text in pages.items():
         p = Page(text)
         assert "版本：草稿 2026-11-29" in p.text, href
@@ -470,7 +469,7 @@ def test_reltpl_pages_are_valid_html5():
     p = subprocess.run(["java", "-jar", VNU, "--errors-only", "--also-check-css",
                         os.path.join(TPL, "css", "manual.css")] + files,
                        capture_output=True, text=True)
-    assert p.returncode == 0 and len(files) == 28, \
+    assert p.returncode == 0 and len(files) == 24, \
         f"{len(files)} pages\n" + p.stderr[-3000:]
     for f in files:
         os.unlink(f)

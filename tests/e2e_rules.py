@@ -83,7 +83,7 @@ def test_rules_assert_report_value_of_and_roles():
             "(store b-county)"], r
         r = run(["build", "--content", "content", "--out", "out"], ws)
         assert r.code == 0, r
-        assert "built 3 handbooks, 22 pages, 1 warning " in r.err, r
+        assert "built 3 handbooks, 19 pages, 1 warning " in r.err, r
     finally:
         shutil.rmtree(ws, ignore_errors=True)
 

@@ -9,6 +9,9 @@
   resolve; not their text, which is in the chapters), the feedback
   resolved.  A superseded release starts with a notice (release.xsl).
   Cross references and the contents point inside the page (#id).
+  It is the hall's search page too: with ?q=... its script (search.js)
+  lists the passages that hold the query in the region search.xsl writes
+  at the top, and hides the rest until the query is cleared.
 
   Parameters (declared in the modules named):
     css              page.xsl   the stylesheet text, put inline in <style>
@@ -17,6 +20,9 @@
     css.href         page.xsl   'manual.css'
     generated.date   page.xsl   footer "generated on"      '' (none)
     xref.style       xref.xsl   set to 'page' here
+    search.href      here       the search page: this one  'handbook.html'
+                                ('' no search box, no search)
+    search.js        search.xsl the search's script        'search.js'
 
   m:prints-store: attributes of the hall's m:store that this driver (with
   what it imports) only prints, never tests or takes apart, besides its
@@ -43,11 +49,15 @@
   <xsl:import href="common/changes.xsl"/>
   <xsl:import href="common/release.xsl"/>
   <xsl:import href="common/duties.xsl"/>
+  <xsl:import href="common/search.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
   <!-- Everything is on this one page: links are #anchor. -->
   <xsl:param name="xref.style" select="'page'"/>
+  <!-- This page is the hall's search page too (search.xsl): the search
+       box sends its query here; '' for no search box and no search. -->
+  <xsl:param name="search.href" select="'handbook.html'"/>
 
   <xsl:template match="/">
     <xsl:if test="not(m:manual)">
@@ -68,6 +78,9 @@
         <xsl:apply-templates select="." mode="page.header"/>
       </xsl:with-param>
       <xsl:with-param name="content">
+        <xsl:if test="$search.href != ''">
+          <xsl:call-template name="search.results"/>
+        </xsl:if>
         <div class="cover">
           <h1><xsl:value-of select="m:title"/></h1>
           <xsl:apply-templates select="m:organisation" mode="titlepage"/>
@@ -142,6 +155,9 @@
           </article>
         </xsl:if>
         <xsl:apply-templates select="m:changes" mode="changes.part"/>
+        <xsl:if test="$search.href != ''">
+          <xsl:call-template name="search.script"/>
+        </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>

@@ -7,8 +7,7 @@
   manual declares duties or forms, linked from the contents page;
   changes.html ("本版变更": what this release changed for the store, the
   text marked) and versions.html ("版本记录": every release), both linked
-  from the contents page and the sidebar; search.html, the hall's search
-  page with its index (search.xsl).  Every page of a superseded
+  from the contents page and the sidebar.  Every page of a superseded
   release starts with a notice linking to the same page in latest/
   (release.xsl).
 
@@ -21,9 +20,8 @@
     feed.href        here       the store's Atom feed, on  '../../../feeds/
                                 versions.html              <store id>.xml'
                                 ('' leaves the link out)
-    search.href      here       the search page, named by  'search.html'
-                                every page's search box    ('' no box)
-    search.js        search.xsl the search page's script   'search.js'
+    search.href      here       where the search box sends  handbook.href
+                                its query (search.xsl)     ('' no box)
 
   m:prints-store: attributes of the hall's m:store that this driver (with
   what it imports) only prints, never tests or takes apart, besides its
@@ -51,7 +49,6 @@
   <xsl:import href="common/changes.xsl"/>
   <xsl:import href="common/release.xsl"/>
   <xsl:import href="common/duties.xsl"/>
-  <xsl:import href="common/search.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
@@ -63,8 +60,9 @@
        linked from versions.html; '' for no link. -->
   <xsl:param name="feed.href"
              select="concat('../../../feeds/', /m:manual/m:store/@id, '.xml')"/>
-  <!-- The hall's search page (search.xsl); '' for none and no search box. -->
-  <xsl:param name="search.href" select="'search.html'"/>
+  <!-- Where every page's search box sends its query: the single-page
+       handbook (search.xsl); '' for no search box. -->
+  <xsl:param name="search.href" select="$handbook.href"/>
 
   <xsl:template match="/">
     <xsl:if test="not(m:manual)">
@@ -77,7 +75,6 @@
       <xsl:apply-templates select="m:manual/m:releases" mode="edition.page"/>
       <xsl:apply-templates select="m:manual/m:duties[m:duty]" mode="edition.page"/>
       <xsl:apply-templates select="m:manual/m:forms[m:form]" mode="edition.page"/>
-      <xsl:apply-templates select="m:manual" mode="search.page"/>
     </m:pages>
   </xsl:template>
 

@@ -1,68 +1,128 @@
-/* search.js -- the search page of a hall's handbook (search.html).
+/* search.js -- search in a hall's handbook (handbook.html?q=...).
  *
- * The page carries its index (templates/html/common/search.xsl): every
- * passage of the handbook in a <template id="search-data">, grouped by
- * section. This script reads it once, and for a query lists the passages
- * that hold it, each linked to the heading or section it is under.
+ * The single-page handbook holds every passage of the hall's handbook:
+ * each chapter is an <article id="chapter.<id>">, each section and
+ * heading has its id (templates/html/handbook.xsl). With a query in the
+ * address (every page's search box sends one), this script reads those
+ * passages -- paragraphs, list items, table rows, headings --, lists the
+ * ones that hold the query in the region #search at the top of the page,
+ * and hides the rest of the page until the query is cleared. Each result
+ * links to its heading on the chapter's own page (or in this page, for
+ * the parts that have no page of their own).
  *
  * Matching works on characters, not words: Chinese has no spaces between
  * words. Text and query are folded alike (NFKC: full-width letters and
- * digits become ASCII; then lower case; runs of spaces become one).
- * A passage matches when it holds every space-separated part of the
- * query. When none does, passages are ranked by how many of the query's
+ * digits become ASCII; then lower case; runs of spaces become one). A
+ * passage matches when it holds every space-separated part of the query.
+ * When none does, passages are ranked by how many of the query's
  * character pairs (bigrams) they hold, so that "交接班巡视" still finds
  * "交接班时的巡视"; the bigram table is built on that first need.
  *
  * Everything is read from this page and written with textContent: no
- * request leaves the page, and no passage is ever parsed as HTML. */
+ * request leaves the page (it works from file://), and no passage is
+ * ever parsed as HTML. */
 (function () {
   "use strict";
 
   var MAX_RESULTS = 50;
   var SNIPPET = 60; /* characters of context around the first match */
 
-  var data = document.getElementById("search-data");
-  var list = document.getElementById("search-results");
+  var region = document.getElementById("search");
+  var list = document.getElementById("search-list");
   var status = document.getElementById("search-status");
-  var input = document.getElementById("search-query");
-  if (!data || !list || !status || !input) return;
+  var main = document.getElementById("main");
+  var q = new URLSearchParams(location.search).get("q") || "";
+  if (!region || !list || !status || !main || !fold(q)) return;
 
   function fold(s) {
     return s.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
   }
+  /* text folded as fold() does, character by character, with map[i] the
+   * index in text of folded character i (and map[length] = text.length),
+   * so that a match found in the folded text is marked in the original */
+  function foldMapped(text) {
+    var out = "", map = [], i = 0;
+    for (var ch of text) {
+      var f = ch.normalize("NFKC").toLowerCase().replace(/\s+/g, " ");
+      if (f === " " && (out === "" || out[out.length - 1] === " ")) f = "";
+      for (var k = 0; k < f.length; k++) map.push(i);
+      out += f;
+      i += ch.length;
+    }
+    if (out[out.length - 1] === " ") {
+      out = out.slice(0, -1);
+      map.pop();
+    }
+    map.push(text.length);
+    return { text: out, map: map };
+  }
+  function clean(s) {
+    return s.replace(/\s+/g, " ").trim();
+  }
 
-  /* the passages: {href, where, text, folded} */
+  /* the passages, in page order: {href, where, text, folded, title} */
   var passages = [];
-  var sections = (data.content || data).querySelectorAll("div[data-href]");
-  for (var i = 0; i < sections.length; i++) {
-    var div = sections[i];
-    var href = div.getAttribute("data-href");
-    var page = href.split("#")[0];
-    var chapter = "", section = "", heading = "", anchor = href;
-    for (var el = div.firstElementChild; el; el = el.nextElementSibling) {
-      var text = el.textContent.replace(/\s+/g, " ").trim();
-      if (!text) continue;
-      if (el.tagName === "H2") {
+  var BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, tr, pre";
+  var HEADING = /^H[1-6]$/;
+  var HEADINGS = "h1, h2, h3, h4, h5, h6";
+  /* an element's own text: its cells apart, without the blocks inside */
+  function textOf(el) {
+    if (el.tagName === "TR")
+      return Array.prototype.map.call(el.cells, function (c) {
+        return clean(c.textContent);
+      }).join(" | ");
+    if (el.tagName !== "LI") return clean(el.textContent);
+    var t = "";
+    el.childNodes.forEach(function (n) {
+      if (n.nodeType === 3 || !n.matches(BLOCKS + ", ul, ol, table, div"))
+        t += n.textContent;
+    });
+    return clean(t);
+  }
+
+  /* the parts that have a page of their own on the site */
+  var PARTS = { "duties-part": "duty-matrix.html", "forms-part": "forms.html" };
+  main.querySelectorAll("article.chapter").forEach(function (art) {
+    var page = art.id.indexOf("chapter.") === 0
+      ? art.id.slice("chapter.".length) + ".html" : "";
+    for (var cls in PARTS)
+      if (art.classList.contains(cls)) page = PARTS[cls];
+    if (!page) return;
+    var chapter = "", section = "", heading = "", anchor = "";
+    art.querySelectorAll(BLOCKS).forEach(function (el) {
+      var text = textOf(el);
+      if (!text) return;
+      var sec = el.closest("section[id]");
+      var title = HEADING.test(el.tagName);
+      if (title && el.parentNode === art) { /* the chapter's heading */
         chapter = text;
-        continue;
+        if (el.id) anchor = el.id;
+        return;
       }
-      if (el.tagName === "H3") {
+      if (el.closest(".section-meta")) return; /* its feedback link */
+      if (title && sec && el === sec.querySelector(HEADINGS)) { /* its title */
         section = text;
-      } else if (el.tagName === "H4") {
+        heading = "";
+        anchor = sec.id;
+      } else if (title) {
         heading = text;
-        anchor = page + "#" + el.getAttribute("data-id");
+        anchor = el.id || anchor;
+      } else if (sec && !anchor) {
+        anchor = sec.id;
       }
       var where = [chapter, section];
-      if (heading && el.tagName !== "H3") where.push(heading);
+      if (heading) where.push(heading);
+      var folded = foldMapped(text);
       passages.push({
-        href: el.tagName === "H3" ? href : anchor,
-        where: where.join(" › "),
+        href: page + (anchor ? "#" + anchor : ""),
+        where: where.filter(Boolean).join(" › "),
         text: text,
-        folded: fold(text),
-        title: el.tagName !== "P"
+        folded: folded.text,
+        map: folded.map,
+        title: title
       });
-    }
-  }
+    });
+  });
 
   var bigrams = null; /* bigram -> [passage index], built when needed */
   function pairs(s) {
@@ -126,19 +186,18 @@
   function snippet(hit) {
     var p = document.createElement("p");
     var text = hit.p.text;
-    /* positions in the folded text match the original's only when
-     * folding kept the length; otherwise the passage starts the snippet */
-    var same = hit.p.folded.length === text.length;
-    var at = same ? hit.at : -1;
+    /* the match, in the original text */
+    var at = hit.at >= 0 ? hit.p.map[hit.at] : -1;
+    var end = hit.at >= 0 ? hit.p.map[hit.at + hit.len] : 0;
     var from = at > SNIPPET ? at - SNIPPET : 0;
-    var to = Math.min(text.length, (at >= 0 ? at + hit.len : 0) + SNIPPET * 2);
+    var to = Math.min(text.length, (at >= 0 ? end : 0) + SNIPPET * 2);
     if (from > 0) p.appendChild(document.createTextNode("…"));
     if (at >= 0) {
       p.appendChild(document.createTextNode(text.slice(from, at)));
       var m = document.createElement("mark");
-      m.textContent = text.slice(at, at + hit.len);
+      m.textContent = text.slice(at, end);
       p.appendChild(m);
-      p.appendChild(document.createTextNode(text.slice(at + hit.len, to)));
+      p.appendChild(document.createTextNode(text.slice(end, to)));
     } else {
       p.appendChild(document.createTextNode(text.slice(from, to)));
     }
@@ -152,17 +211,12 @@
   }
 
   function show(query) {
-    while (list.firstChild) list.removeChild(list.firstChild);
-    if (!fold(query)) {
-      say("hint", "");
-      return;
-    }
     var hits = find(query);
     if (!hits.length) {
       say("none", query.trim());
-      return;
+    } else {
+      say("count", String(hits.length));
     }
-    say("count", String(hits.length));
     hits.slice(0, MAX_RESULTS).forEach(function (hit) {
       var li = document.createElement("li");
       var a = document.createElement("a");
@@ -174,12 +228,15 @@
     });
   }
 
-  var q = new URLSearchParams(location.search).get("q") || "";
-  input.value = q;
-  show(q);
-  var timer = 0;
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () { show(input.value); }, 150);
+  /* the results take the page's place; the search box shows the query */
+  Array.prototype.forEach.call(main.children, function (el) {
+    if (el !== region && el.tagName !== "SCRIPT") el.hidden = true;
   });
+  region.hidden = false;
+  document.querySelectorAll("input[name='q']").forEach(function (input) {
+    input.value = q;
+  });
+  show(q);
+  document.title = region.querySelector("h1").textContent + " · " +
+    document.title;
 })();
