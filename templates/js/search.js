@@ -72,13 +72,22 @@
         return clean(c.textContent);
       }).join(" | ");
     if (el.tagName !== "LI") return clean(el.textContent);
-    var t = "";
+    /* an item: its own text and its first paragraph (a duty's number
+     * and title lead its text); the blocks after are passages of their
+     * own */
+    var t = "", para = false;
     el.childNodes.forEach(function (n) {
-      if (n.nodeType === 3 || !n.matches(BLOCKS + ", ul, ol, table, div"))
+      if (n.nodeType === 3 || !n.matches(BLOCKS + ", ul, ol, table, div")) {
         t += n.textContent;
+      } else if (n.tagName === "P" && !para) {
+        para = true;
+        read.add(n);
+        t += " " + n.textContent;
+      }
     });
     return clean(t);
   }
+  var read = new Set(); /* paragraphs read with their item */
 
   /* the parts that have a page of their own on the site */
   var PARTS = { "duties-part": "duty-matrix.html", "forms-part": "forms.html" };
@@ -90,6 +99,7 @@
     if (!page) return;
     var chapter = "", section = "", heading = "", anchor = "";
     art.querySelectorAll(BLOCKS).forEach(function (el) {
+      if (read.has(el)) return;
       var text = textOf(el);
       if (!text) return;
       var sec = el.closest("section[id]");
