@@ -320,14 +320,19 @@ def test_serve_refuses_traversal_links_hidden_files_and_methods():
             st, h, body = s.request(A_FLAG, m)
             assert st == 405 and h.get("allow") == "GET, HEAD", (m, st, h)
             assert "甲市" not in body, m
-        # no descriptor is left open by a request, whatever its answer
+        # no descriptor is left open by a request, whatever its answer:
+        # three rounds of every request (some 80) leave at most one more
+        # open than before them -- libmicrohttpd closes the socket of a
+        # finished connection's thread when it next looks, so the last
+        # one may still be there, but a leak would be one a request
         fds = lambda: len(os.listdir(f"/proc/{s.p.pid}/fd"))
+        paths = list(cases) + ["/draft/stores/a-flag", "/draft/", A_FLAG,
+                               "/draft/manual.css"]
         before = fds()
         for _ in range(3):
-            for path in list(cases) + ["/draft/stores/a-flag", "/draft/",
-                                       A_FLAG, "/draft/manual.css"]:
+            for path in paths:
                 s.request(path)
-        assert wait_for(lambda: fds() <= before, 2), (before, fds())
+        assert wait_for(lambda: fds() <= before + 1, 5), (before, fds())
         # the planted files are still there, and the real page still served
         assert os.path.islink(os.path.join(hall, "leak.html"))
         assert s.request(A_FLAG)[0] == 200
