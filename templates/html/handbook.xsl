@@ -17,6 +17,7 @@
     css.href         page.xsl   'manual.css'
     generated.date   page.xsl   footer "generated on"      '' (none)
     xref.style       xref.xsl   set to 'page' here
+    md.heading.offset cmark.xsl 1 here: one h1, chapters h2
 
   m:prints-store: attributes of the hall's m:store that this driver (with
   what it imports) only prints, never tests or takes apart, besides its
@@ -48,6 +49,10 @@
 
   <!-- Everything is on this one page: links are #anchor. -->
   <xsl:param name="xref.style" select="'page'"/>
+  <!-- One h1, the cover's: chapters are h2, sections h3, and the headings
+       of the text one level lower than the author wrote them (cmark.xsl,
+       chapter.xsl, duties.xsl, changes.xsl). -->
+  <xsl:param name="md.heading.offset" select="1"/>
 
   <xsl:template match="/">
     <xsl:if test="not(m:manual)">

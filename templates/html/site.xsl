@@ -224,13 +224,13 @@
         </xsl:apply-templates>
       </xsl:with-param>
       <xsl:with-param name="nav">
-        <h2>
+        <p class="sidebar-title">
           <a href="index.html">
             <xsl:call-template name="gentext">
               <xsl:with-param name="key" select="'contents'"/>
             </xsl:call-template>
           </a>
-        </h2>
+        </p>
         <xsl:apply-templates select=".." mode="toc">
           <xsl:with-param name="current" select="@id"/>
           <xsl:with-param name="sections" select="'current'"/>
@@ -308,13 +308,13 @@
         </xsl:apply-templates>
       </xsl:with-param>
       <xsl:with-param name="nav">
-        <h2>
+        <p class="sidebar-title">
           <a href="index.html">
             <xsl:call-template name="gentext">
               <xsl:with-param name="key" select="'contents'"/>
             </xsl:call-template>
           </a>
-        </h2>
+        </p>
         <xsl:apply-templates select=".." mode="toc">
           <xsl:with-param name="sections" select="'none'"/>
         </xsl:apply-templates>

@@ -12,6 +12,12 @@
   - raw HTML (html_block, html_inline) produces nothing, not cmark's
     "raw HTML omitted" comment.
 
+  A parameter, whose default keeps cmark-gfm's HTML (`manualgen render`,
+  tests/equiv), lets a page fit the body into its own outline:
+    md.heading.offset   added to every heading's level (up to h6): 1 in the
+                        single-page handbook, where chapters are h2 and
+                        sections h3, so that ### becomes h4;  default 0
+
   Only element children are processed (apply-templates select="*"): the
   whitespace an indented input carries between elements is never copied, and
   the text of text/code/code_block nodes is taken whole, so no
@@ -34,6 +40,8 @@
                 extension-element-prefixes="str"
                 exclude-result-prefixes="md m str">
 
+  <xsl:param name="md.heading.offset" select="0"/>
+
   <!-- ==== Blocks ========================================================= -->
 
   <xsl:template match="md:document">
@@ -55,7 +63,13 @@
   </xsl:template>
 
   <xsl:template match="md:heading">
-    <xsl:element name="h{@level}">
+    <xsl:variable name="level">
+      <xsl:choose>
+        <xsl:when test="@level + $md.heading.offset > 6">6</xsl:when>
+        <xsl:otherwise><xsl:value-of select="@level + $md.heading.offset"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:element name="h{$level}">
       <xsl:copy-of select="@id"/>
       <xsl:apply-templates select="*"/>
     </xsl:element>
