@@ -18,6 +18,7 @@
     generated.date   page.xsl   footer "generated on"      '' (none)
     xref.style       xref.xsl   set to 'page' here
     md.heading.offset cmark.xsl 1 here: one h1, chapters h2
+    md.table.scroll  cmark.xsl  true() here
 
   m:prints-store: attributes of the hall's m:store that this driver (with
   what it imports) only prints, never tests or takes apart, besides its
@@ -51,8 +52,10 @@
   <xsl:param name="xref.style" select="'page'"/>
   <!-- One h1, the cover's: chapters are h2, sections h3, and the headings
        of the text one level lower than the author wrote them (cmark.xsl,
-       chapter.xsl, duties.xsl, changes.xsl). -->
+       chapter.xsl, duties.xsl, changes.xsl). Tables scroll in a box of
+       their own. -->
   <xsl:param name="md.heading.offset" select="1"/>
+  <xsl:param name="md.table.scroll" select="true()"/>
 
   <xsl:template match="/">
     <xsl:if test="not(m:manual)">

@@ -20,6 +20,8 @@
     feed.href        here       the store's Atom feed, on  '../../../feeds/
                                 versions.html              <store id>.xml'
                                 ('' leaves the link out)
+    md.table.scroll  cmark.xsl  true() here: tables scroll in a box of
+                                their own
 
   m:prints-store: attributes of the hall's m:store that this driver (with
   what it imports) only prints, never tests or takes apart, besides its
@@ -49,6 +51,9 @@
   <xsl:import href="common/duties.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
+
+  <!-- Tables scroll in a box of their own (cmark.xsl). -->
+  <xsl:param name="md.table.scroll" select="true()"/>
 
   <!-- Relative address of the printable handbook; '' for no link. -->
   <xsl:param name="handbook.href" select="'handbook.html'"/>

@@ -78,7 +78,8 @@
         <xsl:with-param name="key" select="'duties'"/>
       </xsl:call-template>
     </xsl:element>
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex="0" role="group">
+      <xsl:call-template name="table.scroll.label"/>
       <table class="duty-matrix">
         <thead>
           <tr>
@@ -172,7 +173,8 @@
           </xsl:if>
         </p>
         <xsl:if test="m:column">
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex="0" role="group">
+            <xsl:call-template name="table.scroll.label"/>
             <table class="form-table">
               <thead>
                 <tr>
