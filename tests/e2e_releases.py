@@ -376,8 +376,8 @@ def test_a_later_release_adds_only_the_superseded_notice():
     build(ws)
     after = tree(ws, OUT + "1.0")
     assert sorted(before) == sorted(after)
-    notice = re.compile(rb'<div class="superseded" role="note">.*?</div>',
-                        re.S)
+    notice = re.compile(rb'<section class="superseded" aria-label="[^"]*">'
+                        rb'.*?</section>', re.S)
     changed = 0
     for name, old in before.items():
         new = after[name]

@@ -23,6 +23,8 @@
     search.href      here       the search page: this one  'handbook.html'
                                 ('' no search box, no search)
     search.js        search.xsl the search's script        'search.js'
+    md.heading.offset cmark.xsl 1 here: one h1, chapters h2
+    md.table.scroll  cmark.xsl  true() here
 
   m:prints-store: attributes of the hall's m:store that this driver (with
   what it imports) only prints, never tests or takes apart, besides its
@@ -58,6 +60,12 @@
   <!-- This page is the hall's search page too (search.xsl): the search
        box sends its query here; '' for no search box and no search. -->
   <xsl:param name="search.href" select="'handbook.html'"/>
+  <!-- One h1, the cover's: chapters are h2, sections h3, and the headings
+       of the text one level lower than the author wrote them (cmark.xsl,
+       chapter.xsl, duties.xsl, changes.xsl). Tables scroll in a box of
+       their own. -->
+  <xsl:param name="md.heading.offset" select="1"/>
+  <xsl:param name="md.table.scroll" select="true()"/>
 
   <xsl:template match="/">
     <xsl:if test="not(m:manual)">

@@ -172,7 +172,8 @@
   <xsl:template match="m:store" mode="city">
     <section class="city" id="city-{@city}" data-city="{@city}">
       <h2><xsl:value-of select="@city-name"/></h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0" role="group">
+        <xsl:call-template name="table.scroll.label"/>
         <table class="stores">
           <thead>
             <tr>

@@ -22,6 +22,8 @@
                                 ('' leaves the link out)
     search.href      here       where the search box sends  handbook.href
                                 its query (search.xsl)     ('' no box)
+    md.table.scroll  cmark.xsl  true() here: tables scroll in a box of
+                                their own
 
   m:prints-store: attributes of the hall's m:store that this driver (with
   what it imports) only prints, never tests or takes apart, besides its
@@ -51,6 +53,9 @@
   <xsl:import href="common/duties.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
+
+  <!-- Tables scroll in a box of their own (cmark.xsl). -->
+  <xsl:param name="md.table.scroll" select="true()"/>
 
   <!-- Relative address of the printable handbook; '' for no link. -->
   <xsl:param name="handbook.href" select="'handbook.html'"/>
@@ -229,13 +234,13 @@
         </xsl:apply-templates>
       </xsl:with-param>
       <xsl:with-param name="nav">
-        <h2>
+        <p class="sidebar-title">
           <a href="index.html">
             <xsl:call-template name="gentext">
               <xsl:with-param name="key" select="'contents'"/>
             </xsl:call-template>
           </a>
-        </h2>
+        </p>
         <xsl:apply-templates select=".." mode="toc">
           <xsl:with-param name="current" select="@id"/>
           <xsl:with-param name="sections" select="'current'"/>
@@ -313,13 +318,13 @@
         </xsl:apply-templates>
       </xsl:with-param>
       <xsl:with-param name="nav">
-        <h2>
+        <p class="sidebar-title">
           <a href="index.html">
             <xsl:call-template name="gentext">
               <xsl:with-param name="key" select="'contents'"/>
             </xsl:call-template>
           </a>
-        </h2>
+        </p>
         <xsl:apply-templates select=".." mode="toc">
           <xsl:with-param name="sections" select="'none'"/>
         </xsl:apply-templates>

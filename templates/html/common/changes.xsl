@@ -57,13 +57,14 @@
   <xsl:template match="m:changes" mode="changes.part">
     <section class="changes-part" id="edition.changes"
              aria-labelledby="edition.changes.title">
-      <h1 id="edition.changes.title">
+      <xsl:element name="h{1 + $md.heading.offset}">
+        <xsl:attribute name="id">edition.changes.title</xsl:attribute>
         <xsl:call-template name="gentext">
           <xsl:with-param name="key" select="'changes'"/>
         </xsl:call-template>
-      </h1>
+      </xsl:element>
       <xsl:apply-templates select="." mode="changes.body">
-        <xsl:with-param name="level" select="2"/>
+        <xsl:with-param name="level" select="2 + $md.heading.offset"/>
         <xsl:with-param name="full" select="false()"/>
       </xsl:apply-templates>
     </section>

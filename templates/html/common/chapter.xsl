@@ -3,6 +3,8 @@
   chapter.xsl: the manual's content.
     m:chapter  <article class="chapter" id="chapter.<id>"> <h1> sections
     m:section  <section id="<id>"> <h2>title</h2> meta body </section>
+  The headings are one level lower, h2 and h3, where md.heading.offset
+  (cmark.xsl) is 1: in the single-page handbook, under its one h1.
   The section body (md:document) goes through cmark.xsl.  The meta line,
   only when there is something to say:
     m:revised-for  (a release)  "根据 FB-0003、FB-0004 修订", each id linked
@@ -19,14 +21,18 @@
 
   <xsl:template match="m:chapter">
     <article class="chapter" id="chapter.{@id}">
-      <h1><xsl:apply-templates select="." mode="title.markup"/></h1>
+      <xsl:element name="h{1 + $md.heading.offset}">
+        <xsl:apply-templates select="." mode="title.markup"/>
+      </xsl:element>
       <xsl:apply-templates select="m:section"/>
     </article>
   </xsl:template>
 
   <xsl:template match="m:section">
     <section id="{@id}" class="section">
-      <h2><xsl:value-of select="m:title"/></h2>
+      <xsl:element name="h{2 + $md.heading.offset}">
+        <xsl:value-of select="m:title"/>
+      </xsl:element>
       <xsl:if test="m:revised-for or @feedback">
         <p class="section-meta">
           <xsl:if test="m:revised-for">

@@ -12,6 +12,18 @@
   - raw HTML (html_block, html_inline) produces nothing, not cmark's
     "raw HTML omitted" comment.
 
+  Two parameters, whose defaults keep cmark-gfm's HTML (`manualgen render`,
+  tests/equiv), let a page fit the body into its own outline:
+    md.heading.offset   added to every heading's level (up to h6): 1 in the
+                        single-page handbook, where chapters are h2 and
+                        sections h3, so that ### becomes h4;  default 0
+    md.table.scroll     true(): every table in a box of its own that scrolls
+                        sideways on a narrow screen (div.table-wrap, which
+                        the keyboard can reach, named by the string
+                        table-scroll), and an empty header cell written as
+                        td (a header cell names what it heads);  default
+                        false()
+
   Only element children are processed (apply-templates select="*"): the
   whitespace an indented input carries between elements is never copied, and
   the text of text/code/code_block nodes is taken whole, so no
@@ -34,6 +46,9 @@
                 extension-element-prefixes="str"
                 exclude-result-prefixes="md m str">
 
+  <xsl:param name="md.heading.offset" select="0"/>
+  <xsl:param name="md.table.scroll" select="false()"/>
+
   <!-- ==== Blocks ========================================================= -->
 
   <xsl:template match="md:document">
@@ -55,7 +70,13 @@
   </xsl:template>
 
   <xsl:template match="md:heading">
-    <xsl:element name="h{@level}">
+    <xsl:variable name="level">
+      <xsl:choose>
+        <xsl:when test="@level + $md.heading.offset > 6">6</xsl:when>
+        <xsl:otherwise><xsl:value-of select="@level + $md.heading.offset"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:element name="h{$level}">
       <xsl:copy-of select="@id"/>
       <xsl:apply-templates select="*"/>
     </xsl:element>
@@ -136,6 +157,20 @@
   <!-- ==== Tables (GFM extension) ========================================= -->
 
   <xsl:template match="md:table">
+    <xsl:choose>
+      <xsl:when test="$md.table.scroll">
+        <div class="table-wrap" tabindex="0" role="group">
+          <xsl:call-template name="table.scroll.label"/>
+          <xsl:apply-templates select="." mode="md.table"/>
+        </div>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates select="." mode="md.table"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="md:table" mode="md.table">
     <table>
       <xsl:apply-templates select="md:table_header"/>
       <xsl:if test="md:table_row | m:*">
@@ -160,6 +195,8 @@
     <xsl:variable name="align" select="@align"/>
     <xsl:variable name="name">
       <xsl:choose>
+        <xsl:when test="parent::md:table_header and $md.table.scroll
+                        and not(*)">td</xsl:when>
         <xsl:when test="parent::md:table_header">th</xsl:when>
         <xsl:otherwise>td</xsl:otherwise>
       </xsl:choose>

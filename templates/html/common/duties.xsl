@@ -59,11 +59,11 @@
 
   <xsl:template match="m:reassigned-duties">
     <div class="reassigned-duties">
-      <h3>
+      <xsl:element name="h{3 + $md.heading.offset}">
         <xsl:call-template name="gentext">
           <xsl:with-param name="key" select="'duties.reassigned'"/>
         </xsl:call-template>
-      </h3>
+      </xsl:element>
       <xsl:apply-templates select="*"/>
     </div>
   </xsl:template>
@@ -72,12 +72,14 @@
   <xsl:template match="m:duties" mode="duties.content">
     <xsl:variable name="posts" select="m:post"/>
     <xsl:variable name="outside" select="m:duty[@outside]"/>
-    <h1 id="part.duties">
+    <xsl:element name="h{1 + $md.heading.offset}">
+      <xsl:attribute name="id">part.duties</xsl:attribute>
       <xsl:call-template name="gentext">
         <xsl:with-param name="key" select="'duties'"/>
       </xsl:call-template>
-    </h1>
-    <div class="table-wrap">
+    </xsl:element>
+    <div class="table-wrap" tabindex="0" role="group">
+      <xsl:call-template name="table.scroll.label"/>
       <table class="duty-matrix">
         <thead>
           <tr>
@@ -127,11 +129,11 @@
       </table>
     </div>
     <xsl:if test="m:duty[@status = 'not-applicable']">
-      <h2>
+      <xsl:element name="h{2 + $md.heading.offset}">
         <xsl:call-template name="gentext">
           <xsl:with-param name="key" select="'duties.not-applicable'"/>
         </xsl:call-template>
-      </h2>
+      </xsl:element>
       <ul class="duties-not-applicable">
         <xsl:for-each select="m:duty[@status = 'not-applicable']">
           <li>
@@ -146,14 +148,17 @@
 
   <!-- the forms -->
   <xsl:template match="m:forms" mode="forms.content">
-    <h1 id="part.forms">
+    <xsl:element name="h{1 + $md.heading.offset}">
+      <xsl:attribute name="id">part.forms</xsl:attribute>
       <xsl:call-template name="gentext">
         <xsl:with-param name="key" select="'forms'"/>
       </xsl:call-template>
-    </h1>
+    </xsl:element>
     <xsl:for-each select="m:form">
       <section class="form" id="form.{@id}">
-        <h2><xsl:value-of select="@title"/></h2>
+        <xsl:element name="h{2 + $md.heading.offset}">
+          <xsl:value-of select="@title"/>
+        </xsl:element>
         <p class="form-meta">
           <xsl:call-template name="gentext.template">
             <xsl:with-param name="key" select="'forms.filled-by'"/>
@@ -168,7 +173,8 @@
           </xsl:if>
         </p>
         <xsl:if test="m:column">
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex="0" role="group">
+            <xsl:call-template name="table.scroll.label"/>
             <table class="form-table">
               <thead>
                 <tr>

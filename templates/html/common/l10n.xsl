@@ -17,6 +17,11 @@
   gentext.list (named)   the string values of $nodes joined by the
                          language's list separator (key list-separator:
                          "、" / ", ").
+  table.scroll.label (named)
+                         the aria-label attribute of a box that holds a
+                         table and scrolls sideways (key table-scroll):
+                         the keyboard stops on the box, which says what
+                         it is.
   page.lang (variable)   the language of the pages.
 -->
 <xsl:stylesheet version="1.0"
@@ -46,6 +51,14 @@
         <xsl:value-of select="$key"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="table.scroll.label">
+    <xsl:attribute name="aria-label">
+      <xsl:call-template name="gentext">
+        <xsl:with-param name="key" select="'table-scroll'"/>
+      </xsl:call-template>
+    </xsl:attribute>
   </xsl:template>
 
   <xsl:template name="gentext.label">

@@ -77,7 +77,12 @@
   <xsl:template name="superseded.notice">
     <xsl:param name="target"/>
     <xsl:param name="key"/>
-    <div class="superseded" role="note">
+    <section class="superseded">
+      <xsl:attribute name="aria-label">
+        <xsl:call-template name="gentext">
+          <xsl:with-param name="key" select="'superseded.label'"/>
+        </xsl:call-template>
+      </xsl:attribute>
       <p>
         <strong class="superseded-text">
           <xsl:call-template name="gentext.template">
@@ -96,7 +101,7 @@
           </xsl:call-template>
         </a>
       </p>
-    </div>
+    </section>
   </xsl:template>
 
   <!-- ==== Versions ========================================================= -->
