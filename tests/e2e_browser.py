@@ -27,6 +27,7 @@ import json
 import os
 import subprocess
 import tempfile
+import urllib.parse
 
 import harness
 import e2e
@@ -110,6 +111,11 @@ def pages():
     files.append(os.path.join(sample, "draft", "index.html"))
     for hall in SAMPLE_HALLS:
         files += _html(os.path.join(sample, "draft", "stores", hall))
+    # the handbook as the search page: its results instead of its text
+    files += [os.path.join(rel, "draft", "stores", "a-flag", "handbook.html")
+              + "?q=" + urllib.parse.quote("叫号机"),
+              os.path.join(sample, "draft", "stores", SAMPLE_HALLS[0],
+                           "handbook.html") + "?q=" + urllib.parse.quote("巡视")]
     seen = []
     for f in files:
         if f not in seen:
@@ -130,7 +136,7 @@ def _run():
         raise AssertionError("missing: " + ", ".join(missing) +
                              " (run `scripts/deps test` as root)")
     files, labels = pages()
-    absent = [f for f in files if not os.path.exists(f)]
+    absent = [f for f in files if not os.path.exists(f.split("?")[0])]
     assert not absent, f"pages not built: {absent}"
     fd, out = tempfile.mkstemp(prefix="mgbrowser-", suffix=".json")
     os.close(fd)
@@ -197,6 +203,8 @@ def test_browser_checks_every_page_kind():
                  "forms.html", "changes.html", "versions.html",
                  "feedback.html", "supervision.html", "patrol.html"):
         assert kind in names, f"no {kind} among the pages checked"
+    assert any(n.startswith("handbook.html?q=") for n in names), \
+        "no search results among the pages checked"
     assert len(files) >= 40, len(files)
 
 

@@ -14,7 +14,7 @@
 //   skip      the first Tab focuses a link to an element inside <main>,
 //             which is then on screen
 //
-// usage: node tests/browser/check.mjs RESULTS.json PAGE.html...
+// usage: node tests/browser/check.mjs RESULTS.json PAGE.html[?QUERY]...
 // One browser for the whole run (it takes a second to start). RESULTS.json
 // gets one object per page, width and check: {page, width, check, ok,
 // detail}. The exit status is 0 when the run completed (whatever the
@@ -74,7 +74,9 @@ function measure() {
     for (const row of t.rows) {
       for (const c of row.cells) {
         const cs = getComputedStyle(c);
-        if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+        // not rendered (itself or a part of the page hidden around it)
+        if (cs.display === 'none' || cs.visibility === 'hidden' ||
+            c.getClientRects().length === 0) continue;
         cells++;
         const w = c.getBoundingClientRect().width / (c.colSpan || 1);
         const em = parseFloat(cs.fontSize);
@@ -151,9 +153,12 @@ try {
     const context = await browser.newContext({ viewport: vp, reducedMotion: 'reduce' });
     const page = await context.newPage();
     for (const file of pages) {
-      const name = path.resolve(file);
+      // PAGE.html?QUERY: the page opened with that query (a search)
+      const [pathPart, query] = file.split('?');
+      const name = path.resolve(pathPart) + (query ? '?' + query : '');
       try {
-        await page.goto(pathToFileURL(name).href, { waitUntil: 'load' });
+        await page.goto(pathToFileURL(path.resolve(pathPart)).href +
+          (query ? '?' + query : ''), { waitUntil: 'load' });
         const m = await page.evaluate(measure);
         add(name, vp.width, 'overflow', m.overflow.ok, m.overflow.detail);
         add(name, vp.width, 'columns', m.columns.ok, m.columns.detail);
