@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!params)
     init();
   char *src = mg_xstrndup((const char *)data, size);
-  mg_expr e = {src, NULL, "fuzz.md", 1, 1};
+  mg_expr e = {.src = src, .file = "fuzz.md", .line = 1, .col = 1};
   e.comp = mg_expr_compile(params->names, src, e.file, e.line, e.col);
   if (e.comp) {
     mg_expr_bool(ctx, &e, "a-flag");

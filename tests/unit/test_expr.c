@@ -371,7 +371,8 @@ static mg_expr make(const char *src) {
     char *d = mg_diag_take_text();
     fail_msg("'%s' does not compile: %s", src, d);
   }
-  return (mg_expr){(char *)src, c, F, 7, 3};
+  return (mg_expr){
+      .src = (char *)src, .comp = c, .file = F, .line = 7, .col = 3};
 }
 
 static char *string_of(const char *src) {
@@ -486,7 +487,8 @@ static void runtime_failure_is_reported_and_returns_minus_1(void **state) {
   /* without names, an unknown function is only found at run time */
   xmlXPathCompExprPtr c = mg_expr_compile(NULL, "nosuch(name)", F, 2, 4);
   assert_non_null(c);
-  mg_expr e = {(char *)"nosuch(name)", c, F, 2, 4};
+  mg_expr e = {
+      .src = (char *)"nosuch(name)", .comp = c, .file = F, .line = 2, .col = 4};
   tu_diag_reset();
   assert_int_equal(mg_expr_bool(ctx, &e, "s1"), -1);
   assert_null(mg_expr_string(ctx, &e, "s1"));
