@@ -538,7 +538,8 @@ static void one_hall(run *r, size_t i) {
   } else {
     mg_pages pages = {0};
     char *what = mg_xasprintf("store '%s'", res->id);
-    const char *hparams[] = {"css", e->tpl->css, NULL};
+    const char *hparams[] = {"css", e->tpl->css, "search.script",
+                             e->tpl->search_js ? e->tpl->search_js : "", NULL};
     if (mg_transform(e->tpl->handbook, doc, hparams, &pages, what) == 0 &&
         pages.n) {
       mg_buf_put(&res->out, pages.v[0].data, pages.v[0].len);
@@ -744,7 +745,8 @@ static void build_hall(run *r, size_t i) {
   }
   mg_pages pages = {0};
   char *what = mg_xasprintf("store '%s'", res->id);
-  const char *hparams[] = {"css", e->tpl->css, NULL};
+  const char *hparams[] = {"css", e->tpl->css, "search.script",
+                           e->tpl->search_js ? e->tpl->search_js : "", NULL};
   /* the hall's shape rendered once, its values spliced in; or, when it
    * cannot be (or --no-splice), the stylesheets over its own document */
   int rc = r->splicer ? mg_splice_lazy(r->splicer, e->tpl, doc, res->lazy,
@@ -775,13 +777,6 @@ static void build_hall(run *r, size_t i) {
     size_t csslen = strlen(e->tpl->css);
     rc = put_file(r, e, rel, e->tpl->css, csslen);
     mg_manifest_add(&m, "manual.css", e->tpl->css, csslen);
-    free(rel);
-  }
-  if (!rc && e->tpl->search_js) {
-    char *rel = mg_xasprintf("stores/%s/search.js", res->id);
-    size_t jslen = strlen(e->tpl->search_js);
-    rc = put_file(r, e, rel, e->tpl->search_js, jslen);
-    mg_manifest_add(&m, "search.js", e->tpl->search_js, jslen);
     free(rel);
   }
   if (!rc && pt)

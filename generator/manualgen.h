@@ -887,9 +887,9 @@ typedef struct {
   int prints_type;
   xmlDocPtr l10n_doc; /* <m:l10n>: language strings over English */
   char *css;
-  /* js/search.js, the search page's script, written beside each hall's
-   * pages; NULL when the templates have none (a release's frozen
-   * templates may predate it) */
+  /* js/search.js, the search's script, which the single-page handbook
+   * carries (driver parameter search.script); NULL when the templates
+   * have none (a release's frozen templates may predate it) */
   char *search_js;
   /* js/stores.js, the edition index's filter, written beside it; NULL
    * when the templates have none */

@@ -22,7 +22,8 @@
     xref.style       xref.xsl   set to 'page' here
     search.href      here       the search page: this one  'handbook.html'
                                 ('' no search box, no search)
-    search.js        search.xsl the search's script        'search.js'
+    search.script    search.xsl the search's script, put   '' (none)
+                                inline (templates/js/search.js)
     md.heading.offset cmark.xsl 1 here: one h1, chapters h2
     md.table.scroll  cmark.xsl  true() here
 

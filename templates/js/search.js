@@ -1,4 +1,5 @@
-/* search.js -- search in a hall's handbook (handbook.html?q=...).
+/* search.js -- search in a hall's handbook (handbook.html?q=...), which
+ * carries this script inline (templates/html/common/search.xsl).
  *
  * The single-page handbook holds every passage of the hall's handbook:
  * each chapter is an <article id="chapter.<id>">, each section and

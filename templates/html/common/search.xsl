@@ -6,14 +6,15 @@
   holds every passage of the handbook already, each chapter in an
   <article id="chapter.<id>">, each section and heading with its id.
   Every page's search box (header.xsl, search.form) sends the query there
-  (handbook.html?q=...).  search.js (templates/js/, written beside the
-  pages) reads the page's own passages, finds the query's characters in
-  them (then character bigrams: Chinese has no spaces between words),
-  and lists the passages in the region this module writes, each linked to
-  its heading on the chapter's page; the rest of the page is hidden
-  meanwhile.  Nothing is fetched: it works from file://, and the build
-  renders nothing more for it than this region and a script element, so
-  a hall's search costs the build no bytes of its own.
+  (handbook.html?q=...).  The page's script (templates/js/search.js,
+  which the page carries, as it carries its CSS) reads the page's own
+  passages, finds the query's characters in them (then character
+  bigrams: Chinese has no spaces between words), and lists the passages
+  in the region this module writes, each linked to its heading on the
+  chapter's page; the rest of the page is hidden meanwhile.  Nothing is
+  fetched: it works from file://, even with the page saved on its own,
+  and the build renders nothing more for it than this region and the
+  script, the same for every hall.
 
   search.results (named): the region, hidden until there is a query (its
   h1 is then the page's one shown).
@@ -27,8 +28,10 @@
                 xmlns:m="urn:manualgen"
                 exclude-result-prefixes="m">
 
-  <!-- The script of the search, beside the page. -->
-  <xsl:param name="search.js" select="'search.js'"/>
+  <!-- The text of the search's script (templates/js/search.js, which the
+       build passes): the page carries it, so that it searches as one
+       file too, saved or sent on its own.  Empty: no script. -->
+  <xsl:param name="search.script" select="''"/>
 
   <xsl:template name="search.results">
     <section id="search" class="search-results" hidden=""
@@ -58,7 +61,9 @@
   </xsl:template>
 
   <xsl:template name="search.script">
-    <script src="{$search.js}"></script>
+    <xsl:if test="$search.script != ''">
+      <script><xsl:value-of select="$search.script"/></script>
+    </xsl:if>
   </xsl:template>
 
   <!-- A string for search.js, as data-<key after "search.">. -->
