@@ -85,7 +85,7 @@ def results():
         # character pairs
         {"name": "search_bigrams", "kind": "search",
          "page": flag + "/handbook.html", "query": "叫号机调试",
-         "want": "调试叫号机"},
+         "want": "调试叫号机", "mark": "叫号"},
         # English, any case
         {"name": "search_en", "kind": "search",
          "page": os.path.join(en, "out/draft/stores/a-std/handbook.html"),

@@ -188,9 +188,20 @@
     });
     count.forEach(function (c, n) {
       if (c * 2 >= qp.length && qp.length > 1)
-        hits.push({ p: passages[n], score: c, at: -1, len: 0 });
+        hits.push(firstPair(passages[n], qp, c));
     });
     return hits.sort(function (a, b) { return b.score - a.score; });
+  }
+
+  /* a hit by character pairs: the earliest of the query's pairs in the
+   * passage is what its snippet marks */
+  function firstPair(p, qp, score) {
+    var at = -1;
+    qp.forEach(function (b) {
+      var k = p.folded.indexOf(b);
+      if (k >= 0 && (at < 0 || k < at)) at = k;
+    });
+    return { p: p, score: score, at: at, len: at < 0 ? 0 : 2 };
   }
 
   /* the passage around its first match, the match marked */
