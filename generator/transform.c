@@ -222,7 +222,7 @@ mg_templates *mg_templates_load(const char *dir, const char *lang) {
     mg_diag(MG_ERROR, css, 0, 0, "cannot read the stylesheet: %s",
             mg_read_error());
   free(css);
-  /* the scripts beside the pages: optional, but unreadable is an error */
+  /* the pages' scripts: optional, but unreadable is an error */
   int js_bad = read_script(dir, "search.js", &t->search_js, unreadable) |
                read_script(dir, "stores.js", &t->stores_js, unreadable);
   if (unreadable || js_bad || !t->site || !t->handbook || !t->index ||
