@@ -36,11 +36,13 @@
   if (!region || !list || !status || !main || !fold(q)) return;
 
   function fold(s) {
-    return s.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+    return foldMapped(s).text;
   }
-  /* text folded as fold() does, character by character, with map[i] the
-   * index in text of folded character i (and map[length] = text.length),
-   * so that a match found in the folded text is marked in the original */
+  /* text folded (NFKC, lower case, one space for a run of them, none at
+   * either end) character by character, with map[i] the index in text of
+   * folded character i (and map[length] = text.length), so that a match
+   * found in the folded text is marked in the original; a query is folded
+   * by the very same steps */
   function foldMapped(text) {
     var out = "", map = [], i = 0;
     for (var ch of text) {
